@@ -1,0 +1,86 @@
+# kguard — `make` builds ./kguard; `make demo` scans examples/; `make check` runs every test.
+CC      ?= cc
+O       ?= build
+PKGS    := yaml-0.1 libmicrohttpd gnutls libpcre2-8
+WARN    := -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+           -Wwrite-strings -Wformat=2 -Wcast-qual -Wimplicit-fallthrough -Wno-format-nonliteral -fno-common
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyaml -lmicrohttpd -lgnutls -lpcre2-8) -lm -lpthread
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+LIB_SRC  := $(sort $(shell find src -name '*.c' ! -path 'src/cmd/main.c'))
+LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+
+.PHONY: all deps demo check test unit golden conformance asan fuzz bench clean rules-doc
+all: kguard
+
+deps:
+	@scripts/deps.sh
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DKG_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
+
+$(O)/libkguard.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/kguard: $(O)/src/cmd/main.o $(O)/libkguard.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+kguard: $(O)/kguard
+	cp $(O)/kguard ./kguard
+
+$(O)/tests/%: tests/unit/%.c tests/unit/harness.h $(O)/libkguard.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(O)/libkguard.a $(LDLIBS)
+
+demo: deps kguard
+	./kguard scan examples/ ; test $$? -le 1
+
+unit: $(UNIT_BIN)
+	@tests/run-unit.sh $(UNIT_BIN)
+
+golden: $(O)/kguard
+	@KGUARD=$(O)/kguard tests/golden/run.sh
+
+conformance: $(O)/kguard
+	@KGUARD=$(O)/kguard tests/conformance/run.sh
+
+# The whole suite: release build, unit + golden + conformance, then the same under ASan+UBSan,
+# then every fuzz target for a short bounded time.
+check: deps
+	$(MAKE) all
+	$(MAKE) test
+	$(MAKE) asan
+	$(MAKE) fuzz
+	@echo "check: all suites passed"
+
+test: unit golden conformance
+
+asan:
+	$(MAKE) O=build-asan CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test
+
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_SECONDS ?= 20
+build-fuzz/%: tests/fuzz/%.c
+	$(MAKE) O=build-fuzz CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" build-fuzz/libkguard.a
+	clang -std=c17 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Isrc -o $@ $< build-fuzz/libkguard.a $(LDLIBS)
+
+fuzz: $(FUZZ_BIN)
+	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+bench: deps kguard
+	@bench/scan.sh
+
+rules-doc: kguard
+	./kguard rules --format markdown > docs/rules.md
+
+clean:
+	rm -rf build build-asan build-fuzz kguard
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,0 +1,12 @@
+/* kguard serve: placeholder until its issue lands; says so and fails. */
+#include <stdio.h>
+
+#include "commands.h"
+
+int kg_cmd_serve(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fputs("kguard serve: not available in this build\n", stderr);
+	return KG_EXIT_INTERNAL;
+}

@@ -1,0 +1,71 @@
+/* Kubernetes object helpers on document trees: identity (apiVersion, kind, namespace, name),
+ * `kind: List` expansion, and locating the pod spec inside every pod-bearing kind.
+ * Everything here borrows from the document tree; nothing allocates except kg_pod_locate's
+ * table lookups (none). */
+#ifndef KG_K8S_H
+#define KG_K8S_H
+
+#include <stdbool.h>
+
+#include "load.h"
+#include "node.h"
+
+struct kg_object {
+	const struct kg_node *node; /* the object's map */
+	const char *api_version;    /* NULL when missing or not a string */
+	const char *kind;
+	const char *name;
+	const char *namespace_;     /* metadata.namespace, NULL when unset */
+	const char *file;
+	unsigned doc_index;
+	const char *item_path;      /* "items[3]" for List items, "" otherwise */
+};
+
+/* Fill obj from a map node; returns false when node is not a map. */
+bool kg_object_init(struct kg_object *obj, const struct kg_node *node, const struct kg_doc *doc,
+		    const char *item_path);
+
+/* A List (`kind: List` or any kind ending in "List" with an items array). */
+bool kg_object_is_list(const struct kg_object *obj);
+
+/* Where the pod spec of an object lives. */
+struct kg_pod_ref {
+	const struct kg_node *spec;     /* the PodSpec map */
+	const struct kg_node *meta;     /* the pod (template) metadata map, may be NULL */
+	const char *spec_path;          /* "spec", "spec.template.spec", ... */
+	const char *meta_path;          /* "metadata", "spec.template.metadata", ... */
+	const struct kg_node *spec_parent; /* nearest existing node on the way, for positions */
+};
+
+/* A pod-template location inside a kind: built in for the core workload kinds and known CRDs,
+ * extensible at run time (policy file). */
+struct kg_pod_path {
+	const char *api_group; /* "" for core, "*" for any */
+	const char *kind;
+	const char *spec_path;
+	const char *meta_path;
+};
+
+/* Register extra pod-template locations (copied pointers must stay valid for the run). */
+void kg_pod_paths_add(const struct kg_pod_path *paths, unsigned n);
+/* Whether the kind carries a pod spec at all (even when the spec is missing in this object). */
+bool kg_kind_has_pod(const struct kg_object *obj);
+/* Locate the pod spec; false when the kind has none or the spec is absent / not a map. */
+bool kg_pod_locate(const struct kg_object *obj, struct kg_pod_ref *ref);
+
+/* API group of an apiVersion ("apps/v1" -> "apps", "v1" -> ""); writes into buf. */
+const char *kg_api_group(const char *api_version, char *buf, unsigned size);
+
+/* Container lists of a pod spec, in PSA's visiting order. */
+enum kg_container_kind { KG_INIT_CONTAINER, KG_CONTAINER, KG_EPHEMERAL_CONTAINER };
+extern const char *const kg_container_fields[3]; /* "initContainers", "containers", "ephemeralContainers" */
+
+/* Iterate containers: calls fn for each container map with its list kind and index. */
+typedef void (*kg_container_fn)(void *ctx, const struct kg_node *container, enum kg_container_kind kind,
+				unsigned index);
+void kg_each_container(const struct kg_node *pod_spec, kg_container_fn fn, void *ctx);
+
+/* Deepest existing node along a dotted path from base (base itself when the first step is missing). */
+const struct kg_node *kg_nearest(const struct kg_node *base, const char *dotted);
+
+#endif

@@ -1,0 +1,88 @@
+/* Loading Kubernetes documents from YAML streams and JSON into document trees (node.h).
+ *
+ * A kg_loader holds everything reused between documents (arena, scratch stacks, read buffers), so
+ * steady-state loading does no per-node malloc. Documents are delivered one at a time to a sink;
+ * a document's tree lives until the sink's doc callback returns, then its arena is reset. One
+ * loader per thread.
+ *
+ * Inputs are split into YAML documents at `---` lines before parsing (as kubectl does), so an
+ * error in one document is reported and the following documents are still loaded. Errors never
+ * print: they go to the sink's error callback as a diagnostic with file, line and column. */
+#ifndef KG_LOAD_H
+#define KG_LOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../util/arena.h"
+#include "../util/diag.h"
+#include "node.h"
+
+struct kg_load_limits {
+	size_t max_doc_bytes;   /* one YAML document or one JSON input */
+	unsigned max_depth;     /* nesting of maps and sequences */
+	uint32_t max_nodes;     /* nodes per document, with aliases expanded */
+};
+
+#define KG_LOAD_MAX_DOC_BYTES (16u << 20)
+#define KG_LOAD_MAX_DEPTH 1000u
+#define KG_LOAD_MAX_NODES 4000000u
+
+void kg_load_limits_default(struct kg_load_limits *lim);
+
+/* A duplicate key (explicit, last one wins) or an explicit key that a later merge key (<<)
+ * overrode: both hide a value from a reader of the file. */
+struct kg_dupkey {
+	const char *path;  /* dotted path of the key, e.g. "spec.containers[0].securityContext.privileged" */
+	unsigned first_line, first_col;   /* the value that lost */
+	unsigned second_line, second_col; /* the value that won */
+	int by_merge;      /* 1 when a merge key overrode an explicit key */
+};
+
+struct kg_doc {
+	const struct kg_node *root; /* never NULL when delivered; empty documents are skipped */
+	const char *file;           /* display name, borrowed */
+	unsigned index;             /* 0-based number of the document in its input */
+	unsigned line;              /* line where the document starts */
+	const struct kg_dupkey *dups;
+	unsigned ndups;
+	struct kg_arena *arena;     /* owns the tree; callers may allocate from it too */
+};
+
+struct kg_load_sink {
+	void *ctx;
+	/* Return nonzero to stop loading the current input. */
+	int (*doc)(void *ctx, const struct kg_doc *doc);
+	void (*error)(void *ctx, const struct kg_diag *diag);
+};
+
+struct kg_loader;
+
+struct kg_loader *kg_loader_new(const struct kg_load_limits *lim);
+void kg_loader_free(struct kg_loader *L);
+
+/* Stream a whole input (YAML stream or JSON values, sniffed as kubectl does: JSON when the first
+ * non-blank byte is '{'). Returns the number of errors reported (0 = clean). */
+int kg_loader_file(struct kg_loader *L, const char *display, FILE *fp, const struct kg_load_sink *sink);
+/* The same for an in-memory input. */
+int kg_loader_buffer(struct kg_loader *L, const char *display, const char *buf, size_t len,
+		     const struct kg_load_sink *sink);
+
+/* One YAML stream already in memory; first_line is the line number of buf[0] in the file. */
+int kg_yaml_load(struct kg_loader *L, const char *display, const char *buf, size_t len,
+		 unsigned first_line, unsigned *doc_index, const struct kg_load_sink *sink);
+/* One or more JSON values separated by whitespace, each delivered as a document. */
+int kg_json_load(struct kg_loader *L, const char *display, const char *buf, size_t len,
+		 const struct kg_load_sink *sink);
+
+/* Parse exactly one JSON value into arena (for request bodies and audit lines). Returns 0, or -1
+ * with *err filled (file left NULL). Limits from L. The tree lives in arena. */
+__attribute__((warn_unused_result))
+int kg_json_parse(struct kg_loader *L, struct kg_arena *arena, const char *buf, size_t len,
+		  const struct kg_node **root, struct kg_diag *err);
+
+/* The loader's own arena (reset before each document it delivers). */
+struct kg_arena *kg_loader_arena(struct kg_loader *L);
+
+#endif

@@ -1,0 +1,127 @@
+#include "node.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *kg_type_name(enum kg_type t)
+{
+	switch (t) {
+	case KG_NULL: return "null";
+	case KG_BOOL: return "boolean";
+	case KG_INT: return "integer";
+	case KG_FLOAT: return "number";
+	case KG_STR: return "string";
+	case KG_MAP: return "object";
+	case KG_SEQ: return "array";
+	}
+	return "unknown";
+}
+
+const struct kg_pair *kg_map_pair(const struct kg_node *map, const char *key)
+{
+	if (!map || map->type != KG_MAP)
+		return NULL;
+	size_t klen = strlen(key);
+	for (uint32_t i = 0; i < map->len; i++) {
+		const struct kg_pair *p = &map->v.pairs[i];
+		if (p->key_len == klen && memcmp(p->key, key, klen) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+const struct kg_node *kg_map_get(const struct kg_node *map, const char *key)
+{
+	const struct kg_pair *p = kg_map_pair(map, key);
+	return p ? p->value : NULL;
+}
+
+const struct kg_node *kg_seq_at(const struct kg_node *seq, size_t i)
+{
+	if (!seq || seq->type != KG_SEQ || i >= seq->len)
+		return NULL;
+	return seq->v.items[i];
+}
+
+const struct kg_node *kg_node_get(const struct kg_node *n, const char *dotted)
+{
+	char key[256];
+	const char *p = dotted;
+	while (n && *p) {
+		const char *dot = strchr(p, '.');
+		size_t len = dot ? (size_t)(dot - p) : strlen(p);
+		if (len >= sizeof(key))
+			return NULL;
+		memcpy(key, p, len);
+		key[len] = '\0';
+		n = kg_map_get(n, key);
+		p += len + (dot ? 1 : 0);
+	}
+	return n;
+}
+
+bool kg_as_bool(const struct kg_node *n, bool *out)
+{
+	if (!n || n->type != KG_BOOL)
+		return false;
+	*out = n->v.b;
+	return true;
+}
+
+bool kg_as_int(const struct kg_node *n, int64_t *out)
+{
+	if (!n)
+		return false;
+	if (n->type == KG_INT && !(n->flags & KG_NODE_UINT)) {
+		*out = n->v.i;
+		return true;
+	}
+	if (n->type == KG_FLOAT && isfinite(n->v.f) && n->v.f == floor(n->v.f) &&
+	    n->v.f >= -9223372036854775808.0 && n->v.f < 9223372036854775808.0) {
+		*out = (int64_t)n->v.f;
+		return true;
+	}
+	return false;
+}
+
+bool kg_as_str(const struct kg_node *n, const char **out)
+{
+	if (!n || n->type != KG_STR)
+		return false;
+	*out = n->v.s;
+	return true;
+}
+
+const char *kg_str(const struct kg_node *n)
+{
+	return n && n->type == KG_STR ? n->v.s : NULL;
+}
+
+bool kg_is_map(const struct kg_node *n) { return n && n->type == KG_MAP; }
+bool kg_is_seq(const struct kg_node *n) { return n && n->type == KG_SEQ; }
+bool kg_is_true(const struct kg_node *n) { return n && n->type == KG_BOOL && n->v.b; }
+
+void kg_scalar_text(const struct kg_node *n, char *buf, size_t size)
+{
+	if (!size)
+		return;
+	if (!n) {
+		snprintf(buf, size, "(unset)");
+		return;
+	}
+	switch (n->type) {
+	case KG_NULL: snprintf(buf, size, "null"); break;
+	case KG_BOOL: snprintf(buf, size, "%s", n->v.b ? "true" : "false"); break;
+	case KG_INT:
+		if (n->flags & KG_NODE_UINT)
+			snprintf(buf, size, "%llu", (unsigned long long)n->v.u);
+		else
+			snprintf(buf, size, "%lld", (long long)n->v.i);
+		break;
+	case KG_FLOAT: snprintf(buf, size, "%.17g", n->v.f); break;
+	case KG_STR: snprintf(buf, size, "%s", n->v.s); break;
+	case KG_MAP: snprintf(buf, size, "{...}"); break;
+	case KG_SEQ: snprintf(buf, size, "[...]"); break;
+	}
+}

@@ -1,0 +1,310 @@
+/* Inputs -> documents: reads files and buffers, sniffs JSON versus YAML the way kubectl does, strips
+ * a UTF-8 byte order mark, converts UTF-16 (kubectl accepts it), and splits YAML streams at `---`
+ * lines so that each document is parsed on its own: an error stays inside its document, and memory
+ * is bounded by the largest document, not the input. */
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader_priv.h"
+
+#define READ_BLOCK (64 * 1024)
+
+void kg_load_limits_default(struct kg_load_limits *lim)
+{
+	lim->max_doc_bytes = KG_LOAD_MAX_DOC_BYTES;
+	lim->max_depth = KG_LOAD_MAX_DEPTH;
+	lim->max_nodes = KG_LOAD_MAX_NODES;
+}
+
+struct kg_loader *kg_loader_new(const struct kg_load_limits *lim)
+{
+	struct kg_loader *L = calloc(1, sizeof(*L));
+	if (!L)
+		abort();
+	if (lim)
+		L->lim = *lim;
+	else
+		kg_load_limits_default(&L->lim);
+	kg_arena_init(&L->arena, 256 * 1024);
+	kg_tree_init(&L->tree, &L->arena, &L->lim);
+	kg_buf_init(&L->chunk, L->lim.max_doc_bytes + READ_BLOCK);
+	return L;
+}
+
+void kg_loader_free(struct kg_loader *L)
+{
+	if (!L)
+		return;
+	kg_tree_release(&L->tree);
+	kg_arena_release(&L->arena);
+	kg_buf_release(&L->chunk);
+	free(L->tokens);
+	free(L);
+}
+
+struct kg_arena *kg_loader_arena(struct kg_loader *L)
+{
+	return &L->arena;
+}
+
+static void report(const struct kg_load_sink *sink, const char *display, unsigned line, unsigned col, const char *msg)
+{
+	struct kg_diag d;
+	kg_diag_set(&d, display, line, col, "%s", msg);
+	if (sink->error)
+		sink->error(sink->ctx, &d);
+}
+
+/* A YAML document start marker: "---" at column 0 followed by a blank, a line break or the end. */
+static bool marker_at(const char *p, size_t avail, bool eof, bool *need_more)
+{
+	*need_more = false;
+	if (avail < 4) {
+		if (!eof && (avail == 0 || memcmp(p, "---", avail < 3 ? avail : 3) == 0)) {
+			*need_more = true;
+			return false;
+		}
+		return avail == 3 && memcmp(p, "---", 3) == 0;
+	}
+	return p[0] == '-' && p[1] == '-' && p[2] == '-' &&
+	       (p[3] == ' ' || p[3] == '\t' || p[3] == '\n' || p[3] == '\r');
+}
+
+static unsigned count_lines(const char *p, size_t n)
+{
+	unsigned c = 0;
+	const char *end = p + n;
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		c++;
+		p++;
+	}
+	return c;
+}
+
+struct splitter {
+	struct kg_loader *L;
+	const char *display;
+	const struct kg_load_sink *sink;
+	unsigned line;      /* line number of data[0] */
+	unsigned doc_index;
+	int errors;
+	bool skipping;      /* inside an oversized document: drop bytes until the next marker */
+	bool stopped;       /* the sink asked to stop */
+};
+
+struct stop_sink {
+	const struct kg_load_sink *inner;
+	struct splitter *sp;
+};
+
+static int stop_doc(void *ctx, const struct kg_doc *d)
+{
+	struct stop_sink *s = ctx;
+	int r = s->inner->doc ? s->inner->doc(s->inner->ctx, d) : 0;
+	if (r)
+		s->sp->stopped = true;
+	return r;
+}
+
+static void stop_err(void *ctx, const struct kg_diag *d)
+{
+	struct stop_sink *s = ctx;
+	if (s->inner->error)
+		s->inner->error(s->inner->ctx, d);
+}
+
+static void load_piece(struct splitter *sp, const char *p, size_t n)
+{
+	if (sp->skipping || sp->stopped)
+		return;
+	if (n > sp->L->lim.max_doc_bytes) {
+		char msg[128];
+		snprintf(msg, sizeof(msg), "document larger than %zu bytes; skipped", sp->L->lim.max_doc_bytes);
+		report(sp->sink, sp->display, sp->line, 1, msg);
+		sp->errors++;
+		return;
+	}
+	struct stop_sink ss = { sp->sink, sp };
+	struct kg_load_sink wrap = { &ss, stop_doc, stop_err };
+	sp->errors += kg_yaml_load(sp->L, sp->display, p, n, sp->line, &sp->doc_index, &wrap);
+}
+
+/* Load every complete document in data[0..len); returns the bytes consumed. At eof, all of it. */
+static size_t split(struct splitter *sp, const char *data, size_t len, bool eof)
+{
+	size_t start = 0; /* current document begins here */
+	size_t i = 0;
+	while (i < len && !sp->stopped) {
+		const char *nl = memchr(data + i, '\n', len - i);
+		if (!nl)
+			break;
+		size_t ls = (size_t)(nl - data) + 1;
+		bool need_more;
+		if (marker_at(data + ls, len - ls, eof, &need_more)) {
+			load_piece(sp, data + start, ls - start);
+			sp->line += count_lines(data + start, ls - start);
+			sp->skipping = false;
+			start = ls;
+		} else if (need_more) {
+			return start;
+		}
+		i = ls;
+	}
+	if (eof) {
+		if (start < len)
+			load_piece(sp, data + start, len - start);
+		sp->line += count_lines(data + start, len - start);
+		return len;
+	}
+	return start;
+}
+
+static int load_utf16(struct kg_loader *L, const char *display, const char *buf, size_t len,
+		      const struct kg_load_sink *sink)
+{
+	iconv_t cd = iconv_open("UTF-8", "UTF-16");
+	if (cd == (iconv_t)-1) {
+		report(sink, display, 1, 1, "cannot convert UTF-16 input");
+		return 1;
+	}
+	size_t outcap = len * 2 + 16;
+	char *out = malloc(outcap);
+	if (!out)
+		abort();
+	char *in, *o = out;
+	memcpy(&in, &buf, sizeof(in)); /* iconv's prototype is not const-correct; it only reads */
+	size_t inleft = len, outleft = outcap;
+	size_t r = iconv(cd, &in, &inleft, &o, &outleft);
+	iconv_close(cd);
+	int errors;
+	if (r == (size_t)-1) {
+		report(sink, display, 1, 1, "invalid UTF-16 input");
+		errors = 1;
+	} else {
+		errors = kg_loader_buffer(L, display, out, (size_t)(o - out), sink);
+	}
+	free(out);
+	return errors;
+}
+
+static bool is_utf16_bom(const unsigned char *p, size_t n)
+{
+	return n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF));
+}
+
+static bool looks_json(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+			continue;
+		return c == '{';
+	}
+	return false;
+}
+
+int kg_loader_buffer(struct kg_loader *L, const char *display, const char *buf, size_t len,
+		     const struct kg_load_sink *sink)
+{
+	if (is_utf16_bom((const unsigned char *)buf, len))
+		return load_utf16(L, display, buf, len, sink);
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+		buf += 3;
+		len -= 3;
+	}
+	if (looks_json(buf, len)) {
+		if (len > L->lim.max_doc_bytes) {
+			report(sink, display, 1, 1, "JSON input larger than the document size limit");
+			return 1;
+		}
+		return kg_json_load(L, display, buf, len, sink);
+	}
+	struct splitter sp = { L, display, sink, 1, 0, 0, false, false };
+	split(&sp, buf, len, true);
+	return sp.errors;
+}
+
+/* While skipping an oversized document, keep only what could still hold a marker: the last line
+ * break and up to three bytes after it. */
+static void trim_skipped(struct splitter *sp, struct kg_buf *c)
+{
+	const char *last = c->len ? memrchr(c->data, '\n', c->len) : NULL;
+	if (!last || c->len - (size_t)(last - c->data) - 1 > 3) {
+		sp->line += count_lines(c->data, c->len);
+		c->len = 0;
+		return;
+	}
+	size_t keep = (size_t)(last - c->data);
+	sp->line += count_lines(c->data, keep);
+	memmove(c->data, c->data + keep, c->len - keep);
+	c->len -= keep;
+}
+
+int kg_loader_file(struct kg_loader *L, const char *display, FILE *fp, const struct kg_load_sink *sink)
+{
+	struct kg_buf *c = &L->chunk;
+	char block[READ_BLOCK];
+	kg_buf_reset(c);
+	size_t n = fread(block, 1, sizeof(block), fp);
+	bool eof = n < sizeof(block);
+	if (ferror(fp)) {
+		report(sink, display, 0, 0, "read error");
+		return 1;
+	}
+	if (is_utf16_bom((const unsigned char *)block, n) || looks_json(block, n)) {
+		/* JSON and UTF-16 need the whole input; it is capped like one document. */
+		for (;;) {
+			if (kg_buf_add(c, block, n) || c->len > L->lim.max_doc_bytes) {
+				report(sink, display, 1, 1, "input larger than the document size limit");
+				return 1;
+			}
+			if (eof)
+				break;
+			n = fread(block, 1, sizeof(block), fp);
+			eof = n < sizeof(block);
+		}
+		if (ferror(fp)) {
+			report(sink, display, 0, 0, "read error");
+			return 1;
+		}
+		return kg_loader_buffer(L, display, c->data, c->len, sink);
+	}
+	struct splitter sp = { L, display, sink, 1, 0, 0, false, false };
+	const char *data = block;
+	if (n >= 3 && memcmp(block, "\xEF\xBB\xBF", 3) == 0) {
+		data += 3;
+		n -= 3;
+	}
+	for (;;) {
+		if (!sp.skipping && c->len + n > L->lim.max_doc_bytes) {
+			/* The open document would pass the cap: refuse it and skip to the next marker. */
+			char msg[128];
+			snprintf(msg, sizeof(msg), "document larger than %zu bytes; skipped", L->lim.max_doc_bytes);
+			report(sink, display, sp.line, 1, msg);
+			sp.errors++;
+			sp.skipping = true;
+			trim_skipped(&sp, c);
+		}
+		if (kg_buf_add(c, data, n)) {
+			report(sink, display, sp.line, 1, "internal error: document buffer overflow");
+			return sp.errors + 1;
+		}
+		size_t used = split(&sp, c->data, c->len, eof);
+		memmove(c->data, c->data + used, c->len - used);
+		c->len -= used;
+		if (sp.skipping)
+			trim_skipped(&sp, c);
+		if (eof || sp.stopped)
+			break;
+		n = fread(block, 1, sizeof(block), fp);
+		data = block;
+		eof = n < sizeof(block);
+		if (ferror(fp)) {
+			report(sink, display, sp.line, 1, "read error");
+			return sp.errors + 1;
+		}
+	}
+	c->len = 0;
+	return sp.errors;
+}

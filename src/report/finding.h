@@ -1,0 +1,86 @@
+/* Findings and input errors of one run, and the summary the writers print.
+ * The report owns copies of every string it is given (its own arena), so findings outlive the
+ * documents they came from. Order is made deterministic by kg_report_sort. */
+#ifndef KG_FINDING_H
+#define KG_FINDING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../util/arena.h"
+#include "../util/diag.h"
+
+enum kg_severity {
+	KG_SEV_NONE = 0, /* used as "never" for --fail-on none */
+	KG_SEV_INFO,
+	KG_SEV_LOW,
+	KG_SEV_MEDIUM,
+	KG_SEV_HIGH,
+	KG_SEV_CRITICAL,
+};
+#define KG_SEV_COUNT 6
+
+const char *kg_severity_name(enum kg_severity s); /* "info", "low", ... */
+/* Parse a severity name (case-insensitive); "none" gives KG_SEV_NONE. 0 or -1. */
+int kg_severity_parse(const char *s, enum kg_severity *out);
+
+struct kg_rule;
+
+struct kg_finding {
+	const struct kg_rule *rule;
+	const char *rule_id;
+	enum kg_severity severity; /* effective severity (policy overrides applied) */
+	const char *title;
+	const char *message;
+	const char *file;
+	unsigned line, col;
+	const char *path;        /* field path, e.g. spec.containers[0].securityContext.privileged */
+	const char *container;   /* container name or NULL */
+	const char *api_version, *kind, *namespace_, *name; /* object identity, NULL when unknown */
+	unsigned doc_index;
+	uint64_t seq;            /* insertion order, the last sort key */
+};
+
+struct kg_error_rec {
+	const char *file;
+	unsigned line, col;
+	const char *message;
+};
+
+struct kg_summary {
+	unsigned files;
+	unsigned documents;
+	unsigned objects;
+	unsigned skipped;        /* objects of kinds no rule looks at */
+	unsigned suppressed;     /* findings removed by policy, annotations or baseline */
+	unsigned by_severity[KG_SEV_COUNT];
+};
+
+struct kg_report {
+	struct kg_arena arena;
+	struct kg_finding *findings;
+	size_t nfindings, afindings;
+	struct kg_error_rec *errors;
+	size_t nerrors, aerrors;
+	struct kg_summary sum;
+	uint64_t seq;
+	const char *last_interned[4]; /* tiny cache: most strings repeat from the previous finding */
+};
+
+void kg_report_init(struct kg_report *r);
+void kg_report_release(struct kg_report *r);
+/* Forget findings and errors, keep memory (a server reuses one report per request). */
+void kg_report_reset(struct kg_report *r);
+
+/* Copy f (and its strings) into the report; counts it in the summary. */
+struct kg_finding *kg_report_add(struct kg_report *r, const struct kg_finding *f);
+void kg_report_error(struct kg_report *r, const struct kg_diag *d);
+void kg_report_sort(struct kg_report *r);
+/* Remove the findings for which keep() returns 0, keeping order; updates counts. */
+void kg_report_filter(struct kg_report *r, int (*keep)(void *ctx, const struct kg_finding *f), void *ctx);
+/* Highest severity present, KG_SEV_NONE when there are no findings. */
+enum kg_severity kg_report_max_severity(const struct kg_report *r);
+/* Copy a string into the report's arena, reusing a recent identical copy. */
+const char *kg_report_str(struct kg_report *r, const char *s);
+
+#endif

@@ -1,0 +1,166 @@
+#include "engine.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+
+struct kg_engine {
+	struct kg_scan_opts opts;
+	void **states; /* one per family */
+	size_t nfamilies;
+};
+
+struct kg_engine *kg_engine_new(const struct kg_scan_opts *opts)
+{
+	struct kg_engine *e = calloc(1, sizeof(*e));
+	if (!e)
+		abort();
+	e->opts = *opts;
+	while (kg_families[e->nfamilies])
+		e->nfamilies++;
+	e->states = calloc(e->nfamilies + 1, sizeof(*e->states));
+	if (!e->states)
+		abort();
+	for (size_t f = 0; f < e->nfamilies; f++)
+		if (kg_families[f]->state_new)
+			e->states[f] = kg_families[f]->state_new(&e->opts);
+	return e;
+}
+
+void kg_engine_free(struct kg_engine *e)
+{
+	if (!e)
+		return;
+	for (size_t f = 0; f < e->nfamilies; f++)
+		if (kg_families[f]->state_free)
+			kg_families[f]->state_free(e->states[f]);
+	free(e->states);
+	free(e);
+}
+
+static void fill_identity(struct kg_finding *f, const struct kg_object *obj)
+{
+	if (!obj)
+		return;
+	f->api_version = obj->api_version;
+	f->kind = obj->kind;
+	f->namespace_ = obj->namespace_;
+	f->name = obj->name;
+	f->file = obj->file;
+	f->doc_index = obj->doc_index;
+}
+
+static void vemit(struct kg_check *c, const struct kg_rule *rule, struct kg_finding *f, const char *fmt, va_list ap)
+{
+	enum kg_severity sev = rule->severity;
+	if (kg_policy_decide(c->opts->policy, rule, c->obj, &sev) == KG_POLICY_DROP) {
+		c->report->sum.suppressed++;
+		return;
+	}
+	char msg[1024];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	f->rule = rule;
+	f->rule_id = rule->id;
+	f->title = rule->title;
+	f->severity = sev;
+	f->message = msg;
+	kg_report_add(c->report, f);
+}
+
+void kg_emit(struct kg_check *c, const struct kg_rule *rule, const struct kg_node *at, const char *path,
+	     const char *container, const char *fmt, ...)
+{
+	struct kg_finding f = { 0 };
+	char full[1024];
+	fill_identity(&f, c->obj);
+	if (!at && c->obj)
+		at = c->obj->node;
+	if (at) {
+		f.line = at->line;
+		f.col = at->col;
+	}
+	/* List items carry their position in the List in the path */
+	if (c->obj && c->obj->item_path && *c->obj->item_path && path) {
+		snprintf(full, sizeof(full), "%s.%s", c->obj->item_path, path);
+		path = full;
+	}
+	f.path = path;
+	f.container = container;
+	va_list ap;
+	va_start(ap, fmt);
+	vemit(c, rule, &f, fmt, ap);
+	va_end(ap);
+}
+
+void kg_emit_at(struct kg_check *c, const struct kg_rule *rule, const struct kg_finding *where, const char *fmt, ...)
+{
+	struct kg_finding f = *where;
+	va_list ap;
+	va_start(ap, fmt);
+	vemit(c, rule, &f, fmt, ap);
+	va_end(ap);
+}
+
+static void check_object(struct kg_engine *e, const struct kg_object *obj, const struct kg_doc *doc, struct kg_report *r)
+{
+	bool handled = false;
+	r->sum.objects++;
+	for (size_t f = 0; f < e->nfamilies; f++) {
+		if (!kg_families[f]->check)
+			continue;
+		struct kg_check c = { &e->opts, r, obj, doc, e->states[f], &handled };
+		kg_families[f]->check(&c);
+	}
+	if (!handled)
+		r->sum.skipped++;
+}
+
+void kg_engine_object(struct kg_engine *e, const struct kg_object *obj, const struct kg_doc *doc, struct kg_report *r)
+{
+	check_object(e, obj, doc, r);
+}
+
+extern void kg_core_doc_findings(struct kg_check *c);
+
+void kg_engine_doc(struct kg_engine *e, const struct kg_doc *doc, struct kg_report *r)
+{
+	struct kg_object obj;
+	r->sum.documents++;
+	if (!kg_object_init(&obj, doc->root, doc, NULL)) {
+		struct kg_diag d;
+		kg_diag_set(&d, doc->file, doc->root->line, doc->root->col,
+			    "document is a %s, not a Kubernetes object (a mapping with apiVersion and kind)",
+			    kg_type_name((enum kg_type)doc->root->type));
+		kg_report_error(r, &d);
+		return;
+	}
+	bool ignored = false;
+	struct kg_check c = { &e->opts, r, &obj, doc, NULL, &ignored };
+	kg_core_doc_findings(&c);
+	if (kg_object_is_list(&obj)) {
+		const struct kg_node *items = kg_map_get(obj.node, "items");
+		for (uint32_t i = 0; i < items->len; i++) {
+			char ip[32];
+			snprintf(ip, sizeof(ip), "items[%u]", i);
+			struct kg_object item;
+			if (kg_object_init(&item, items->v.items[i], doc, ip))
+				check_object(e, &item, doc, r);
+		}
+		return;
+	}
+	check_object(e, &obj, doc, r);
+}
+
+void kg_engine_finish(struct kg_engine *e, struct kg_report *r)
+{
+	for (size_t f = 0; f < e->nfamilies; f++) {
+		if (!kg_families[f]->finish)
+			continue;
+		bool ignored = false;
+		struct kg_check c = { &e->opts, r, NULL, NULL, e->states[f], &ignored };
+		kg_families[f]->finish(&c);
+	}
+}
