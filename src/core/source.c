@@ -130,6 +130,26 @@ static void load_piece(struct splitter *sp, const char *p, size_t n)
 	sp->errors += kg_yaml_load(sp->L, sp->display, p, n, sp->line, &sp->doc_index, &wrap);
 }
 
+/* A piece holding only directives (%YAML, %TAG), comments and blank lines belongs to the document
+ * that follows it: it must not be parsed on its own. */
+static bool directives_only(const char *p, size_t n)
+{
+	bool directive = false;
+	size_t i = 0;
+	while (i < n) {
+		size_t k = i;
+		while (k < n && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r'))
+			k++;
+		if (k < n && p[k] == '%' && k == i)
+			directive = true;
+		else if (k < n && p[k] != '#' && p[k] != '\n')
+			return false;
+		const char *nl = memchr(p + i, '\n', n - i);
+		i = nl ? (size_t)(nl - p) + 1 : n;
+	}
+	return directive;
+}
+
 /* Load every complete document in data[0..len); returns the bytes consumed. At eof, all of it. */
 static size_t split(struct splitter *sp, const char *data, size_t len, bool eof)
 {
@@ -141,7 +161,7 @@ static size_t split(struct splitter *sp, const char *data, size_t len, bool eof)
 			break;
 		size_t ls = (size_t)(nl - data) + 1;
 		bool need_more;
-		if (marker_at(data + ls, len - ls, eof, &need_more)) {
+		if (marker_at(data + ls, len - ls, eof, &need_more) && !directives_only(data + start, ls - start)) {
 			load_piece(sp, data + start, ls - start);
 			sp->line += count_lines(data + start, ls - start);
 			sp->skipping = false;
