@@ -38,6 +38,9 @@ $(O)/tests/%: tests/unit/%.c tests/unit/harness.h $(O)/libkguard.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(O)/libkguard.a $(LDLIBS)
 
+# The JSON loader's test compares acceptance with jansson's (test only; kguard never links it).
+$(O)/tests/test_json_load: LDLIBS += -ljansson
+
 # The main job on the bundled examples: findings are expected (exit 1), errors are not.
 demo: deps
 	@$(MAKE) --no-print-directory kguard
@@ -86,3 +89,15 @@ clean:
 	rm -rf build build-asan build-fuzz kguard
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
+
+# Audit benchmark: 1M generated events through the upstream + kguard rules (bench/audit.sh).
+$(O)/bench/gen_audit: bench/gen_audit.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 $(WARN) $(CFLAGS) -o $@ $<
+
+bench-audit: $(O)/kguard $(O)/bench/gen_audit
+	@KGUARD=$(O)/kguard GEN=$(O)/bench/gen_audit bench/audit.sh
+
+# Admission webhook benchmark: wrk on loopback against kguard serve (bench/serve.sh).
+bench-serve: $(O)/kguard
+	@KGUARD=$(O)/kguard bench/serve.sh

@@ -23,6 +23,7 @@ void kg_cli_out_init(struct kg_cli_out *o)
 	o->quiet = false;
 	o->color = -1;
 	o->output = NULL;
+	o->stream = NULL;
 }
 
 int kg_usage_error(const char *cmd, const char *fmt, ...)
@@ -91,29 +92,44 @@ int kg_cli_out_option(struct kg_cli_out *o, int argc, char **argv, int *i)
 	return 0;
 }
 
-int kg_cli_finish(const struct kg_cli_out *o, struct kg_report *r, const char *command)
+static struct kg_write_opts write_opts(const struct kg_cli_out *o, const char *command)
 {
-	FILE *out = stdout;
-	if (o->output) {
-		out = fopen(o->output, "w");
-		if (!out) {
-			fprintf(stderr, "kguard %s: cannot write %s: %s\n", command, o->output, strerror(errno));
-			return KG_EXIT_INPUT;
-		}
-	}
 	struct kg_write_opts wo = { false, o->quiet, command };
 	if (o->color == 1)
 		wo.color = true;
 	else if (o->color == -1)
 		wo.color = !o->output && isatty(fileno(stdout)) && !getenv("NO_COLOR") &&
 			   !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
-	int rc = kg_report_write(out, o->format, r, &wo);
-	if (o->output && fclose(out) != 0)
-		rc = -1;
-	if (rc) {
-		fprintf(stderr, "kguard %s: failed to write the report\n", command);
-		return KG_EXIT_INTERNAL;
-	}
+	return wo;
+}
+
+static FILE *open_output(const struct kg_cli_out *o, const char *command)
+{
+	if (!o->output)
+		return stdout;
+	FILE *out = fopen(o->output, "w");
+	if (!out)
+		fprintf(stderr, "kguard %s: cannot write %s: %s\n", command, o->output, strerror(errno));
+	return out;
+}
+
+int kg_cli_begin(struct kg_cli_out *o, struct kg_report *r, const char *command)
+{
+	if (!kg_format_streams(o->format))
+		return 0;
+	FILE *out = open_output(o, command);
+	if (!out)
+		return KG_EXIT_INPUT;
+	o->stream = calloc(1, sizeof(*o->stream));
+	if (!o->stream)
+		abort();
+	struct kg_write_opts wo = write_opts(o, command);
+	kg_stream_begin(o->stream, r, out, o->format, &wo);
+	return 0;
+}
+
+static int exit_code(const struct kg_cli_out *o, const struct kg_report *r)
+{
 	if (r->nerrors)
 		return KG_EXIT_INPUT;
 	if (o->fail_on != KG_SEV_NONE) {
@@ -122,4 +138,28 @@ int kg_cli_finish(const struct kg_cli_out *o, struct kg_report *r, const char *c
 			return KG_EXIT_FINDINGS;
 	}
 	return KG_EXIT_OK;
+}
+
+int kg_cli_finish(const struct kg_cli_out *o, struct kg_report *r, const char *command)
+{
+	int rc;
+	FILE *out;
+	if (o->stream) {
+		out = o->stream->out;
+		rc = kg_stream_end(o->stream, r);
+		free(o->stream);
+	} else {
+		out = open_output(o, command);
+		if (!out)
+			return KG_EXIT_INPUT;
+		struct kg_write_opts wo = write_opts(o, command);
+		rc = kg_report_write(out, o->format, r, &wo);
+	}
+	if (o->output && fclose(out) != 0)
+		rc = -1;
+	if (rc) {
+		fprintf(stderr, "kguard %s: failed to write the report\n", command);
+		return KG_EXIT_INTERNAL;
+	}
+	return exit_code(o, r);
 }

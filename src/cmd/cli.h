@@ -15,6 +15,7 @@ struct kg_cli_out {
 	bool quiet;
 	int color;                /* -1 auto (terminal and no NO_COLOR), 0 never, 1 always */
 	const char *output;       /* file to write, NULL = stdout */
+	struct kg_stream_writer *stream; /* set by kg_cli_begin for streamed formats */
 };
 
 void kg_cli_out_init(struct kg_cli_out *o);
@@ -23,7 +24,10 @@ void kg_cli_out_init(struct kg_cli_out *o);
 int kg_cli_out_option(struct kg_cli_out *o, int argc, char **argv, int *i);
 /* Help text lines for the shared options. */
 extern const char kg_cli_out_help[];
-/* Write the report and compute the exit code. */
+/* Optional, before the run: text and JSON reports are then written input by input as the engine
+ * flushes (memory stays flat). Returns 0, or an exit code when the output cannot be opened. */
+int kg_cli_begin(struct kg_cli_out *o, struct kg_report *r, const char *command);
+/* Write the report (or finish the streamed one) and compute the exit code. */
 int kg_cli_finish(const struct kg_cli_out *o, struct kg_report *r, const char *command);
 /* "kguard CMD: message" on stderr; returns KG_EXIT_INPUT. */
 int kg_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "../core/load.h"
+#include "../rules/baseline.h"
 #include "../rules/engine.h"
+#include "../rules/policy.h"
 #include "../util/walk.h"
 #include "cli.h"
 #include "commands.h"
@@ -20,6 +22,12 @@ static const char scan_help[] =
 	"options:\n"
 	"      --level LEVEL       Pod Security Standards level: restricted (default) or baseline\n"
 	"      --pss-version VER   policy version v1.0 ... v1.37, or latest (default)\n"
+	"      --policy FILE       policy file (rules, severities, exemptions, parameters); by default\n"
+	"                          .kguard.yaml is searched from the first PATH upward to the\n"
+	"                          repository root (docs/policy.md)\n"
+	"      --no-policy         do not search for .kguard.yaml\n"
+	"      --baseline FILE     report only findings that are not in FILE\n"
+	"      --write-baseline FILE  record this run's findings in FILE (exit 0 unless input errors)\n"
 	"%s"
 	"  -h, --help              this help\n"
 	"\n"
@@ -98,10 +106,38 @@ int kg_parse_pss_version(const char *v, int *minor)
 	return 0;
 }
 
+static void print_diag(const struct kg_diag *d)
+{
+	if (d->line)
+		fprintf(stderr, "kguard scan: %s:%u:%u: error: %s\n", d->file ? d->file : "-", d->line, d->col, d->message);
+	else
+		fprintf(stderr, "kguard scan: %s: error: %s\n", d->file ? d->file : "-", d->message);
+}
+
+/* The value of --opt VALUE or --opt=VALUE; NULL when missing. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+	if (a[n] == '=')
+		return a + n + 1;
+	return *i + 1 < argc ? argv[++*i] : NULL;
+}
+
+static bool is_opt(const char *a, const char *name)
+{
+	size_t n = strlen(name);
+	return !strncmp(a, name, n) && (a[n] == '\0' || a[n] == '=');
+}
+
 int kg_cmd_scan(int argc, char **argv)
 {
 	struct kg_cli_out out;
 	struct kg_scan_opts opts = { KG_PSS_RESTRICTED, KG_PSS_LATEST_MINOR, NULL };
+	const char *policy_file = NULL, *baseline_file = NULL, *write_baseline = NULL;
+	bool no_policy = false, level_set = false, version_set = false;
+	struct kg_policy *policy = NULL;
+	struct kg_baseline *baseline = NULL;
 	const char **paths = calloc((size_t)argc + 1, sizeof(*paths));
 	int npaths = 0;
 	if (!paths)
@@ -128,11 +164,30 @@ int kg_cmd_scan(int argc, char **argv)
 				kg_usage_error("scan", "--level takes baseline or restricted, not '%s'", v);
 				goto usage;
 			}
+			level_set = true;
 		} else if (!strcmp(a, "--pss-version") || !strncmp(a, "--pss-version=", 14)) {
 			const char *v = a[13] == '=' ? a + 14 : (i + 1 < argc ? argv[++i] : "");
 			if (kg_parse_pss_version(v, &opts.pss_minor)) {
 				kg_usage_error("scan", "--pss-version takes v1.0 ... v1.%d or latest, not '%s'",
 					       KG_PSS_LATEST_MINOR, v);
+				goto usage;
+			}
+			version_set = true;
+		} else if (is_opt(a, "--policy")) {
+			if (!(policy_file = opt_value(argc, argv, &i, "--policy")) || !*policy_file) {
+				kg_usage_error("scan", "--policy needs a file name");
+				goto usage;
+			}
+		} else if (!strcmp(a, "--no-policy")) {
+			no_policy = true;
+		} else if (is_opt(a, "--baseline")) {
+			if (!(baseline_file = opt_value(argc, argv, &i, "--baseline")) || !*baseline_file) {
+				kg_usage_error("scan", "--baseline needs a file name");
+				goto usage;
+			}
+		} else if (is_opt(a, "--write-baseline")) {
+			if (!(write_baseline = opt_value(argc, argv, &i, "--write-baseline")) || !*write_baseline) {
+				kg_usage_error("scan", "--write-baseline needs a file name");
 				goto usage;
 			}
 		} else if (a[0] == '-' && a[1]) {
@@ -146,21 +201,85 @@ int kg_cmd_scan(int argc, char **argv)
 		kg_usage_error("scan", "no PATH given (use - for standard input)");
 		goto usage;
 	}
+	if (policy_file && no_policy) {
+		kg_usage_error("scan", "--policy and --no-policy contradict each other");
+		goto usage;
+	}
+	char found[4096];
+	if (!policy_file && !no_policy && kg_policy_discover(paths[0], found, sizeof(found)) == 0)
+		policy_file = found;
+	if (policy_file) {
+		struct kg_diag d;
+		if (!(policy = kg_policy_load(policy_file, &d))) {
+			print_diag(&d);
+			goto usage;
+		}
+		int level = opts.pss_level, minor = opts.pss_minor;
+		if (kg_policy_pss(policy, &level, &minor)) {
+			if (!level_set)
+				opts.pss_level = level;
+			if (!version_set)
+				opts.pss_minor = minor;
+		}
+		const struct kg_pod_path *pp;
+		unsigned npp = kg_policy_pod_paths(policy, &pp);
+		if (npp)
+			kg_pod_paths_add(pp, npp);
+		opts.policy = policy;
+	}
+	if (baseline_file) {
+		struct kg_diag d;
+		if (!(baseline = kg_baseline_load(baseline_file, &d))) {
+			print_diag(&d);
+			goto usage;
+		}
+	}
 	struct scan_run s;
 	s.loader = kg_loader_new(NULL);
 	s.engine = kg_engine_new(&opts);
 	kg_report_init(&s.report);
+	/* Without a baseline to record or apply, findings are written input by input: memory stays
+	 * flat however many findings the run has (text and JSON). */
+	if (!write_baseline && !baseline) {
+		int brc = kg_cli_begin(&out, &s.report, "scan");
+		if (brc) {
+			kg_report_release(&s.report);
+			kg_engine_free(s.engine);
+			kg_loader_free(s.loader);
+			kg_policy_free(policy);
+			free(paths);
+			return brc;
+		}
+	}
 	struct kg_walk w = { &s, want_manifest, scan_file, walk_error };
 	for (int i = 0; i < npaths; i++)
 		kg_walk_path(&w, paths[i]);
 	kg_engine_finish(s.engine, &s.report);
-	int rc = kg_cli_finish(&out, &s.report, "scan");
+	int rc = KG_EXIT_OK;
+	if (write_baseline) {
+		/* recording is the point of this run: findings do not fail it */
+		struct kg_diag d;
+		if (kg_baseline_write(write_baseline, &s.report, &d)) {
+			print_diag(&d);
+			rc = KG_EXIT_INPUT;
+		}
+		out.fail_on = KG_SEV_NONE;
+	}
+	if (baseline)
+		kg_baseline_apply(baseline, &s.report);
+	int wrc = kg_cli_finish(&out, &s.report, "scan");
+	if (rc == KG_EXIT_OK)
+		rc = wrc;
 	kg_report_release(&s.report);
 	kg_engine_free(s.engine);
 	kg_loader_free(s.loader);
+	kg_baseline_free(baseline);
+	kg_policy_free(policy);
 	free(paths);
 	return rc;
 usage:
+	kg_baseline_free(baseline);
+	kg_policy_free(policy);
 	free(paths);
 	return KG_EXIT_INPUT;
 }

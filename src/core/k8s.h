@@ -38,7 +38,10 @@ struct kg_pod_ref {
 };
 
 /* A pod-template location inside a kind: built in for the core workload kinds and known CRDs,
- * extensible at run time (policy file). */
+ * extensible at run time (policy file). Paths are dotted map keys; a key written "key[]" visits
+ * every item of the sequence under key and a segment "*" every value of a map, so one entry can
+ * name several pod templates ("spec.workerGroupSpecs[].template.spec"). meta_path fans out at the
+ * same steps as spec_path. A kind may have several entries (alternative template locations). */
 struct kg_pod_path {
 	const char *api_group; /* "" for core, "*" for any */
 	const char *kind;
@@ -50,8 +53,16 @@ struct kg_pod_path {
 void kg_pod_paths_add(const struct kg_pod_path *paths, unsigned n);
 /* Whether the kind carries a pod spec at all (even when the spec is missing in this object). */
 bool kg_kind_has_pod(const struct kg_object *obj);
-/* Locate the pod spec; false when the kind has none or the spec is absent / not a map. */
+/* Locate the pod spec; false when the kind has none or the spec is absent / not a map. Only
+ * entries without fan-out are considered (the first that exists wins); use kg_pod_each to see
+ * every pod template of kinds that hold several. */
 bool kg_pod_locate(const struct kg_object *obj, struct kg_pod_ref *ref);
+
+/* Visit every pod spec of obj (every matching entry, every fan-out choice) that exists and is a
+ * map. ref->spec_path and ref->meta_path are concrete ("spec.tasks[1].template.spec") and valid
+ * only during the call. Returns the number of pod specs visited. */
+typedef void (*kg_pod_fn)(void *ctx, const struct kg_pod_ref *ref);
+unsigned kg_pod_each(const struct kg_object *obj, kg_pod_fn fn, void *ctx);
 
 /* API group of an apiVersion ("apps/v1" -> "apps", "v1" -> ""); writes into buf. */
 const char *kg_api_group(const char *api_version, char *buf, unsigned size);

@@ -12,13 +12,14 @@ struct kg_anchor {
 	struct kg_anchor *next;
 };
 
-#define KG_ANCHOR_BUCKETS 256
+#define KG_ANCHOR_BUCKETS 256 /* initial size of the anchor table; it doubles as anchors come */
 
 struct kg_loader {
 	struct kg_load_limits lim;
 	struct kg_arena arena;           /* the current document */
 	struct kg_tree tree;
-	struct kg_anchor *anchors[KG_ANCHOR_BUCKETS];
+	struct kg_anchor **anchors;      /* hash table of the current document's anchors (malloc'd) */
+	size_t anchor_buckets, nanchors;
 	struct kg_buf chunk;             /* input splitter: the document being accumulated */
 	void *tokens;                    /* JSON tokenizer scratch */
 	size_t atokens;

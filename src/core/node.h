@@ -30,6 +30,7 @@ enum kg_node_flags {
 	KG_NODE_TAGGED = 1 << 1,  /* an explicit tag decided the type */
 	KG_NODE_UINT = 1 << 2,    /* integer above INT64_MAX: value in v.u */
 	KG_NODE_ALIASED = 1 << 3, /* reached through an alias */
+	KG_NODE_BIGINT = 1 << 4,  /* KG_FLOAT holding an integer beyond uint64 (0x1 and 16 zeros) */
 };
 
 struct kg_pair;
@@ -39,7 +40,7 @@ struct kg_node {
 	uint8_t flags; /* enum kg_node_flags */
 	uint32_t line, col;
 	uint32_t len;    /* string bytes, map pairs or sequence items */
-	uint32_t weight; /* nodes in this subtree with aliases expanded (alias-bomb cap) */
+	uint32_t weight; /* go-yaml decode steps for this subtree, aliases expanded (alias-bomb caps) */
 	union {
 		bool b;
 		int64_t i;

@@ -2,7 +2,10 @@
  * a UTF-8 byte order mark, converts UTF-16 (kubectl accepts it), and splits YAML streams at `---`
  * lines so that each document is parsed on its own: an error stays inside its document, and memory
  * is bounded by the largest document, not the input. */
+#include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +18,7 @@ void kg_load_limits_default(struct kg_load_limits *lim)
 	lim->max_doc_bytes = KG_LOAD_MAX_DOC_BYTES;
 	lim->max_depth = KG_LOAD_MAX_DEPTH;
 	lim->max_nodes = KG_LOAD_MAX_NODES;
+	lim->positions = true;
 }
 
 struct kg_loader *kg_loader_new(const struct kg_load_limits *lim)
@@ -40,6 +44,7 @@ void kg_loader_free(struct kg_loader *L)
 	kg_arena_release(&L->arena);
 	kg_buf_release(&L->chunk);
 	free(L->tokens);
+	free(L->anchors);
 	free(L);
 }
 
@@ -71,15 +76,76 @@ static bool marker_at(const char *p, size_t avail, bool eof, bool *need_more)
 	       (p[3] == ' ' || p[3] == '\t' || p[3] == '\n' || p[3] == '\r');
 }
 
+/* Bytes of the YAML line break at p (libyaml's: LF, CR LF, CR, NEL, LS, PS), or 0. A CR that
+ * ends the range is not counted: its LF may be in the next block. */
+static size_t break_len(const char *p, size_t avail)
+{
+	unsigned char c = (unsigned char)p[0];
+	if (c == '\n')
+		return 1;
+	if (c == '\r')
+		return avail < 2 ? 0 : p[1] == '\n' ? 2 : 1;
+	if (c == 0xC2 && avail >= 2 && (unsigned char)p[1] == 0x85)
+		return 2;
+	if (c == 0xE2 && avail >= 3 && (unsigned char)p[1] == 0x80 &&
+	    ((unsigned char)p[2] == 0xA8 || (unsigned char)p[2] == 0xA9))
+		return 3;
+	return 0;
+}
+
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* High bit set in each byte of w equal to c (exact: no carry crosses bytes). */
+static inline uint64_t bytes_eq(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (ONES * c);
+	return ~(((x & ~HIGHS) + ~HIGHS) | x) & HIGHS;
+}
+
+/* Line breaks in p[0..n) (as break_len counts them). Runs of ASCII without CR are counted a word
+ * at a time: only LF can end a line there. */
 static unsigned count_lines(const char *p, size_t n)
 {
 	unsigned c = 0;
-	const char *end = p + n;
-	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		c++;
-		p++;
+	for (size_t i = 0; i < n;) {
+		if (n - i >= 8) {
+			uint64_t w;
+			memcpy(&w, p + i, 8);
+			if (!((w & HIGHS) | bytes_eq(w, '\r'))) {
+				c += (unsigned)(((bytes_eq(w, '\n') >> 7) * ONES) >> 56);
+				i += 8;
+				continue;
+			}
+		}
+		size_t b = break_len(p + i, n - i);
+		if (b) {
+			c++;
+			i += b;
+		} else {
+			i++;
+		}
 	}
 	return c;
+}
+
+void kg_offset_position(const char *buf, size_t off, unsigned first_line, unsigned *line, unsigned *col)
+{
+	unsigned l = first_line, c = 1;
+	for (size_t i = 0; i < off;) {
+		size_t b = break_len(buf + i, off + 1 - i);
+		if (b) {
+			l++;
+			c = 1;
+			i += b;
+			continue;
+		}
+		if (((unsigned char)buf[i] & 0xC0) != 0x80)
+			c++;
+		i++;
+	}
+	*line = l;
+	*col = c;
 }
 
 struct splitter {
@@ -91,6 +157,8 @@ struct splitter {
 	int errors;
 	bool skipping;      /* inside an oversized document: drop bytes until the next marker */
 	bool stopped;       /* the sink asked to stop */
+	size_t resume;      /* file reads: bytes of the kept data already searched for markers, so
+			     * that a large document is scanned once, not once per block */
 };
 
 struct stop_sink {
@@ -154,11 +222,14 @@ static bool directives_only(const char *p, size_t n)
 static size_t split(struct splitter *sp, const char *data, size_t len, bool eof)
 {
 	size_t start = 0; /* current document begins here */
-	size_t i = 0;
+	size_t i = sp->resume < len ? sp->resume : len;
+	sp->resume = 0;
 	while (i < len && !sp->stopped) {
 		const char *nl = memchr(data + i, '\n', len - i);
-		if (!nl)
+		if (!nl) {
+			i = len;
 			break;
+		}
 		size_t ls = (size_t)(nl - data) + 1;
 		bool need_more;
 		if (marker_at(data + ls, len - ls, eof, &need_more) && !directives_only(data + start, ls - start)) {
@@ -167,6 +238,7 @@ static size_t split(struct splitter *sp, const char *data, size_t len, bool eof)
 			sp->skipping = false;
 			start = ls;
 		} else if (need_more) {
+			sp->resume = ls - 1 - start; /* look at this line break again with more data */
 			return start;
 		}
 		i = ls;
@@ -177,6 +249,7 @@ static size_t split(struct splitter *sp, const char *data, size_t len, bool eof)
 		sp->line += count_lines(data + start, len - start);
 		return len;
 	}
+	sp->resume = i - start;
 	return start;
 }
 
@@ -240,15 +313,25 @@ int kg_loader_buffer(struct kg_loader *L, const char *display, const char *buf, 
 		}
 		return kg_json_load(L, display, buf, len, sink);
 	}
-	struct splitter sp = { L, display, sink, 1, 0, 0, false, false };
+	struct splitter sp = { L, display, sink, 1, 0, 0, false, false, 0 };
 	split(&sp, buf, len, true);
 	return sp.errors;
+}
+
+/* A read that fails has no position in the input: 0:0. */
+static int read_error(const struct kg_load_sink *sink, const char *display, int err)
+{
+	char msg[160];
+	snprintf(msg, sizeof(msg), "cannot read: %s", strerror(err));
+	report(sink, display, 0, 0, msg);
+	return 1;
 }
 
 /* While skipping an oversized document, keep only what could still hold a marker: the last line
  * break and up to three bytes after it. */
 static void trim_skipped(struct splitter *sp, struct kg_buf *c)
 {
+	sp->resume = 0; /* what is kept is at most a line break and three bytes */
 	const char *last = c->len ? memrchr(c->data, '\n', c->len) : NULL;
 	if (!last || c->len - (size_t)(last - c->data) - 1 > 3) {
 		sp->line += count_lines(c->data, c->len);
@@ -268,11 +351,10 @@ int kg_loader_file(struct kg_loader *L, const char *display, FILE *fp, const str
 	kg_buf_reset(c);
 	size_t n = fread(block, 1, sizeof(block), fp);
 	bool eof = n < sizeof(block);
-	if (ferror(fp)) {
-		report(sink, display, 0, 0, "read error");
-		return 1;
-	}
-	if (is_utf16_bom((const unsigned char *)block, n) || looks_json(block, n)) {
+	if (ferror(fp))
+		return read_error(sink, display, errno);
+	bool bom8 = n >= 3 && memcmp(block, "\xEF\xBB\xBF", 3) == 0;
+	if (is_utf16_bom((const unsigned char *)block, n) || looks_json(block + (bom8 ? 3 : 0), n - (bom8 ? 3 : 0))) {
 		/* JSON and UTF-16 need the whole input; it is capped like one document. */
 		for (;;) {
 			if (kg_buf_add(c, block, n) || c->len > L->lim.max_doc_bytes) {
@@ -283,16 +365,14 @@ int kg_loader_file(struct kg_loader *L, const char *display, FILE *fp, const str
 				break;
 			n = fread(block, 1, sizeof(block), fp);
 			eof = n < sizeof(block);
-		}
-		if (ferror(fp)) {
-			report(sink, display, 0, 0, "read error");
-			return 1;
+			if (ferror(fp))
+				return read_error(sink, display, errno);
 		}
 		return kg_loader_buffer(L, display, c->data, c->len, sink);
 	}
-	struct splitter sp = { L, display, sink, 1, 0, 0, false, false };
+	struct splitter sp = { L, display, sink, 1, 0, 0, false, false, 0 };
 	const char *data = block;
-	if (n >= 3 && memcmp(block, "\xEF\xBB\xBF", 3) == 0) {
+	if (bom8) {
 		data += 3;
 		n -= 3;
 	}
@@ -320,10 +400,8 @@ int kg_loader_file(struct kg_loader *L, const char *display, FILE *fp, const str
 		n = fread(block, 1, sizeof(block), fp);
 		data = block;
 		eof = n < sizeof(block);
-		if (ferror(fp)) {
-			report(sink, display, sp.line, 1, "read error");
-			return sp.errors + 1;
-		}
+		if (ferror(fp))
+			return sp.errors + read_error(sink, display, errno);
 	}
 	c->len = 0;
 	return sp.errors;

@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "../util/buf.h"
 
@@ -23,11 +26,56 @@ static void *grow(void *p, size_t *alloc, size_t need, size_t elem)
 	return q;
 }
 
+static uint64_t rotl(uint64_t x, int b)
+{
+	return (x << b) | (x >> (64 - b));
+}
+
+#define SIPROUND                                                                              \
+	do {                                                                                  \
+		v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32);                     \
+		v2 += v3; v3 = rotl(v3, 16); v3 ^= v2;                                        \
+		v0 += v3; v3 = rotl(v3, 21); v3 ^= v0;                                        \
+		v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32);                     \
+	} while (0)
+
+uint64_t kg_tree_hash(const struct kg_tree *b, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t k0 = b->seed[0], k1 = b->seed[1];
+	uint64_t v0 = k0 ^ 0x736f6d6570736575ull, v1 = k1 ^ 0x646f72616e646f6dull;
+	uint64_t v2 = k0 ^ 0x6c7967656e657261ull, v3 = k1 ^ 0x7465646279746573ull;
+	size_t full = len & ~(size_t)7;
+	for (size_t i = 0; i < full; i += 8) {
+		uint64_t m;
+		memcpy(&m, p + i, 8);
+		v3 ^= m;
+		SIPROUND;
+		v0 ^= m;
+	}
+	uint64_t last = (uint64_t)len << 56;
+	for (size_t k = len - full; k > 0; k--) /* the last 0-7 bytes, little-endian (SipHash's order) */
+		last |= (uint64_t)p[full + k - 1] << (8 * (k - 1));
+	v3 ^= last;
+	SIPROUND;
+	v0 ^= last;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
 void kg_tree_init(struct kg_tree *b, struct kg_arena *arena, const struct kg_load_limits *lim)
 {
 	memset(b, 0, sizeof(*b));
 	b->arena = arena;
 	b->lim = *lim;
+	if (getrandom(b->seed, sizeof(b->seed), GRND_NONBLOCK) != (ssize_t)sizeof(b->seed)) {
+		/* no entropy yet (early boot): still differ per process and per loader */
+		b->seed[0] = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+		b->seed[1] = (uint64_t)(uintptr_t)b ^ (uint64_t)clock();
+	}
 }
 
 void kg_tree_release(struct kg_tree *b)
@@ -43,7 +91,8 @@ void kg_tree_reset(struct kg_tree *b)
 {
 	b->nframes = b->nslots = b->ndups = 0;
 	b->root = NULL;
-	b->weight = 0;
+	b->decodes = 1; /* go-yaml counts the document node */
+	b->aliased = 0;
 	b->err.message[0] = '\0';
 }
 
@@ -53,12 +102,44 @@ static int fail(struct kg_tree *b, unsigned line, unsigned col, const char *msg)
 	return -1;
 }
 
-static int count(struct kg_tree *b, uint64_t n, unsigned line, unsigned col)
+/* go-yaml v2's allowedAliasRatio (decode.go). */
+static double allowed_alias_ratio(uint64_t decodes)
 {
-	b->weight += n;
-	if (b->weight > b->lim.max_nodes)
-		return fail(b, line, col, "document contains excessive aliasing (more than the node limit once aliases are expanded)");
+	if (decodes <= 400000)
+		return 0.99;
+	if (decodes >= 4000000)
+		return 0.10;
+	return 0.99 - 0.89 * ((double)(decodes - 400000) / (double)(4000000 - 400000));
+}
+
+/* Count `steps` decode steps, `aliased` of them inside an alias expansion. go-yaml checks its
+ * ratio at every step; within one alias expansion the ratio only grows and the allowance only
+ * shrinks, so checking once after the expansion finds the same documents. */
+static int count_check(struct kg_tree *b, unsigned line, unsigned col)
+{
+	if (b->aliased > 100 && b->decodes > 1000 &&
+	    (double)b->aliased / (double)b->decodes > allowed_alias_ratio(b->decodes))
+		return fail(b, line, col, "document contains excessive aliasing");
+	if (b->decodes > b->lim.max_nodes) {
+		char msg[160];
+		if (b->aliased)
+			snprintf(msg, sizeof(msg), "document contains excessive aliasing (more than %u nodes once aliases are expanded)",
+				 b->lim.max_nodes);
+		else
+			snprintf(msg, sizeof(msg), "document has more than %u nodes", b->lim.max_nodes);
+		return fail(b, line, col, msg);
+	}
 	return 0;
+}
+
+/* Called for every node and key: the checks run only once a limit could be reached. */
+static inline int count(struct kg_tree *b, uint64_t steps, uint64_t aliased, unsigned line, unsigned col)
+{
+	b->decodes += steps;
+	b->aliased += aliased;
+	if (b->aliased <= 100 && b->decodes <= b->lim.max_nodes)
+		return 0;
+	return count_check(b, line, col);
 }
 
 struct kg_node *kg_tree_scalar(struct kg_tree *b, enum kg_type type, unsigned line, unsigned col)
@@ -72,6 +153,17 @@ struct kg_node *kg_tree_scalar(struct kg_tree *b, enum kg_type type, unsigned li
 	return n;
 }
 
+struct kg_node *kg_tree_alias(struct kg_tree *b, const struct kg_node *target, unsigned line, unsigned col)
+{
+	/* go-yaml visits the alias and then its whole target again */
+	if (count(b, 1 + (uint64_t)target->weight, target->weight, line, col))
+		return NULL;
+	struct kg_node *n = kg_arena_alloc(b->arena, sizeof(*n));
+	*n = *target; /* shares the target's children; positions stay those of the anchor */
+	n->flags |= KG_NODE_ALIASED;
+	return n;
+}
+
 int kg_tree_open(struct kg_tree *b, bool is_map, unsigned line, unsigned col, const char *anchor)
 {
 	if (b->nframes >= b->lim.max_depth) {
@@ -79,9 +171,11 @@ int kg_tree_open(struct kg_tree *b, bool is_map, unsigned line, unsigned col, co
 		snprintf(msg, sizeof(msg), "nesting deeper than %u levels", b->lim.max_depth);
 		return fail(b, line, col, msg);
 	}
-	if (b->nframes && b->frames[b->nframes - 1].is_map && !b->frames[b->nframes - 1].have_key)
+	struct kg_frame *parent = b->nframes ? &b->frames[b->nframes - 1] : NULL;
+	if (parent && parent->is_map && !parent->have_key)
 		return fail(b, line, col, "a mapping key must be a scalar (Kubernetes objects have string keys)");
-	if (count(b, 1, line, col))
+	bool merge_seq = !is_map && parent && parent->is_map && parent->key.merge;
+	if (!merge_seq && count(b, 1, 0, line, col))
 		return -1;
 	b->frames = grow(b->frames, &b->aframes, b->nframes + 1, sizeof(*b->frames));
 	struct kg_frame *f = &b->frames[b->nframes++];
@@ -91,6 +185,7 @@ int kg_tree_open(struct kg_tree *b, bool is_map, unsigned line, unsigned col, co
 	f->line = line;
 	f->col = col;
 	f->anchor = anchor;
+	f->merge_seq = merge_seq;
 	return 0;
 }
 
@@ -107,40 +202,76 @@ bool kg_tree_anchor_open(const struct kg_tree *b, const char *anchor)
 	return false;
 }
 
-int kg_tree_key(struct kg_tree *b, const char *key, size_t len, unsigned line, unsigned col, bool merge)
+/* key is owned by the arena */
+static void set_key(struct kg_tree *b, const char *key, size_t len, unsigned line, unsigned col, bool merge,
+		    uint64_t w)
 {
 	struct kg_frame *f = &b->frames[b->nframes - 1];
 	f->have_key = true;
-	f->key.key = kg_arena_strndup(b->arena, key, len);
+	f->key.key = key;
 	f->key.klen = (uint32_t)len;
 	f->key.kline = line;
 	f->key.kcol = col;
 	f->key.merge = merge;
 	f->key.value = NULL;
+	f->key.w = w;
+}
+
+int kg_tree_key(struct kg_tree *b, const char *key, size_t len, unsigned line, unsigned col, bool merge)
+{
+	/* go-yaml decodes every key but "<<" */
+	if (!merge && count(b, 1, 0, line, col))
+		return -1;
+	set_key(b, kg_arena_strndup(b->arena, key, len), len, line, col, merge, merge ? 0 : 1);
 	return 0;
 }
 
-int kg_tree_count_alias(struct kg_tree *b, const struct kg_node *n, unsigned line, unsigned col)
+int kg_tree_key_owned(struct kg_tree *b, const char *key, size_t len, unsigned line, unsigned col)
 {
-	return count(b, n->weight, line, col);
+	if (count(b, 1, 0, line, col))
+		return -1;
+	set_key(b, key, len, line, col, false, 1);
+	return 0;
+}
+
+int kg_tree_alias_key(struct kg_tree *b, const char *key, size_t len, unsigned line, unsigned col,
+		      const struct kg_node *target)
+{
+	if (count(b, 1 + (uint64_t)target->weight, target->weight, line, col))
+		return -1;
+	set_key(b, kg_arena_strndup(b->arena, key, len), len, line, col, false, 1 + (uint64_t)target->weight);
+	return 0;
 }
 
 int kg_tree_value(struct kg_tree *b, struct kg_node *n)
 {
+	uint64_t w;
+	if (n->flags & KG_NODE_ALIASED) {
+		w = 1 + (uint64_t)n->weight; /* counted by kg_tree_alias */
+	} else if (n->type != KG_MAP && n->type != KG_SEQ) {
+		w = 1;
+		if (count(b, 1, 0, n->line, n->col))
+			return -1;
+	} else {
+		w = n->weight; /* counted step by step while it was built */
+	}
 	if (!b->nframes) {
 		b->root = n;
 		return 0;
 	}
-	if (n->type != KG_MAP && n->type != KG_SEQ && !(n->flags & KG_NODE_ALIASED) && count(b, 1, n->line, n->col))
-		return -1;
 	struct kg_frame *f = &b->frames[b->nframes - 1];
-	b->slots = grow(b->slots, &b->aslots, b->nslots + 1, sizeof(*b->slots));
+	if (b->nslots >= b->aslots)
+		b->slots = grow(b->slots, &b->aslots, b->nslots + 1, sizeof(*b->slots));
 	struct kg_slot *s = &b->slots[b->nslots++];
 	if (f->is_map) {
 		*s = f->key;
 		f->have_key = false;
+		if (s->merge && n->type == KG_SEQ && !(n->flags & KG_NODE_ALIASED))
+			w -= 1; /* go-yaml walks a merged sequence's items without visiting it */
+		s->w += w;
 	} else {
 		memset(s, 0, sizeof(*s));
+		s->w = w;
 	}
 	s->value = n;
 	return 0;
@@ -193,18 +324,10 @@ struct entry_set {
 	uint8_t *explicit_; /* 1 when the entry came from an explicit key */
 	size_t n;
 	uint32_t *hash;
-	size_t hmask; /* 0 = linear search */
+	size_t hmask; /* 0 = linear search (small maps) */
 };
 
-static uint32_t hash_key(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
-static long find_entry(const struct entry_set *es, const char *key, size_t klen, uint32_t h, size_t *slot)
+static long find_entry(const struct entry_set *es, const char *key, size_t klen, uint64_t h, size_t *slot)
 {
 	if (!es->hmask) {
 		for (size_t i = 0; i < es->n; i++)
@@ -226,16 +349,20 @@ static long find_entry(const struct entry_set *es, const char *key, size_t klen,
 	}
 }
 
+/* Put key -> value into the map being finished. A merged entry passes the position of its "<<"
+ * in mline/mcol: a duplicate it causes is reported there, where the reader can see it. */
 static void set_entry(struct kg_tree *b, struct entry_set *es, const char *key, uint32_t klen,
-		      uint32_t kline, uint32_t kcol, struct kg_node *value, bool is_explicit)
+		      uint32_t kline, uint32_t kcol, struct kg_node *value, bool is_explicit,
+		      uint32_t mline, uint32_t mcol)
 {
-	uint32_t h = hash_key(key, klen);
+	uint64_t h = es->hmask ? kg_tree_hash(b, key, klen) : 0;
 	size_t slot = 0;
 	long i = find_entry(es, key, klen, h, &slot);
 	if (i >= 0) {
 		struct kg_pair *p = &es->pairs[i];
 		if (es->explicit_[i])
-			add_dup(b, key, p->value, value, p->line, p->col, kline, kcol, is_explicit ? 0 : 1);
+			add_dup(b, key, p->value, value, p->line, p->col, is_explicit ? kline : mline,
+				is_explicit ? kcol : mcol, is_explicit ? 0 : 1);
 		p->value = value;
 		p->line = kline;
 		p->col = kcol;
@@ -258,18 +385,123 @@ static int merge_from(struct kg_tree *b, struct entry_set *es, const struct kg_n
 {
 	if (src->type != KG_MAP)
 		return fail(b, line, col, "map merge requires map or sequence of maps as the value");
+	/* go-yaml writes the merged map's entries one by one into the map being built, so a merge
+	 * overrides the keys before it and the keys after it override the merge */
 	for (uint32_t k = 0; k < src->len; k++) {
 		const struct kg_pair *p = &src->v.pairs[k];
-		set_entry(b, es, p->key, p->key_len, p->line, p->col, p->value, false);
+		set_entry(b, es, p->key, p->key_len, p->line, p->col, p->value, false, line, col);
 	}
 	return 0;
 }
 
+/* A cheap unkeyed fingerprint of a key (length, first and last bytes) that lets the linear
+ * duplicate search of a small map skip most comparisons. Keys are NUL-terminated, so key[len]
+ * may be read. Crafted collisions only cost memcmp calls within one small map. */
+static inline uint64_t key_print(const char *k, size_t len)
+{
+	uint64_t a, z;
+	if (len >= 8) {
+		memcpy(&a, k, 8);
+		memcpy(&z, k + len - 8, 8);
+	} else if (len >= 4) {
+		uint32_t a4, z4;
+		memcpy(&a4, k, 4);
+		memcpy(&z4, k + len - 4, 4);
+		a = a4;
+		z = z4;
+	} else {
+		a = (uint64_t)(unsigned char)k[0] | (uint64_t)(unsigned char)k[len / 2] << 8 |
+		    (uint64_t)(unsigned char)k[len ? len - 1 : 0] << 16;
+		z = 0;
+	}
+	return (a ^ (z << 29 | z >> 35) ^ len) * 0x9E3779B97F4A7C15ull;
+}
+
+#define SMALL_MAP 32 /* up to this many keys, duplicates are found by a fingerprinted linear search */
+
+/* A map without merge keys (every JSON map, most YAML maps): the entries are the keys in order,
+ * a repeated key replacing the earlier value in place (recorded as a duplicate). */
+static void finish_plain_map(struct kg_tree *b, const struct kg_slot *s, size_t ns, struct kg_node *n)
+{
+	struct kg_pair *pairs = kg_arena_alloc(b->arena, (ns ? ns : 1) * sizeof(*pairs));
+	size_t np = 0;
+	if (ns <= SMALL_MAP) {
+		uint64_t fp[SMALL_MAP];
+		for (size_t i = 0; i < ns; i++) {
+			uint64_t h = key_print(s[i].key, s[i].klen);
+			size_t k = 0;
+			for (; k < np; k++)
+				if (fp[k] == h && pairs[k].key_len == s[i].klen &&
+				    memcmp(pairs[k].key, s[i].key, s[i].klen) == 0)
+					break;
+			struct kg_pair *p = &pairs[k];
+			if (k < np) {
+				add_dup(b, s[i].key, p->value, s[i].value, p->line, p->col, s[i].kline, s[i].kcol, 0);
+			} else {
+				fp[np++] = h;
+				p->key = s[i].key;
+				p->key_len = s[i].klen;
+			}
+			p->line = s[i].kline;
+			p->col = s[i].kcol;
+			p->value = s[i].value;
+		}
+	} else {
+		/* the SipHash-keyed index, as for merges */
+		size_t hs = 32;
+		while (hs < ns * 2)
+			hs *= 2;
+		if (hs > b->ahash) {
+			free(b->hash);
+			b->hash = malloc(hs * sizeof(*b->hash));
+			if (!b->hash) {
+				fputs("kguard: out of memory\n", stderr);
+				abort();
+			}
+			b->ahash = hs;
+		}
+		memset(b->hash, 0, hs * sizeof(*b->hash));
+		struct entry_set es = { pairs, NULL, 0, b->hash, hs - 1 };
+		for (size_t i = 0; i < ns; i++) {
+			size_t slot = 0;
+			long k = find_entry(&es, s[i].key, s[i].klen, kg_tree_hash(b, s[i].key, s[i].klen), &slot);
+			struct kg_pair *p;
+			if (k >= 0) {
+				p = &pairs[k];
+				add_dup(b, s[i].key, p->value, s[i].value, p->line, p->col, s[i].kline, s[i].kcol, 0);
+			} else {
+				p = &pairs[es.n];
+				p->key = s[i].key;
+				p->key_len = s[i].klen;
+				es.hash[slot] = (uint32_t)(es.n + 1);
+				es.n++;
+			}
+			p->line = s[i].kline;
+			p->col = s[i].kcol;
+			p->value = s[i].value;
+		}
+		np = es.n;
+	}
+	uint64_t weight = 1;
+	for (size_t i = 0; i < ns; i++)
+		weight += s[i].w;
+	n->v.pairs = pairs;
+	n->len = (uint32_t)np;
+	n->weight = weight > UINT32_MAX ? UINT32_MAX : (uint32_t)weight;
+}
+
 static int finish_map(struct kg_tree *b, struct kg_frame *f, struct kg_node *n)
 {
-	struct kg_slot *s = b->slots + f->slot_base;
+	struct kg_slot *s = b->slots ? b->slots + f->slot_base : NULL; /* none yet: {} first */
 	size_t ns = b->nslots - f->slot_base;
 	size_t cap = 0; /* upper bound of entries */
+	bool merges = false;
+	for (size_t i = 0; i < ns && !merges; i++)
+		merges = s[i].merge;
+	if (!merges) {
+		finish_plain_map(b, s, ns, n);
+		return 0;
+	}
 	for (size_t i = 0; i < ns; i++) {
 		if (!s[i].merge) {
 			cap++;
@@ -301,13 +533,16 @@ static int finish_map(struct kg_tree *b, struct kg_frame *f, struct kg_node *n)
 		es.hmask = hs - 1;
 	}
 	uint64_t weight = 1;
+	for (size_t i = 0; i < ns; i++)
+		weight += s[i].w;
 	for (size_t i = 0; i < ns; i++) {
 		if (!s[i].merge) {
-			set_entry(b, &es, s[i].key, s[i].klen, s[i].kline, s[i].kcol, s[i].value, true);
+			set_entry(b, &es, s[i].key, s[i].klen, s[i].kline, s[i].kcol, s[i].value, true, 0, 0);
 			continue;
 		}
 		const struct kg_node *src = s[i].value;
-		if (src->type == KG_SEQ) {
+		/* only a sequence written in place is a list of maps; an alias must name a map */
+		if (src->type == KG_SEQ && !(src->flags & KG_NODE_ALIASED)) {
 			/* go-yaml v2: step backwards, earlier maps take precedence */
 			for (uint32_t k = src->len; k-- > 0;)
 				if (merge_from(b, &es, src->v.items[k], s[i].kline, s[i].kcol))
@@ -316,8 +551,6 @@ static int finish_map(struct kg_tree *b, struct kg_frame *f, struct kg_node *n)
 			return -1;
 		}
 	}
-	for (size_t i = 0; i < es.n; i++)
-		weight += es.pairs[i].value->weight;
 	n->v.pairs = es.pairs;
 	n->len = (uint32_t)es.n;
 	n->weight = weight > UINT32_MAX ? UINT32_MAX : (uint32_t)weight;
@@ -337,7 +570,7 @@ int kg_tree_close(struct kg_tree *b, struct kg_node **out)
 		uint64_t weight = 1;
 		for (size_t i = 0; i < ns; i++) {
 			n->v.items[i] = b->slots[f->slot_base + i].value;
-			weight += n->v.items[i]->weight;
+			weight += b->slots[f->slot_base + i].w;
 		}
 		n->len = (uint32_t)ns;
 		n->weight = weight > UINT32_MAX ? UINT32_MAX : (uint32_t)weight;

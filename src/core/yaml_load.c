@@ -1,7 +1,11 @@
 /* YAML stream -> document trees, via libyaml's event API (see load.h for the contract).
- * libyaml does the syntax; this file does what go-yaml v2 adds on top: scalar typing (scalar.h),
- * anchors and aliases (shared subtrees with an expansion cap), merge keys, non-string keys
- * stringified as sigs.k8s.io/yaml does, and "unknown anchor" errors. */
+ * libyaml does the syntax; this file does what go-yaml v2 and sigs.k8s.io/yaml add on top:
+ * scalar typing and explicit tags (scalar.h; !!binary decoded like Go's base64), anchors and
+ * aliases (shared subtrees, go-yaml's alias-ratio check, recursion and unknown-anchor errors),
+ * merge keys, non-string keys stringified, and the values json.Marshal refuses (.inf, .nan). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -26,27 +30,64 @@ static unsigned col_of(const yaml_mark_t *m)
 	return (unsigned)m->column + 1;
 }
 
-static uint32_t anchor_hash(const char *s)
+static void anchors_clear(struct kg_loader *L)
 {
-	uint32_t h = 5381;
-	while (*s)
-		h = h * 33 + (unsigned char)*s++;
-	return h % KG_ANCHOR_BUCKETS;
+	/* a table grown by one anchor-heavy document is given back, so that the next small
+	 * documents do not pay for clearing it */
+	if (!L->anchors || L->anchor_buckets > 4 * KG_ANCHOR_BUCKETS) {
+		free(L->anchors);
+		L->anchor_buckets = KG_ANCHOR_BUCKETS;
+		L->anchors = calloc(L->anchor_buckets, sizeof(*L->anchors));
+		if (!L->anchors)
+			abort();
+	} else {
+		memset(L->anchors, 0, L->anchor_buckets * sizeof(*L->anchors));
+	}
+	L->nanchors = 0;
+}
+
+static size_t anchor_slot(const struct kg_loader *L, const char *name, size_t buckets)
+{
+	return (size_t)(kg_tree_hash(&L->tree, name, strlen(name)) & (buckets - 1));
 }
 
 static void anchor_set(struct kg_loader *L, const char *name, struct kg_node *n)
 {
+	if (L->nanchors >= L->anchor_buckets) {
+		size_t nb = L->anchor_buckets * 2;
+		struct kg_anchor **t = calloc(nb, sizeof(*t));
+		if (!t)
+			abort();
+		for (size_t i = 0; i < L->anchor_buckets; i++) {
+			for (struct kg_anchor *a = L->anchors[i], *next; a; a = next) {
+				next = a->next;
+				size_t h = anchor_slot(L, a->name, nb);
+				a->next = t[h];
+				t[h] = a;
+			}
+		}
+		free(L->anchors);
+		L->anchors = t;
+		L->anchor_buckets = nb;
+	}
+	size_t h = anchor_slot(L, name, L->anchor_buckets);
+	for (struct kg_anchor *a = L->anchors[h]; a; a = a->next) {
+		if (strcmp(a->name, name) == 0) {
+			a->node = n; /* a redefined anchor names the newest node, as in go-yaml */
+			return;
+		}
+	}
 	struct kg_anchor *a = kg_arena_alloc(&L->arena, sizeof(*a));
-	uint32_t h = anchor_hash(name);
 	a->name = name;
 	a->node = n;
-	a->next = L->anchors[h]; /* newest first: a redefined anchor shadows the old one */
+	a->next = L->anchors[h];
 	L->anchors[h] = a;
+	L->nanchors++;
 }
 
 static struct kg_node *anchor_get(struct kg_loader *L, const char *name)
 {
-	for (struct kg_anchor *a = L->anchors[anchor_hash(name)]; a; a = a->next)
+	for (struct kg_anchor *a = L->anchors[anchor_slot(L, name, L->anchor_buckets)]; a; a = a->next)
 		if (strcmp(a->name, name) == 0)
 			return a->node;
 	return NULL;
@@ -62,37 +103,126 @@ static int b64val(unsigned char c)
 	return -1;
 }
 
-/* go-yaml decodes !!binary with base64.StdEncoding after dropping line breaks and blanks. */
-static int decode_binary(struct kg_arena *a, const char *s, size_t len, char **out, size_t *outlen)
+/* go-yaml decodes !!binary with Go's base64.StdEncoding: line breaks (\r, \n) are ignored,
+ * anything else outside the alphabet is an error, and the input must be whole 4-character
+ * groups with '=' padding only at the very end. */
+static int decode_base64(const char *s, size_t len, char *o, size_t *outlen)
 {
-	char *o = kg_arena_alloc(a, len + 1);
-	size_t n = 0, pad = 0;
-	uint32_t acc = 0;
-	int bits = 0;
+	size_t n = 0;
+	int q[4], nq = 0, pad = 0;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+		if (c == '\r' || c == '\n')
 			continue;
+		if (pad) { /* after '=' only the second '=' of "xx==" may come */
+			if (c == '=' && nq == 2 && pad == 1) {
+				pad = 2;
+				continue;
+			}
+			return -1;
+		}
 		if (c == '=') {
-			pad++;
+			if (nq < 2)
+				return -1;
+			pad = 1;
 			continue;
 		}
 		int v = b64val(c);
-		if (v < 0 || pad)
+		if (v < 0)
 			return -1;
-		acc = (acc << 6) | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			o[n++] = (char)((acc >> bits) & 0xff);
+		q[nq++] = v;
+		if (nq == 4) {
+			o[n++] = (char)((q[0] << 2) | (q[1] >> 4));
+			o[n++] = (char)(((q[1] & 15) << 4) | (q[2] >> 2));
+			o[n++] = (char)(((q[2] & 3) << 6) | q[3]);
+			nq = 0;
 		}
 	}
-	if (pad > 2)
+	if (pad) {
+		if ((nq == 2 && pad != 2) || (nq == 3 && pad != 1))
+			return -1;
+		o[n++] = (char)((q[0] << 2) | (q[1] >> 4));
+		if (nq == 3)
+			o[n++] = (char)(((q[1] & 15) << 4) | (q[2] >> 2));
+	} else if (nq) {
 		return -1;
-	o[n] = '\0';
-	*out = o;
+	}
 	*outlen = n;
 	return 0;
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t avail)
+{
+	unsigned char c = s[0];
+	size_t n;
+	uint32_t cp;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) { n = 2; cp = c & 0x1F; }
+	else if (c >= 0xE0 && c <= 0xEF) { n = 3; cp = c & 0x0F; }
+	else if (c >= 0xF0 && c <= 0xF4) { n = 4; cp = c & 0x07; }
+	else return 0;
+	if (avail < n)
+		return 0;
+	for (size_t k = 1; k < n; k++) {
+		if ((s[k] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[k] & 0x3F);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+		return 0;
+	return n;
+}
+
+/* The decoded bytes as JSON carries them: Go's json.Marshal writes each byte that is not part
+ * of valid UTF-8 as U+FFFD. */
+static int decode_binary(struct kg_arena *a, const char *s, size_t len, char **out, size_t *outlen)
+{
+	char *raw = kg_arena_alloc(a, len + 1);
+	size_t n;
+	if (decode_base64(s, len, raw, &n))
+		return -1;
+	char *o = kg_arena_alloc(a, n * 3 + 1);
+	size_t m = 0;
+	for (size_t i = 0; i < n;) {
+		size_t l = utf8_seq((const unsigned char *)raw + i, n - i);
+		if (!l) {
+			memcpy(o + m, "\xEF\xBF\xBD", 3);
+			m += 3;
+			i++;
+			continue;
+		}
+		memcpy(o + m, raw + i, l);
+		m += l;
+		i += l;
+	}
+	o[m] = '\0';
+	*out = o;
+	*outlen = m;
+	return 0;
+}
+
+/* Up to 60 bytes of text for a message, control characters shown as '?', cut at a character. */
+static void excerpt(char *buf, size_t size, const char *text, size_t len)
+{
+	size_t n = 0, i = 0;
+	while (i < len && n + 5 < size && i < 60) {
+		unsigned char c = (unsigned char)text[i];
+		size_t l = c < 0x80 ? 1 : utf8_seq((const unsigned char *)text + i, len - i);
+		if (!l)
+			l = 1;
+		if (c < 0x20 || c == 0x7f) {
+			buf[n++] = '?';
+		} else {
+			memcpy(buf + n, text + i, l);
+			n += l;
+		}
+		i += l;
+	}
+	if (i < len)
+		n += (size_t)snprintf(buf + n, size - n, "...");
+	buf[n] = '\0';
 }
 
 static int err_at(struct yctx *y, const struct kg_load_sink *sink, unsigned line, unsigned col, const char *msg)
@@ -102,6 +232,11 @@ static int err_at(struct yctx *y, const struct kg_load_sink *sink, unsigned line
 	if (sink->error)
 		sink->error(sink->ctx, &d);
 	return -1;
+}
+
+static int tree_err(struct yctx *y, const struct kg_load_sink *sink)
+{
+	return err_at(y, sink, y->L->tree.err.line, y->L->tree.err.col, y->L->tree.err.message);
 }
 
 static int parser_error(struct yctx *y, yaml_parser_t *p, const struct kg_load_sink *sink)
@@ -126,7 +261,8 @@ static int parser_error(struct yctx *y, yaml_parser_t *p, const struct kg_load_s
 	return err_at(y, sink, line, col, msg);
 }
 
-/* Turn a scalar usable as a key into its string; -1 when Kubernetes cannot have such a key. */
+/* Turn a node usable as a key into its string, as sigs.k8s.io/yaml does; -1 when the API
+ * server cannot have such a key (null, uint64 or big integers, maps, sequences). */
 static int key_text(struct kg_arena *a, const struct kg_node *n, const char **out, size_t *len)
 {
 	char buf[64];
@@ -147,6 +283,8 @@ static int key_text(struct kg_arena *a, const struct kg_node *n, const char **ou
 		sc.i = n->v.i;
 		break;
 	case KG_FLOAT:
+		if (n->flags & KG_NODE_BIGINT)
+			return -1;
 		sc.type = KG_FLOAT;
 		sc.f = n->v.f;
 		break;
@@ -159,6 +297,9 @@ static int key_text(struct kg_arena *a, const struct kg_node *n, const char **ou
 	return 0;
 }
 
+static const char *const bad_key_msg = "unsupported map key: Kubernetes objects need string keys "
+				       "(null, mappings, sequences and integers beyond int64 cannot be keys)";
+
 static int on_scalar(struct yctx *y, yaml_event_t *ev, const struct kg_load_sink *sink)
 {
 	struct kg_loader *L = y->L;
@@ -169,23 +310,29 @@ static int on_scalar(struct yctx *y, yaml_event_t *ev, const struct kg_load_sink
 	unsigned line = line_of(y, &ev->start_mark), col = col_of(&ev->start_mark);
 	struct kg_scalar sc;
 	const char *why;
+	char msg[300], ex[80];
 	if (kg_scalar_resolve(tag, text, len, ev->data.scalar.plain_implicit, &sc, &why)) {
-		char msg[200];
-		snprintf(msg, sizeof(msg), "%s (\"%.60s\")", why, text);
+		/* go-yaml's wording: cannot decode !!str `abc` as a !!bool */
+		excerpt(ex, sizeof(ex), text, len);
+		snprintf(msg, sizeof(msg), "cannot decode %s `%s` as a !!%s", kg_scalar_tag_name(&sc), ex,
+			 strstr(why, "!!") + 2);
 		return err_at(y, sink, line, col, msg);
 	}
-	if (kg_tree_expect_key(t)) {
-		if (sc.is_merge)
-			return kg_tree_key(t, "<<", 2, line, col, true);
-		if (sc.type == KG_STR)
-			return kg_tree_key(t, text, len, line, col, false);
-		if (sc.type == KG_NULL || (sc.type == KG_INT && sc.is_uint))
-			return err_at(y, sink, line, col, "unsupported map key: Kubernetes objects need string keys");
+	bool is_key = kg_tree_expect_key(t);
+	bool binary = tag && strcmp(tag, "tag:yaml.org,2002:binary") == 0;
+	if (is_key && !ev->data.scalar.anchor && !binary) {
+		/* the common key: no node needed, only its text */
 		char kb[64];
+		if (sc.is_merge)
+			return kg_tree_key(t, "<<", 2, line, col, true) ? tree_err(y, sink) : 0;
+		if (sc.type == KG_STR)
+			return kg_tree_key(t, text, len, line, col, false) ? tree_err(y, sink) : 0;
+		if (sc.type == KG_NULL || sc.is_uint || sc.is_big)
+			return err_at(y, sink, line, col, bad_key_msg);
 		kg_scalar_key_text(&sc, kb, sizeof(kb));
-		return kg_tree_key(t, kb, strlen(kb), line, col, false);
+		return kg_tree_key(t, kb, strlen(kb), line, col, false) ? tree_err(y, sink) : 0;
 	}
-	struct kg_node *n = kg_tree_scalar(t, sc.is_merge ? KG_STR : sc.type, line, col);
+	struct kg_node *n = kg_tree_scalar(t, sc.type, line, col);
 	char *copy = kg_arena_strndup(&L->arena, text, len);
 	n->text = copy;
 	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
@@ -202,11 +349,15 @@ static int on_scalar(struct yctx *y, yaml_event_t *ev, const struct kg_load_sink
 			n->v.i = sc.i;
 		}
 		break;
-	case KG_FLOAT: n->v.f = sc.f; break;
+	case KG_FLOAT:
+		n->v.f = sc.f;
+		if (sc.is_big)
+			n->flags |= KG_NODE_BIGINT;
+		break;
 	case KG_STR:
 		n->v.s = copy;
 		n->len = (uint32_t)len;
-		if (tag && strcmp(tag, "tag:yaml.org,2002:binary") == 0) {
+		if (binary) {
 			char *dec;
 			size_t dlen;
 			if (decode_binary(&L->arena, text, len, &dec, &dlen))
@@ -219,11 +370,30 @@ static int on_scalar(struct yctx *y, yaml_event_t *ev, const struct kg_load_sink
 	}
 	if (ev->data.scalar.anchor)
 		anchor_set(L, kg_arena_strdup(&L->arena, (const char *)ev->data.scalar.anchor), n);
+	if (is_key) {
+		const char *k;
+		size_t klen;
+		if (sc.is_merge)
+			return kg_tree_key(t, "<<", 2, line, col, true) ? tree_err(y, sink) : 0;
+		if (key_text(&L->arena, n, &k, &klen))
+			return err_at(y, sink, line, col, bad_key_msg);
+		return kg_tree_key(t, k, klen, line, col, false) ? tree_err(y, sink) : 0;
+	}
+	if (n->type == KG_FLOAT && !isfinite(n->v.f)) {
+		/* sigs.k8s.io/yaml hands the value to json.Marshal, which refuses it; a big integer
+		 * passes as digits but the API server cannot read it as a float64 */
+		excerpt(ex, sizeof(ex), text, len);
+		if (sc.is_big)
+			snprintf(msg, sizeof(msg), "integer `%s` is too large: the API server cannot read it as a number", ex);
+		else
+			snprintf(msg, sizeof(msg), "`%s` cannot be converted to JSON (json: unsupported value: %s); "
+				 "kubectl and the API server reject this document", ex,
+				 isnan(n->v.f) ? "NaN" : n->v.f < 0 ? "-Inf" : "+Inf");
+		return err_at(y, sink, line, col, msg);
+	}
 	if (kg_tree_value(t, n))
-		goto tree_err;
+		return tree_err(y, sink);
 	return 0;
-tree_err:
-	return err_at(y, sink, t->err.line, t->err.col, t->err.message);
 }
 
 static int on_alias(struct yctx *y, yaml_event_t *ev, const struct kg_load_sink *sink)
@@ -233,32 +403,28 @@ static int on_alias(struct yctx *y, yaml_event_t *ev, const struct kg_load_sink 
 	const char *name = (const char *)ev->data.alias.anchor;
 	unsigned line = line_of(y, &ev->start_mark), col = col_of(&ev->start_mark);
 	char msg[200];
+	/* an anchor on a collection that is still open is that collection, even if an older node
+	 * had the same anchor: go-yaml registers anchors where they start */
+	if (kg_tree_anchor_open(t, name)) {
+		snprintf(msg, sizeof(msg), "anchor '%.60s' value contains itself", name);
+		return err_at(y, sink, line, col, msg);
+	}
 	struct kg_node *target = anchor_get(L, name);
 	if (!target) {
-		if (kg_tree_anchor_open(t, name))
-			snprintf(msg, sizeof(msg), "anchor '%.60s' value contains itself", name);
-		else
-			snprintf(msg, sizeof(msg), "unknown anchor '%.60s' referenced", name);
+		snprintf(msg, sizeof(msg), "unknown anchor '%.60s' referenced", name);
 		return err_at(y, sink, line, col, msg);
 	}
 	if (kg_tree_expect_key(t)) {
 		const char *k;
 		size_t klen;
 		if (key_text(&L->arena, target, &k, &klen))
-			return err_at(y, sink, line, col, "unsupported map key: Kubernetes objects need string keys");
-		return kg_tree_key(t, k, klen, line, col, false);
+			return err_at(y, sink, line, col, bad_key_msg);
+		return kg_tree_alias_key(t, k, klen, line, col, target) ? tree_err(y, sink) : 0;
 	}
-	if (kg_tree_count_alias(t, target, line, col))
-		return err_at(y, sink, t->err.line, t->err.col, t->err.message);
-	/* Share the anchored node; mark the sharing so writers know positions point at the anchor. */
-	struct kg_node *n = target;
-	if (!(target->flags & KG_NODE_ALIASED)) {
-		n = kg_arena_alloc(&L->arena, sizeof(*n));
-		*n = *target;
-		n->flags |= KG_NODE_ALIASED;
-	}
-	if (kg_tree_value(t, n))
-		return err_at(y, sink, t->err.line, t->err.col, t->err.message);
+	/* Share the anchored node; the flag tells writers that positions point at the anchor. */
+	struct kg_node *n = kg_tree_alias(t, target, line, col);
+	if (!n || kg_tree_value(t, n))
+		return tree_err(y, sink);
 	return 0;
 }
 
@@ -268,7 +434,7 @@ static int on_open(struct yctx *y, yaml_event_t *ev, bool is_map, const struct k
 	const char *anchor = (const char *)(is_map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor);
 	const char *a = anchor ? kg_arena_strdup(&L->arena, anchor) : NULL;
 	if (kg_tree_open(&L->tree, is_map, line_of(y, &ev->start_mark), col_of(&ev->start_mark), a))
-		return err_at(y, sink, L->tree.err.line, L->tree.err.col, L->tree.err.message);
+		return tree_err(y, sink);
 	return 0;
 }
 
@@ -279,7 +445,7 @@ static int on_close(struct yctx *y, const struct kg_load_sink *sink)
 	const char *anchor = t->frames[t->nframes - 1].anchor;
 	struct kg_node *n;
 	if (kg_tree_close(t, &n))
-		return err_at(y, sink, t->err.line, t->err.col, t->err.message);
+		return tree_err(y, sink);
 	if (anchor)
 		anchor_set(L, anchor, n);
 	return 0;
@@ -289,7 +455,7 @@ static void begin_document(struct kg_loader *L)
 {
 	kg_arena_reset(&L->arena);
 	kg_tree_reset(&L->tree);
-	memset(L->anchors, 0, sizeof(L->anchors));
+	anchors_clear(L);
 }
 
 int kg_yaml_load(struct kg_loader *L, const char *display, const char *buf, size_t len,
@@ -300,13 +466,16 @@ int kg_yaml_load(struct kg_loader *L, const char *display, const char *buf, size
 	yaml_event_t ev;
 	int errors = 0;
 	unsigned doc_line = first_line;
-	if (!yaml_parser_initialize(&p))
-		return err_at(&y, sink, first_line, 1, "out of memory initialising the YAML parser") ? 1 : 1;
+	if (!yaml_parser_initialize(&p)) {
+		(void)err_at(&y, sink, first_line, 1, "out of memory initialising the YAML parser");
+		return 1;
+	}
 	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
 	for (;;) {
 		if (!yaml_parser_parse(&p, &ev)) {
 			parser_error(&y, &p, sink);
 			errors++;
+			(*doc_index)++;
 			break;
 		}
 		int rc = 0, stop = 0;
@@ -339,6 +508,7 @@ int kg_yaml_load(struct kg_loader *L, const char *display, const char *buf, size
 		yaml_event_delete(&ev);
 		if (rc) {
 			errors++;
+			(*doc_index)++; /* the failed document keeps its number */
 			break;
 		}
 		if (stop)

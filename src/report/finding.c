@@ -25,11 +25,13 @@ void kg_report_init(struct kg_report *r)
 {
 	memset(r, 0, sizeof(*r));
 	kg_arena_init(&r->arena, 64 * 1024);
+	kg_arena_init(&r->names, 16 * 1024);
 }
 
 void kg_report_release(struct kg_report *r)
 {
 	kg_arena_release(&r->arena);
+	kg_arena_release(&r->names);
 	free(r->findings);
 	free(r->errors);
 	memset(r, 0, sizeof(*r));
@@ -38,23 +40,52 @@ void kg_report_release(struct kg_report *r)
 void kg_report_reset(struct kg_report *r)
 {
 	kg_arena_reset(&r->arena);
+	kg_arena_reset(&r->names);
 	r->nfindings = r->nerrors = 0;
+	r->flushed = 0;
 	memset(&r->sum, 0, sizeof(r->sum));
 	memset(r->last_interned, 0, sizeof(r->last_interned));
+	memset(r->last_name, 0, sizeof(r->last_name));
 	r->seq = 0;
 }
 
-const char *kg_report_str(struct kg_report *r, const char *s)
+/* Copy s into arena a, reusing one of the four most recent copies (cache) when equal. */
+static const char *intern(struct kg_arena *a, const char **cache, const char *s)
 {
 	if (!s)
 		return NULL;
 	for (int i = 0; i < 4; i++)
-		if (r->last_interned[i] && !strcmp(r->last_interned[i], s))
-			return r->last_interned[i];
-	const char *c = kg_arena_strdup(&r->arena, s);
-	memmove(r->last_interned + 1, r->last_interned, 3 * sizeof(r->last_interned[0]));
-	r->last_interned[0] = c;
+		if (cache[i] && (cache[i] == s || !strcmp(cache[i], s)))
+			return cache[i];
+	const char *c = kg_arena_strdup(a, s);
+	memmove(cache + 1, cache, 3 * sizeof(*cache));
+	cache[0] = c;
 	return c;
+}
+
+const char *kg_report_str(struct kg_report *r, const char *s)
+{
+	return intern(&r->names, r->last_name, s);
+}
+
+size_t kg_report_total(const struct kg_report *r)
+{
+	return r->flushed + r->nfindings;
+}
+
+int kg_report_flush(struct kg_report *r)
+{
+	if (!r->stream)
+		return 0;
+	if (r->keep)
+		kg_report_filter(r, r->keep, r->keep_ctx);
+	kg_report_sort(r);
+	int rc = r->nfindings ? r->stream->chunk(r->stream, r) : 0;
+	r->flushed += r->nfindings;
+	r->nfindings = 0;
+	kg_arena_reset(&r->arena);
+	memset(r->last_interned, 0, sizeof(r->last_interned));
+	return rc;
 }
 
 static void *grow(void *p, size_t *alloc, size_t need, size_t elem)
@@ -77,13 +108,13 @@ struct kg_finding *kg_report_add(struct kg_report *r, const struct kg_finding *f
 	struct kg_finding *c = &r->findings[r->nfindings++];
 	*c = *f;
 	c->message = kg_arena_strdup(&r->arena, f->message ? f->message : "");
-	c->file = kg_report_str(r, f->file);
+	c->file = intern(&r->arena, r->last_interned, f->file);
 	c->path = f->path ? kg_arena_strdup(&r->arena, f->path) : NULL;
-	c->container = kg_report_str(r, f->container);
-	c->api_version = kg_report_str(r, f->api_version);
-	c->kind = kg_report_str(r, f->kind);
-	c->namespace_ = kg_report_str(r, f->namespace_);
-	c->name = kg_report_str(r, f->name);
+	c->container = intern(&r->arena, r->last_interned, f->container);
+	c->api_version = intern(&r->arena, r->last_interned, f->api_version);
+	c->kind = intern(&r->arena, r->last_interned, f->kind);
+	c->namespace_ = intern(&r->arena, r->last_interned, f->namespace_);
+	c->name = intern(&r->arena, r->last_interned, f->name);
 	c->seq = r->seq++;
 	if ((unsigned)c->severity < KG_SEV_COUNT)
 		r->sum.by_severity[c->severity]++;
@@ -97,7 +128,7 @@ void kg_report_error(struct kg_report *r, const struct kg_diag *d)
 	e->file = kg_report_str(r, d->file ? d->file : "");
 	e->line = d->line;
 	e->col = d->col;
-	e->message = kg_arena_strdup(&r->arena, d->message);
+	e->message = kg_arena_strdup(&r->names, d->message); /* errors outlive flushes */
 }
 
 static int strcmp0(const char *a, const char *b)

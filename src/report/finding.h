@@ -56,8 +56,17 @@ struct kg_summary {
 	unsigned by_severity[KG_SEV_COUNT];
 };
 
+/* Streaming: a front end that can write findings as it goes (text and JSON reports) sets
+ * r->stream; kg_report_flush then hands the findings held so far to chunk() and forgets them, so
+ * memory stays flat however many findings a run has. */
+struct kg_report;
+struct kg_report_stream {
+	int (*chunk)(struct kg_report_stream *s, struct kg_report *r); /* write r's sorted findings */
+};
+
 struct kg_report {
-	struct kg_arena arena;
+	struct kg_arena arena;        /* finding strings (reset by kg_report_flush) */
+	struct kg_arena names;        /* kg_report_str: strings that live for the whole run */
 	struct kg_finding *findings;
 	size_t nfindings, afindings;
 	struct kg_error_rec *errors;
@@ -65,6 +74,12 @@ struct kg_report {
 	struct kg_summary sum;
 	uint64_t seq;
 	const char *last_interned[4]; /* tiny cache: most strings repeat from the previous finding */
+	const char *last_name[4];     /* the same for kg_report_str */
+	size_t flushed;               /* findings already handed to the stream */
+	struct kg_report_stream *stream;
+	/* Applied to findings before they are written (e.g. a baseline), counted as suppressed. */
+	int (*keep)(void *ctx, const struct kg_finding *f);
+	void *keep_ctx;
 };
 
 void kg_report_init(struct kg_report *r);
@@ -80,7 +95,12 @@ void kg_report_sort(struct kg_report *r);
 void kg_report_filter(struct kg_report *r, int (*keep)(void *ctx, const struct kg_finding *f), void *ctx);
 /* Highest severity present, KG_SEV_NONE when there are no findings. */
 enum kg_severity kg_report_max_severity(const struct kg_report *r);
-/* Copy a string into the report's arena, reusing a recent identical copy. */
+/* Copy a string that must live for the whole run (a file name) into the report, reusing a recent
+ * identical copy. */
 const char *kg_report_str(struct kg_report *r, const char *s);
+/* Findings reported in the run: those already streamed plus those held. */
+size_t kg_report_total(const struct kg_report *r);
+/* With a stream: apply keep(), sort, write and forget the findings held. No-op without. */
+int kg_report_flush(struct kg_report *r);
 
 #endif

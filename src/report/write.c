@@ -1,12 +1,16 @@
+/* Format selection, the sorted entry point, and helpers shared by the writers. */
 #include "write.h"
 
 #include <string.h>
 
+#include "write_priv.h"
+
+static const char *const format_names[] = { "text", "json", "sarif", "junit" };
+
 int kg_format_parse(const char *s, enum kg_format *out)
 {
-	static const char *const names[] = { "text", "json", "sarif", "junit" };
 	for (int i = 0; i < 4; i++)
-		if (!strcmp(s, names[i])) {
+		if (!strcmp(s, format_names[i])) {
 			*out = (enum kg_format)i;
 			return 0;
 		}
@@ -15,6 +19,9 @@ int kg_format_parse(const char *s, enum kg_format *out)
 
 int kg_report_write(FILE *out, enum kg_format fmt, struct kg_report *r, const struct kg_write_opts *o)
 {
+	static const struct kg_write_opts defaults = { false, false, "scan" };
+	if (!o)
+		o = &defaults;
 	kg_report_sort(r);
 	int rc;
 	switch (fmt) {
@@ -26,4 +33,106 @@ int kg_report_write(FILE *out, enum kg_format fmt, struct kg_report *r, const st
 	if (fflush(out) != 0 || ferror(out))
 		rc = -1;
 	return rc;
+}
+
+bool kg_format_streams(enum kg_format fmt)
+{
+	return fmt == KG_FMT_TEXT || fmt == KG_FMT_JSON;
+}
+
+static int stream_chunk(struct kg_report_stream *s, struct kg_report *r)
+{
+	struct kg_stream_writer *w = (struct kg_stream_writer *)s;
+	int rc = w->fmt == KG_FMT_JSON ? kg_write_json_findings(w->out, r, &w->written)
+				       : kg_write_text_findings(w->out, r, &w->opts);
+	if (rc)
+		w->failed = 1;
+	return rc;
+}
+
+int kg_stream_begin(struct kg_stream_writer *w, struct kg_report *r, FILE *out, enum kg_format fmt,
+		    const struct kg_write_opts *o)
+{
+	memset(w, 0, sizeof(*w));
+	if (!kg_format_streams(fmt))
+		return -1;
+	w->base.chunk = stream_chunk;
+	w->out = out;
+	w->fmt = fmt;
+	w->opts = *o;
+	r->stream = &w->base;
+	if (fmt == KG_FMT_JSON && kg_write_json_head(out))
+		w->failed = 1;
+	return w->failed ? -1 : 0;
+}
+
+int kg_stream_end(struct kg_stream_writer *w, struct kg_report *r)
+{
+	if (kg_report_flush(r))
+		w->failed = 1;
+	r->stream = NULL;
+	kg_report_sort(r); /* the errors */
+	int rc = w->fmt == KG_FMT_JSON ? kg_write_json_tail(w->out, r, w->written)
+				       : kg_write_text_tail(w->out, r, &w->opts);
+	if (rc || fflush(w->out) != 0 || ferror(w->out))
+		w->failed = 1;
+	return w->failed ? -1 : 0;
+}
+
+size_t kg_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	unsigned char c = p[0];
+	size_t len;
+	uint32_t v;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF) { len = 2; v = c & 0x1F; }
+	else if (c >= 0xE0 && c <= 0xEF) { len = 3; v = c & 0x0F; }
+	else if (c >= 0xF0 && c <= 0xF4) { len = 4; v = c & 0x07; }
+	else return 0;
+	if (len > n)
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((p[k] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (p[k] & 0x3F);
+	}
+	if ((len == 3 && (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))) || (len == 4 && (v < 0x10000 || v > 0x10FFFF)))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+int kg_write_object_label(struct kg_buf *b, const struct kg_finding *f)
+{
+	if (!f->kind)
+		return 0;
+	const char *name = f->name ? f->name : "(unnamed)";
+	if (f->namespace_)
+		return kg_buf_printf(b, "%s %s/%s", f->kind, f->namespace_, name);
+	return kg_buf_printf(b, "%s %s", f->kind, name);
+}
+
+int kg_write_family(struct kg_buf *b, const char *rule_id)
+{
+	const char *id = rule_id ? rule_id : "";
+	const char *dot = strchr(id, '.');
+	return kg_buf_add(b, id, dot ? (size_t)(dot - id) : strlen(id));
+}
+
+static int cmp0(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+int kg_write_cmp_object(const struct kg_finding *a, const struct kg_finding *b)
+{
+	int c;
+	if (a->doc_index != b->doc_index)
+		return a->doc_index < b->doc_index ? -1 : 1;
+	if ((c = cmp0(a->kind, b->kind)) || (c = cmp0(a->namespace_, b->namespace_)) || (c = cmp0(a->name, b->name)))
+		return c;
+	return cmp0(a->api_version, b->api_version);
 }

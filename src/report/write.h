@@ -15,7 +15,7 @@ int kg_format_parse(const char *s, enum kg_format *out);
 struct kg_write_opts {
 	bool color;          /* ANSI colours (text only) */
 	bool quiet;          /* text: findings and errors only, no summary */
-	const char *command; /* "scan", "dockerfile", "node", ... (SARIF automation id, JUnit suite name) */
+	const char *command; /* "scan", "dockerfile", "node", ... (JUnit suite name, SARIF run property) */
 };
 
 /* Returns 0, or -1 when writing failed. */
@@ -25,5 +25,33 @@ int kg_write_text(FILE *out, const struct kg_report *r, const struct kg_write_op
 int kg_write_json(FILE *out, const struct kg_report *r, const struct kg_write_opts *o);
 int kg_write_sarif(FILE *out, const struct kg_report *r, const struct kg_write_opts *o);
 int kg_write_junit(FILE *out, const struct kg_report *r, const struct kg_write_opts *o);
+
+/* Streaming (text and json): findings are written file by file as kg_report_flush hands them
+ * over, so memory does not grow with the number of findings. The output is the same as the
+ * whole-report writers' except for order: findings are sorted within each flushed chunk (one
+ * input file, then the cross-object findings of the run), not across the whole run. SARIF and
+ * JUnit need totals before their results and are written whole. */
+struct kg_stream_writer {
+	struct kg_report_stream base;
+	FILE *out;
+	enum kg_format fmt;
+	struct kg_write_opts opts;
+	size_t written;
+	int failed;
+};
+
+bool kg_format_streams(enum kg_format fmt);
+/* Attach w to r (r->stream) and write the report's head. */
+int kg_stream_begin(struct kg_stream_writer *w, struct kg_report *r, FILE *out, enum kg_format fmt,
+		    const struct kg_write_opts *o);
+/* Flush what r still holds, write errors and the summary, detach. 0 or -1. */
+int kg_stream_end(struct kg_stream_writer *w, struct kg_report *r);
+
+/* The pieces the streaming writer is made of. */
+int kg_write_text_findings(FILE *out, const struct kg_report *r, const struct kg_write_opts *o);
+int kg_write_text_tail(FILE *out, const struct kg_report *r, const struct kg_write_opts *o);
+int kg_write_json_head(FILE *out);
+int kg_write_json_findings(FILE *out, const struct kg_report *r, size_t *written);
+int kg_write_json_tail(FILE *out, const struct kg_report *r, size_t written);
 
 #endif

@@ -26,16 +26,25 @@ void kg_core_doc_findings(struct kg_check *c)
 		struct kg_node at = { 0 };
 		at.line = d->second_line;
 		at.col = d->second_col;
+		char first[48], second[48];
+		/* columns only where lines alone cannot tell the two places apart (JSON on one line) */
+		if (d->first_line == d->second_line) {
+			snprintf(first, sizeof(first), "line %u column %u", d->first_line, d->first_col);
+			snprintf(second, sizeof(second), "line %u column %u", d->second_line, d->second_col);
+		} else {
+			snprintf(first, sizeof(first), "line %u", d->first_line);
+			snprintf(second, sizeof(second), "line %u", d->second_line);
+		}
 		if (d->by_merge)
 			kg_emit(c, dup_rule, &at, d->path, NULL,
-				"key '%s' written at line %u is overridden by a merge key ('<<') at line %u; "
+				"key '%s' written at %s is overridden by a merge key ('<<') at %s; "
 				"the API server uses the merged value",
-				d->path, d->first_line, d->second_line);
+				d->path, first, second);
 		else
 			kg_emit(c, dup_rule, &at, d->path, NULL,
-				"key '%s' appears at line %u and again at line %u; the API server keeps only "
-				"the value at line %u",
-				d->path, d->first_line, d->second_line, d->second_line);
+				"key '%s' appears at %s and again at %s; the API server keeps only "
+				"the value at %s",
+				d->path, first, second, second);
 	}
 }
 

@@ -11,6 +11,7 @@ struct kg_engine {
 	struct kg_scan_opts opts;
 	void **states; /* one per family */
 	size_t nfamilies;
+	char *last_file; /* input of the previous document: a new input flushes a streamed report */
 };
 
 struct kg_engine *kg_engine_new(const struct kg_scan_opts *opts)
@@ -38,6 +39,7 @@ void kg_engine_free(struct kg_engine *e)
 		if (kg_families[f]->state_free)
 			kg_families[f]->state_free(e->states[f]);
 	free(e->states);
+	free(e->last_file);
 	free(e);
 }
 
@@ -125,9 +127,25 @@ void kg_engine_object(struct kg_engine *e, const struct kg_object *obj, const st
 
 extern void kg_core_doc_findings(struct kg_check *c);
 
+/* Findings of one input are complete when the next input starts: a streamed report writes them
+ * then, so memory stays flat. */
+static void note_input(struct kg_engine *e, const char *file, struct kg_report *r)
+{
+	const char *f = file ? file : "";
+	if (e->last_file && !strcmp(e->last_file, f))
+		return;
+	if (e->last_file)
+		kg_report_flush(r);
+	free(e->last_file);
+	e->last_file = strdup(f);
+	if (!e->last_file)
+		abort();
+}
+
 void kg_engine_doc(struct kg_engine *e, const struct kg_doc *doc, struct kg_report *r)
 {
 	struct kg_object obj;
+	note_input(e, doc->file, r);
 	r->sum.documents++;
 	if (!kg_object_init(&obj, doc->root, doc, NULL)) {
 		struct kg_diag d;
@@ -156,6 +174,7 @@ void kg_engine_doc(struct kg_engine *e, const struct kg_doc *doc, struct kg_repo
 
 void kg_engine_finish(struct kg_engine *e, struct kg_report *r)
 {
+	kg_report_flush(r);
 	for (size_t f = 0; f < e->nfamilies; f++) {
 		if (!kg_families[f]->finish)
 			continue;

@@ -1,33 +1,250 @@
-/* Policy decisions. Placeholder: no policy file support yet; every rule reports at its catalog
- * severity. */
+/* Policy decisions (per finding, read-only) and the accessors the front ends use. */
 #include "policy.h"
 
-#include <stddef.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-struct kg_policy *kg_policy_load(const char *path, struct kg_diag *err)
+#include "policy_int.h"
+#include "policy_priv.h"
+
+size_t kg_policy_rule_index(const struct kg_rule *rule)
 {
-	kg_diag_set(err, path, 0, 0, "policy files are not supported in this build");
-	return NULL;
+	size_t lo = 0, hi = kg_rule_count();
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct kg_rule *r = kg_rule_at(mid);
+		if (r == rule)
+			return mid;
+		int c = strcmp(r->id, rule->id);
+		if (!c)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (size_t)-1;
 }
 
-void kg_policy_free(struct kg_policy *p)
+struct match_ctx {
+	const char *id;
+	bool hit;
+};
+
+static int match_item(void *ctx, const struct kg_suppress_item *it)
 {
-	(void)p;
+	struct match_ctx *m = ctx;
+	/* a suppression without a reason is not honoured (it is reported instead) */
+	if (it->reason_len && it->id_len && kg_rule_pattern_match(it->id, it->id_len, m->id)) {
+		m->hit = true;
+		return 1;
+	}
+	return 0;
+}
+
+static bool meta_suppresses(const struct kg_node *meta, const char *id)
+{
+	const struct kg_node *n = kg_map_get(kg_map_get(meta, "annotations"), KG_IGNORE_ANNOTATION);
+	const char *v = kg_str(n);
+	if (!v || n->len > KG_IGNORE_MAX_BYTES)
+		return false;
+	struct match_ctx m = { id, false };
+	kg_suppress_each(v, match_item, &m);
+	return m.hit;
+}
+
+static bool inline_suppressed(const struct kg_rule *rule, const struct kg_object *obj)
+{
+	/* the findings about suppressions themselves cannot be silenced from the same annotation */
+	if (!strncmp(rule->id, "policy.", 7))
+		return false;
+	if (meta_suppresses(kg_map_get(obj->node, "metadata"), rule->id))
+		return true;
+	struct kg_pod_ref ref;
+	if (obj->kind && strcmp(obj->kind, "Pod") && kg_kind_has_pod(obj)) {
+		kg_pod_locate(obj, &ref);
+		if (ref.meta && meta_suppresses(ref.meta, rule->id))
+			return true;
+	}
+	return false;
+}
+
+static bool any_glob(const struct kg_node *list, const char *s)
+{
+	for (uint32_t i = 0; i < list->len; i++)
+		if (kg_glob_match(list->v.items[i]->v.s, s))
+			return true;
+	return false;
+}
+
+static bool exempt(const struct kg_exemption *ex, size_t idx, const struct kg_object *obj)
+{
+	if (ex->expired || !(ex->rules[idx / 8] & (1u << (idx % 8))))
+		return false;
+	if (ex->namespaces) {
+		const char *ns = obj->namespace_;
+		if (obj->kind && !strcmp(obj->kind, "Namespace"))
+			ns = obj->name; /* a namespace's own findings belong to it */
+		if (!any_glob(ex->namespaces, ns ? ns : ""))
+			return false;
+	}
+	if (ex->names && !any_glob(ex->names, obj->name ? obj->name : ""))
+		return false;
+	if (ex->kinds) {
+		bool hit = false;
+		for (uint32_t i = 0; i < ex->kinds->len && !hit; i++)
+			hit = obj->kind && !strcmp(ex->kinds->v.items[i]->v.s, obj->kind);
+		if (!hit)
+			return false;
+	}
+	if (ex->selector &&
+	    kg_selector_match(ex->selector, kg_map_get(kg_map_get(obj->node, "metadata"), "labels")) != 1)
+		return false;
+	return true;
 }
 
 enum kg_policy_verdict kg_policy_decide(const struct kg_policy *p, const struct kg_rule *rule,
 					const struct kg_object *obj, enum kg_severity *severity)
 {
-	(void)p;
-	(void)rule;
-	(void)obj;
-	(void)severity;
+	if (obj && obj->node && inline_suppressed(rule, obj))
+		return KG_POLICY_DROP;
+	if (!p)
+		return kg_rule_default_off(rule) ? KG_POLICY_DROP : KG_POLICY_REPORT;
+	size_t idx = kg_policy_rule_index(rule);
+	if (idx >= p->nrules)
+		return KG_POLICY_REPORT;
+	const struct kg_rule_setting *st = &p->settings[idx];
+	if (st->enabled == 0 || (st->enabled < 0 && kg_rule_default_off(rule)))
+		return KG_POLICY_DROP;
+	if (obj && obj->node)
+		for (size_t i = 0; i < p->nex; i++)
+			if (exempt(&p->ex[i], idx, obj))
+				return KG_POLICY_DROP;
+	if (st->severity >= 0)
+		*severity = (enum kg_severity)st->severity;
 	return KG_POLICY_REPORT;
 }
 
 const struct kg_node *kg_policy_param(const struct kg_policy *p, const char *name)
 {
-	(void)p;
-	(void)name;
-	return NULL;
+	return p ? kg_map_get(p->params, name) : NULL;
+}
+
+const char *kg_policy_path(const struct kg_policy *p)
+{
+	return p ? p->path : NULL;
+}
+
+bool kg_policy_pss(const struct kg_policy *p, int *level, int *minor)
+{
+	if (!p)
+		return false;
+	if (p->has_level)
+		*level = p->pss_level;
+	if (p->has_minor)
+		*minor = p->pss_minor;
+	return p->has_level || p->has_minor;
+}
+
+unsigned kg_policy_pod_paths(const struct kg_policy *p, const struct kg_pod_path **paths)
+{
+	*paths = p ? p->pod_paths : NULL;
+	return p ? p->npod_paths : 0;
+}
+
+enum kg_policy_mode kg_policy_serve_mode(const struct kg_policy *p, const char *namespace_,
+					 enum kg_severity *fail_on)
+{
+	*fail_on = p ? p->serve_fail_on : KG_SEV_HIGH;
+	if (!p)
+		return KG_MODE_ENFORCE;
+	for (size_t i = 0; i < p->nserve_ns; i++) {
+		const struct kg_serve_ns *s = &p->serve_ns[i];
+		if (any_glob(s->names, namespace_ ? namespace_ : "")) {
+			if (s->fail_on != (enum kg_severity)255)
+				*fail_on = s->fail_on;
+			return s->mode;
+		}
+	}
+	return p->serve_mode;
+}
+
+/* --- discovery --- */
+
+static bool exists(const char *path, bool want_dir)
+{
+	struct stat st;
+	if (stat(path, &st))
+		return false;
+	return want_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode);
+}
+
+/* Express abs relative to the working directory when that is shorter to read. */
+static void relative_to_cwd(const char *abs, char *buf, size_t size)
+{
+	char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof(cwd))) {
+		snprintf(buf, size, "%s", abs);
+		return;
+	}
+	size_t common = 0, i = 0;
+	/* longest common prefix ending at a component boundary */
+	while (abs[i] && cwd[i] && abs[i] == cwd[i]) {
+		i++;
+		if (abs[i] == '/' && (cwd[i] == '/' || cwd[i] == '\0'))
+			common = i;
+	}
+	if (!strcmp(cwd, "/"))
+		common = 0;
+	size_t ups = 0;
+	for (const char *c = cwd + common; *c; c++)
+		if (*c == '/')
+			ups++;
+	if (ups > 3) {
+		snprintf(buf, size, "%s", abs);
+		return;
+	}
+	buf[0] = '\0';
+	size_t len = 0;
+	for (size_t k = 0; k < ups && len + 3 < size; k++)
+		len += (size_t)snprintf(buf + len, size - len, "../");
+	snprintf(buf + len, size - len, "%s", abs + common + 1);
+}
+
+int kg_policy_discover(const char *start, char *buf, size_t size)
+{
+	char dir[PATH_MAX], cand[PATH_MAX + 32];
+	if (!start || !strcmp(start, "-"))
+		start = ".";
+	if (!realpath(start, dir))
+		return -1;
+	if (!exists(dir, true)) {
+		char *slash = strrchr(dir, '/');
+		if (slash && slash != dir)
+			*slash = '\0';
+		else
+			snprintf(dir, sizeof(dir), "/");
+	}
+	for (;;) {
+		static const char *const names[] = { ".kguard.yaml", ".kguard.yml" };
+		for (int k = 0; k < 2; k++) {
+			snprintf(cand, sizeof(cand), "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", names[k]);
+			if (exists(cand, false)) {
+				relative_to_cwd(cand, buf, size);
+				return 0;
+			}
+		}
+		snprintf(cand, sizeof(cand), "%s%s.git", dir, strcmp(dir, "/") ? "/" : "");
+		struct stat st;
+		if (!strcmp(dir, "/") || !stat(cand, &st))
+			return -1;
+		char *slash = strrchr(dir, '/');
+		if (slash == dir)
+			dir[1] = '\0';
+		else
+			*slash = '\0';
+	}
 }

@@ -8,6 +8,7 @@
 #define KG_POLICY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "../core/k8s.h"
 #include "../report/finding.h"
@@ -19,6 +20,8 @@ struct kg_policy;
 /* Load and validate a policy file. NULL with *err filled (file, line, column) when the file is
  * malformed or names an unknown rule id. */
 struct kg_policy *kg_policy_load(const char *path, struct kg_diag *err);
+/* The same from memory (a policy kept in a ConfigMap, tests); display names it in errors. */
+struct kg_policy *kg_policy_parse(const char *display, const char *buf, size_t len, struct kg_diag *err);
 void kg_policy_free(struct kg_policy *p);
 
 enum kg_policy_verdict {
@@ -28,12 +31,42 @@ enum kg_policy_verdict {
 
 /* Decide for a finding of rule on obj (obj may be NULL for findings without an object).
  * *severity comes in as the rule's default and may be overridden. A NULL policy reports all
- * rules that are on by default. */
+ * rules that are on by default. Inline suppressions (the `kguard.io/ignore` annotation on obj or
+ * its pod template, with a reason) drop findings with or without a policy. Read-only: safe to
+ * call from several threads on one policy. */
 enum kg_policy_verdict kg_policy_decide(const struct kg_policy *p, const struct kg_rule *rule,
 					const struct kg_object *obj, enum kg_severity *severity);
 
 /* A rule parameter from the policy's `parameters:` map (e.g. "trustedRegistries"), or NULL when
  * p is NULL or the parameter is not set; callers apply their documented default. */
 const struct kg_node *kg_policy_param(const struct kg_policy *p, const char *name);
+
+/* The file the policy came from (as given to kg_policy_load). */
+const char *kg_policy_path(const struct kg_policy *p);
+
+/* Pod Security Standards defaults from `pss:`; true when the policy sets them. A field the policy
+ * leaves out is not written. */
+bool kg_policy_pss(const struct kg_policy *p, int *level, int *minor);
+
+/* Extra pod-template locations from `podTemplates:` (owned by the policy); count returned. */
+unsigned kg_policy_pod_paths(const struct kg_policy *p, const struct kg_pod_path **paths);
+
+/* Find the policy file for a run: `.kguard.yaml` (or `.kguard.yml`) in the directory of start
+ * (start itself when it is a directory; the working directory for "-" or NULL), then each parent,
+ * stopping after a directory that holds `.git` (the repository root) or at the filesystem root.
+ * Writes the path into buf and returns 0; -1 when there is none. */
+int kg_policy_discover(const char *start, char *buf, size_t size);
+
+/* `kguard serve`: what to do with findings in a namespace (keys `serve.mode`, `serve.failOn`,
+ * `serve.namespaces[].{names,mode,failOn}`; first matching entry wins). Without a policy or a
+ * `serve:` section: enforce, failing on high. */
+enum kg_policy_mode { KG_MODE_ENFORCE = 0, KG_MODE_WARN, KG_MODE_AUDIT };
+enum kg_policy_mode kg_policy_serve_mode(const struct kg_policy *p, const char *namespace_,
+					 enum kg_severity *fail_on);
+
+/* The policy's copy of a top-level section ("serve"), already validated, or NULL when p is NULL or
+ * the section is absent. Owned by the policy; for front ends that read their own keys
+ * (kguard serve: src/admission/config.c). */
+const struct kg_node *kg_policy_section(const struct kg_policy *p, const char *key);
 
 #endif

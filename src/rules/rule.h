@@ -3,6 +3,7 @@
 #ifndef KG_RULE_H
 #define KG_RULE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../report/finding.h"
@@ -22,6 +23,11 @@ struct kg_rule {
 size_t kg_rule_count(void);
 const struct kg_rule *kg_rule_at(size_t i);
 const struct kg_rule *kg_rule_find(const char *id);
+/* Whether a rule is off by default (opt-in): it reports only when a policy enables it.
+ * kg_policy_decide must drop its findings unless the policy turns it on; families may skip the
+ * work when no policy is loaded. The list lives in params.c. */
+bool kg_rule_default_off(const struct kg_rule *rule);
+
 /* Rule family of an id: the part before the first '.' ("pss", "cis", "df"). Writes into buf. */
 const char *kg_rule_family(const char *id, char *buf, size_t size);
 

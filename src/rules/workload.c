@@ -1,6 +1,158 @@
-/* Rule family 'workload': placeholder with no rules until its work lands. */
-#include "family.h"
+/* Rule family 'workload': checks on every pod spec (core workload kinds and the CRDs listed in
+ * k8s.c, every pod template of kinds that hold several) and every container in it (regular,
+ * init and ephemeral). This file walks the pods and containers and holds the shared helpers;
+ * the checks live in workload_*.c and image_rules.c, the catalog in workload_catalog.c. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+#include "workload_priv.h"
+
+void wl_emit(const struct wl_pod *pod, const struct wl_ctr *ctr, enum wl_rule_id r, const struct kg_node *at,
+	     const char *sub, const char *fmt, ...)
+{
+	char msg[1024], path[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	const char *base = ctr ? ctr->path : pod->ref->spec_path;
+	if (sub && *sub)
+		snprintf(path, sizeof(path), "%s.%s", base, sub);
+	else
+		snprintf(path, sizeof(path), "%s", base);
+	if (!at)
+		at = ctr ? ctr->node : pod->spec;
+	kg_emit(pod->c, &kg_workload_rules[r], at, path, ctr ? ctr->name : NULL, "%s", msg);
+}
+
+const char *wl_ctr_label(const struct wl_ctr *ctr, char *buf, size_t size)
+{
+	static const char *const kinds[] = { "init container", "container", "ephemeral container" };
+	const char *k = ctr->sidecar ? "sidecar container" : kinds[ctr->kind];
+	if (ctr->name)
+		snprintf(buf, size, "%s '%s'", k, ctr->name);
+	else
+		snprintf(buf, size, "%s #%u", k, ctr->index);
+	return buf;
+}
+
+const struct kg_node *wl_effective(const struct wl_pod *pod, const struct wl_ctr *ctr, const char *field,
+				   bool *from_pod)
+{
+	const struct kg_node *v = ctr ? kg_map_get(ctr->sc, field) : NULL;
+	if (v && v->type != KG_NULL) {
+		*from_pod = false;
+		return v;
+	}
+	v = kg_map_get(pod->psc, field);
+	*from_pod = true;
+	return v && v->type != KG_NULL ? v : NULL;
+}
+
+/* Kinds whose pods run to completion: probes and the like do not apply. */
+static bool batch_kind(const struct kg_object *obj)
+{
+	static const char *const kinds[] = { "CronJob", "AdvancedCronJob", "CronWorkflow", NULL };
+	const char *k = obj->kind;
+	if (!k)
+		return false;
+	size_t n = strlen(k);
+	if (n >= 3 && !strcmp(k + n - 3, "Job")) /* Job, BroadcastJob, ScaledJob, PyTorchJob, RayJob, ... */
+		return true;
+	if (!strcmp(k, "JobSet"))
+		return true;
+	for (int i = 0; kinds[i]; i++)
+		if (!strcmp(k, kinds[i]))
+			return true;
+	return false;
+}
+
+struct wl_walk {
+	struct kg_check *c;
+	const struct wl_cfg *cfg;
+	struct wl_pod *pod;
+};
+
+static void on_container(void *ctx, const struct kg_node *node, enum kg_container_kind kind, unsigned index)
+{
+	const struct wl_pod *pod = ctx;
+	struct wl_ctr ctr;
+	memset(&ctr, 0, sizeof(ctr));
+	ctr.node = node;
+	ctr.kind = kind;
+	ctr.index = index;
+	ctr.name = kg_str(kg_map_get(node, "name"));
+	ctr.sc = kg_map_get(node, "securityContext");
+	if (!kg_is_map(ctr.sc))
+		ctr.sc = NULL;
+	const char *rp = kg_str(kg_map_get(node, "restartPolicy"));
+	ctr.sidecar = kind == KG_INIT_CONTAINER && rp && !strcmp(rp, "Always");
+	snprintf(ctr.path, sizeof(ctr.path), "%s.%s[%u]", pod->ref->spec_path, kg_container_fields[kind], index);
+
+	wl_check_resources(pod, &ctr);
+	wl_check_security(pod, &ctr);
+	wl_check_ports(pod, &ctr);
+	wl_check_probes(pod, &ctr);
+	wl_check_image(pod, &ctr);
+}
+
+static void on_pod(void *ctx, const struct kg_pod_ref *ref)
+{
+	struct wl_walk *w = ctx;
+	struct wl_pod pod;
+	char group[128];
+	memset(&pod, 0, sizeof(pod));
+	pod.c = w->c;
+	pod.cfg = w->cfg;
+	pod.ref = ref;
+	pod.spec = ref->spec;
+	pod.psc = kg_map_get(ref->spec, "securityContext");
+	if (!kg_is_map(pod.psc))
+		pod.psc = NULL;
+	const char *os = kg_str(kg_node_get(ref->spec, "os.name"));
+	pod.windows = os && !strcmp(os, "windows");
+	const char *rp = kg_str(kg_map_get(ref->spec, "restartPolicy"));
+	pod.batch = batch_kind(w->c->obj) || (rp && strcmp(rp, "Always"));
+	pod.knative = !strcmp(kg_api_group(w->c->obj->api_version, group, sizeof(group)), "serving.knative.dev");
+	bool hu;
+	pod.host_users_off = kg_as_bool(kg_map_get(ref->spec, "hostUsers"), &hu) && !hu;
+
+	wl_check_pod_security(&pod);
+	wl_check_host(&pod);
+	wl_check_service_account(&pod);
+	kg_each_container(ref->spec, on_container, &pod);
+}
+
+static void workload_check(struct kg_check *c)
+{
+	if (!kg_kind_has_pod(c->obj))
+		return;
+	*c->handled = true;
+	struct wl_walk w = { c, c->state, NULL };
+	kg_pod_each(c->obj, on_pod, &w);
+}
+
+static void *workload_state_new(const struct kg_scan_opts *opts)
+{
+	struct wl_cfg *cfg = calloc(1, sizeof(*cfg));
+	if (!cfg)
+		abort();
+	wl_cfg_default(cfg);
+	wl_cfg_from_policy(cfg, opts->policy);
+	return cfg;
+}
+
+static void workload_state_free(void *state)
+{
+	if (!state)
+		return;
+	wl_cfg_release(state);
+	free(state);
+}
 
 const struct kg_family kg_family_workload = {
-	"workload", NULL, 0, NULL, NULL, NULL, NULL,
+	"workload", kg_workload_rules, WL_NRULES, workload_check, NULL, workload_state_new, workload_state_free,
 };

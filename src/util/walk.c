@@ -76,7 +76,8 @@ static void walk_dir(const struct kg_walk *w, const char *path, struct dir_id *s
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_name);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_name);
 	size_t plen = strlen(path);
 	bool slash = plen && path[plen - 1] == '/';
 	for (size_t i = 0; i < n; i++) {

@@ -1,0 +1,137 @@
+#!/bin/bash
+# Scan benchmark (`make bench`): kguard scan -f json (every rule, report to /dev/null) against a
+# libyaml parse-only baseline (bench/parse_only.c), over every manifest of ../shared/corpus
+# (.yaml/.yml/.json, hidden folders included: the files are passed explicitly, in one process).
+# Prints wall and CPU seconds (user+sys), files/s, MB/s and peak RSS for both, and the ratios;
+# also the same scan with every finding dropped by a policy, to show what the report costs.
+#
+# Environment: KGUARD (default ./kguard), CORPUS (default ../shared/corpus), RUNS (default 5),
+# BENCH_STRICT=1 to exit 1 when a goal is missed. Goals: CPU ratio <= 1.5, peak RSS <= 32 MiB.
+# Re-runnable: builds into build/bench/, writes nothing else.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+K=${KGUARD:-$root/kguard}
+[[ $K == /* ]] || K=$PWD/$K
+CORPUS=$(cd "${CORPUS:-$root/../shared/corpus}" && pwd)
+RUNS=${RUNS:-5}
+CC=${CC:-cc}
+out=$root/build/bench
+mkdir -p "$out"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+[[ -x $K ]] || { echo "bench: no kguard at $K (make kguard, or set KGUARD)" >&2; exit 2; }
+[[ -x /usr/bin/time ]] || { echo "bench: /usr/bin/time is needed (Debian package: time)" >&2; exit 2; }
+
+# the baseline, built with the project's warnings
+$CC -std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wvla -Wwrite-strings -Wformat=2 -Wcast-qual -Wimplicit-fallthrough \
+	-o "$out/parse_only" "$root/bench/parse_only.c" -lyaml
+
+mapfile -d '' files < <(find "$CORPUS" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) -print0 | LC_ALL=C sort -z)
+nfiles=${#files[@]}
+(( nfiles > 0 )) || { echo "bench: no manifests under $CORPUS" >&2; exit 2; }
+bytes=$(cat "${files[@]}" | wc -c)
+
+# kguard must see every file in one run (its summary counts them)
+set +e
+"$K" scan --no-policy -f json "${files[@]}" > "$tmp/report.json" 2> "$tmp/report.err"
+rc=$?
+set -e
+if (( rc > 2 )); then
+	echo "bench: kguard scan failed (exit $rc):" >&2
+	head -5 "$tmp/report.err" >&2
+	exit 2
+fi
+seen=$(sed -n 's/^    "files": \([0-9]*\),$/\1/p' "$tmp/report.json")
+findings=$(sed -n 's/^    "findings": \([0-9]*\),$/\1/p' "$tmp/report.json")
+errors=$(sed -n 's/^    "errors": \([0-9]*\),$/\1/p' "$tmp/report.json")
+if [[ $seen != "$nfiles" ]]; then
+	echo "bench: kguard scanned $seen files, expected $nfiles" >&2
+	exit 2
+fi
+
+# run NAME CMD...: RUNS timed runs; appends "wall cpu rss_kib" per run to $tmp/NAME
+run() {
+	local name=$1
+	shift
+	: > "$tmp/$name"
+	for ((i = 0; i < RUNS; i++)); do
+		/usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "$@" > /dev/null 2>> "$tmp/$name.err" || true
+		# the last line is ours; "Command exited with non-zero status" may precede it
+		tail -n 1 "$tmp/time" | awk '{ printf "%.3f %.3f %d\n", $1, $2 + $3, $4 }' >> "$tmp/$name"
+	done
+}
+
+# median of column C of file F
+median() {
+	sort -g -k "$2,$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { m = int((NR + 1) / 2); if (NR % 2) print v[m]; else printf "%.3f\n", (v[m] + v[m + 1]) / 2 }'
+}
+maxcol() {
+	awk -v c="$2" 'BEGIN { m = 0 } $c > m { m = $c } END { print m }' "$1"
+}
+
+# The same scan with every finding dropped by a policy: every rule still runs, nothing is
+# reported. The difference to the full run is the cost of the report itself.
+printf 'rules:\n  "*": off\n' > "$tmp/all-off.yaml"
+quiet=0
+if "$K" scan --policy "$tmp/all-off.yaml" -f json "${files[@]}" > "$tmp/quiet.json" 2> /dev/null &&
+	grep -q '^    "findings": 0,$' "$tmp/quiet.json"; then
+	quiet=1
+fi
+
+# warm the page cache so all start from the same state
+cat "${files[@]}" > /dev/null
+run parse "$out/parse_only" "${files[@]}"
+run kguard "$K" scan --no-policy -f json "${files[@]}"
+(( quiet )) && run quiet "$K" scan --policy "$tmp/all-off.yaml" -f json "${files[@]}"
+
+echo "kguard scan benchmark: $nfiles files, $(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }') MB ($CORPUS)"
+echo "$RUNS runs each, medians; CPU = user+sys; peak RSS = the largest of the runs"
+echo "kguard: $("$K" version 2>/dev/null || echo '?'); report: $findings findings, $errors errors (exit $rc)"
+echo
+printf '%-28s %8s %8s %10s %8s %12s\n' "" "wall s" "CPU s" "files/s" "MB/s" "peak RSS"
+declare -A CPU WALL RSS
+names="kguard parse"
+(( quiet )) && names="kguard quiet parse"
+for name in $names; do
+	wall=$(median "$tmp/$name" 1)
+	cpu=$(median "$tmp/$name" 2)
+	rss=$(maxcol "$tmp/$name" 3)
+	label="kguard scan -f json"
+	[[ $name == quiet ]] && label="  same, findings dropped (*)"
+	[[ $name == parse ]] && label="parse_only (libyaml events)"
+	awk -v l="$label" -v w="$wall" -v c="$cpu" -v r="$rss" -v n="$nfiles" -v b="$bytes" 'BEGIN {
+		t = c > 0 ? c : 0.001
+		printf "%-28s %8.3f %8.3f %10.0f %8.1f %8.1f MiB\n", l, w, c, n / t, b / 1e6 / t, r / 1024 }'
+	CPU[$name]=$cpu WALL[$name]=$wall RSS[$name]=$rss
+done
+echo "(files/s and MB/s per CPU second)"
+(( quiet )) && echo "(*) every rule runs, a policy drops every finding: the scan without the cost of the report"
+echo
+ratio=$(awk -v a="${CPU[kguard]}" -v b="${CPU[parse]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+wratio=$(awk -v a="${WALL[kguard]}" -v b="${WALL[parse]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+rss_mib=$(awk -v r="${RSS[kguard]}" 'BEGIN { printf "%.1f", r / 1024 }')
+ok_ratio=$(awk -v r="$ratio" 'BEGIN { print ((r <= 1.5) ? "met" : "MISSED") }')
+ok_rss=$(awk -v r="$rss_mib" 'BEGIN { print ((r <= 32) ? "met" : "MISSED") }')
+echo "ratio kguard/parse-only: CPU $ratio (goal <= 1.5: $ok_ratio), wall $wratio"
+if (( quiet )); then
+	echo "ratio without the report: CPU $(awk -v a="${CPU[quiet]}" -v b="${CPU[parse]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'), peak RSS $(awk -v r="${RSS[quiet]}" 'BEGIN { printf "%.1f", r / 1024 }') MiB"
+fi
+echo "kguard peak RSS: $rss_mib MiB (goal <= 32 MiB: $ok_rss)"
+if command -v hyperfine > /dev/null; then
+	# wall-clock spread from hyperfine; the file list goes through xargs in one invocation
+	printf '%s\0' "${files[@]}" > "$tmp/files"
+	max=$(( $(getconf ARG_MAX) - 131072 ))
+	if [[ $(xargs -0 -s "$max" -a "$tmp/files" sh -c 'echo "$#"' sh | wc -l) == 1 ]]; then
+		echo
+		hyperfine --style basic --warmup 1 --runs "$RUNS" -i -N \
+			-n "kguard scan -f json" "xargs -0 -s $max -a $tmp/files $K scan --no-policy -f json" \
+			-n "parse_only" "xargs -0 -s $max -a $tmp/files $out/parse_only" 2>&1 |
+			grep -Ev '^\s*$|Warning|non-zero exit|--ignore-failure' || true
+	fi
+fi
+if [[ ${BENCH_STRICT:-0} == 1 && ($ok_ratio != met || $ok_rss != met) ]]; then
+	exit 1
+fi
+exit 0

@@ -1,0 +1,199 @@
+/* Collecting what the cross-object checks need, one object at a time. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cluster_priv.h"
+#include "policy_priv.h"
+
+static bool api_is(const struct kg_object *o, const char *group_prefix)
+{
+	return o->api_version && !strncmp(o->api_version, group_prefix, strlen(group_prefix));
+}
+
+static int tri_bool(const struct kg_node *n)
+{
+	bool b;
+	return kg_as_bool(n, &b) ? (int)b : -1;
+}
+
+/* Pods, ReplicaSets and Jobs created by a controller (a cluster dump) are checked through their
+ * controller: counting them again would repeat every path. */
+static bool has_controller(const struct kg_node *node)
+{
+	const struct kg_node *refs = kg_node_get(node, "metadata.ownerReferences");
+	for (uint32_t i = 0; kg_is_seq(refs) && i < refs->len; i++)
+		if (kg_is_true(kg_map_get(refs->v.items[i], "controller")))
+			return true;
+	return false;
+}
+
+static void collect_workload(struct kg_check *c, struct kg_cluster_state *s)
+{
+	const struct kg_object *o = c->obj;
+	struct kg_pod_ref ref;
+	if (!kg_pod_locate(o, &ref) || has_controller(o->node))
+		return;
+	const struct kg_node *san = kg_map_get(ref.spec, "serviceAccountName");
+	if (!kg_str(san))
+		san = kg_map_get(ref.spec, "serviceAccount"); /* deprecated alias, still honoured */
+	char keep_labels[160], keep_ann[160], sa_path[160];
+	const char *extra[2] = { keep_labels, keep_ann };
+	snprintf(keep_labels, sizeof(keep_labels), "%s.labels", ref.meta_path ? ref.meta_path : "metadata");
+	snprintf(keep_ann, sizeof(keep_ann), "%s.annotations", ref.meta_path ? ref.meta_path : "metadata");
+	struct kg_workload *w = KG_PUSH(s->workloads);
+	if (kg_str(san)) {
+		const struct kg_pair *p = kg_map_pair(ref.spec, kg_str(kg_map_get(ref.spec, "serviceAccountName"))
+									? "serviceAccountName" : "serviceAccount");
+		snprintf(sa_path, sizeof(sa_path), "%s.%s", ref.spec_path, p->key);
+		kg_rec_init(s, &w->r, c, extra, 2, san, sa_path);
+		w->sa = kg_arena_strdup(&s->arena, kg_str(san));
+	} else {
+		kg_rec_init(s, &w->r, c, extra, 2, ref.spec, ref.spec_path);
+		w->sa = NULL; /* "default" */
+	}
+	w->automount = tri_bool(kg_map_get(ref.spec, "automountServiceAccountToken"));
+	w->labels = kg_map_get(kg_node_get(w->r.obj.node, ref.meta_path ? ref.meta_path : "metadata"), "labels");
+	const char *name = w->r.obj.name ? w->r.obj.name : "(unnamed)";
+	if (!strcmp(o->kind, "Pod"))
+		w->what = kg_arena_printf(&s->arena, "Pod %s/%s", w->r.ns, name);
+	else
+		w->what = kg_arena_printf(&s->arena, "pod template of %s %s/%s", o->kind, w->r.ns, name);
+}
+
+static void collect_role(struct kg_check *c, struct kg_cluster_state *s, bool cluster)
+{
+	const struct kg_object *o = c->obj;
+	const char *extra[] = { "aggregationRule" };
+	struct kg_role *r = KG_PUSH(s->roles);
+	kg_rec_init(s, &r->r, c, extra, 1, NULL, NULL);
+	r->cluster = cluster;
+	r->labels = kg_node_get(r->r.obj.node, "metadata.labels");
+	const struct kg_node *sel = kg_node_get(r->r.obj.node, "aggregationRule.clusterRoleSelectors");
+	r->aggregation = cluster && kg_is_seq(sel) ? sel : NULL;
+	const struct kg_node *rules = kg_map_get(o->node, "rules");
+	for (uint32_t i = 0; kg_is_seq(rules) && i < rules->len; i++) {
+		struct kg_rbac_grant g;
+		kg_rbac_rule_grants(rules->v.items[i], &g);
+		for (int cap = 0; cap < KG_CAP_COUNT; cap++)
+			if ((g.caps & KG_CAP_BIT(cap)) && !(r->caps & KG_CAP_BIT(cap)))
+				memcpy(r->what[cap], g.what[cap], sizeof(r->what[cap]));
+		r->caps |= g.caps;
+	}
+}
+
+static void collect_binding(struct kg_check *c, struct kg_cluster_state *s, bool cluster)
+{
+	const struct kg_object *o = c->obj;
+	const struct kg_node *ref = kg_map_get(o->node, "roleRef");
+	const char *rk = kg_str(kg_map_get(ref, "kind")), *rn = kg_str(kg_map_get(ref, "name"));
+	if (!rk || !rn)
+		return;
+	struct kg_binding *b = KG_PUSH(s->bindings);
+	kg_rec_init(s, &b->r, c, NULL, 0, NULL, NULL);
+	b->cluster = cluster;
+	b->role_kind = kg_arena_strdup(&s->arena, rk);
+	b->role_name = kg_arena_strdup(&s->arena, rn);
+	const struct kg_node *subjects = kg_map_get(o->node, "subjects");
+	if (!kg_is_seq(subjects) || !subjects->len)
+		return;
+	b->subjects = kg_arena_zalloc(&s->arena, subjects->len * sizeof(*b->subjects));
+	for (uint32_t i = 0; i < subjects->len; i++) {
+		const struct kg_node *sj = subjects->v.items[i];
+		const char *k = kg_str(kg_map_get(sj, "kind")), *n = kg_str(kg_map_get(sj, "name"));
+		const char *ns = kg_str(kg_map_get(sj, "namespace"));
+		if (!k || !n)
+			continue;
+		struct kg_subject *d = &b->subjects[b->nsubjects++];
+		d->kind = kg_arena_strdup(&s->arena, k);
+		d->name = kg_arena_strdup(&s->arena, n);
+		/* a RoleBinding's service-account subject without a namespace means the binding's own */
+		d->ns = ns ? kg_arena_strdup(&s->arena, ns) : (cluster ? NULL : b->r.ns);
+	}
+}
+
+static void collect_netpol(struct kg_check *c, struct kg_cluster_state *s)
+{
+	const struct kg_object *o = c->obj;
+	const struct kg_node *spec = kg_map_get(o->node, "spec");
+	struct kg_netpol *p = KG_PUSH(s->netpols);
+	const char *extra[] = { "spec.podSelector" };
+	kg_rec_init(s, &p->r, c, extra, 1, kg_map_get(spec, "podSelector"), "spec.podSelector");
+	p->selector = kg_node_get(p->r.obj.node, "spec.podSelector");
+	const struct kg_node *types = kg_map_get(spec, "policyTypes");
+	const struct kg_node *in = kg_map_get(spec, "ingress"), *out = kg_map_get(spec, "egress");
+	if (kg_is_seq(types) && types->len) {
+		for (uint32_t i = 0; i < types->len; i++) {
+			const char *t = kg_str(types->v.items[i]);
+			p->ingress |= t && !strcmp(t, "Ingress");
+			p->egress |= t && !strcmp(t, "Egress");
+		}
+	} else {
+		/* the API server's default: Ingress always, Egress when egress rules are given */
+		p->ingress = true;
+		p->egress = out && out->type != KG_NULL;
+	}
+	/* an absent or empty podSelector selects every pod of the namespace */
+	bool all = !p->selector || p->selector->type == KG_NULL ||
+		   (kg_is_map(p->selector) && kg_selector_match(p->selector, NULL) == 1);
+	p->deny_ingress = all && p->ingress && (!kg_is_seq(in) || in->len == 0);
+	p->deny_egress = all && p->egress && (!kg_is_seq(out) || out->len == 0);
+}
+
+static void collect_service(struct kg_check *c, struct kg_cluster_state *s)
+{
+	const struct kg_object *o = c->obj;
+	const struct kg_node *spec = kg_map_get(o->node, "spec");
+	const char *type = kg_str(kg_map_get(spec, "type"));
+	const struct kg_node *sel = kg_map_get(spec, "selector");
+	/* no selector: endpoints are managed by hand; ExternalName: DNS only */
+	if ((type && !strcmp(type, "ExternalName")) || !kg_is_map(sel) || sel->len == 0)
+		return;
+	struct kg_service *v = KG_PUSH(s->services);
+	const char *extra[] = { "spec.selector" };
+	kg_rec_init(s, &v->r, c, extra, 1, sel, "spec.selector");
+	v->selector = kg_node_get(v->r.obj.node, "spec.selector");
+}
+
+static void push_ns(struct kg_cluster_state *s, const struct kg_object *o, int which)
+{
+	const char *ns = kg_arena_strdup(&s->arena, o->namespace_ ? o->namespace_ : "default");
+	if (which)
+		*KG_PUSH(s->limit_ns) = ns;
+	else
+		*KG_PUSH(s->quota_ns) = ns;
+}
+
+void kg_cluster_collect(struct kg_check *c, struct kg_cluster_state *s)
+{
+	const struct kg_object *o = c->obj;
+	const char *k = o->kind;
+	bool core = o->api_version && !strcmp(o->api_version, "v1");
+	if (kg_kind_has_pod(o)) {
+		collect_workload(c, s);
+	} else if (api_is(o, "rbac.authorization.k8s.io/")) {
+		if (!strcmp(k, "Role") || !strcmp(k, "ClusterRole"))
+			collect_role(c, s, k[0] == 'C');
+		else if (!strcmp(k, "RoleBinding") || !strcmp(k, "ClusterRoleBinding"))
+			collect_binding(c, s, k[0] == 'C');
+	} else if (core && !strcmp(k, "ServiceAccount")) {
+		*c->handled = true;
+		struct kg_sa *sa = KG_PUSH(s->sas);
+		kg_rec_init(s, &sa->r, c, NULL, 0, NULL, NULL);
+		sa->automount = tri_bool(kg_map_get(o->node, "automountServiceAccountToken"));
+	} else if (api_is(o, "networking.k8s.io/") && !strcmp(k, "NetworkPolicy")) {
+		*c->handled = true;
+		collect_netpol(c, s);
+	} else if (core && !strcmp(k, "Service")) {
+		collect_service(c, s);
+	} else if (core && !strcmp(k, "Namespace")) {
+		struct kg_namespace *n = KG_PUSH(s->namespaces);
+		kg_rec_init(s, &n->r, c, NULL, 0, NULL, NULL);
+		n->name = n->r.obj.name ? n->r.obj.name : "";
+	} else if (core && !strcmp(k, "ResourceQuota")) {
+		*c->handled = true;
+		push_ns(s, o, 0);
+	} else if (core && !strcmp(k, "LimitRange")) {
+		*c->handled = true;
+		push_ns(s, o, 1);
+	}
+}

@@ -1,0 +1,205 @@
+/* RBAC attack paths: which service account each workload runs as, which bindings in the run
+ * grant that account what, reported on the workload. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cluster_priv.h"
+#include "policy_priv.h"
+
+/* Capabilities that make a path worth reporting (wildcards count through what they grant). */
+#define PATH_CAPS ((KG_CAP_BIT(KG_CAP_COUNT) - 1u) & ~KG_CAPS_WILDCARDS)
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* The role a binding refers to. When the run holds several copies (overlays, several releases of
+ * one chart), the one from the binding's own file wins. */
+static struct kg_role *find_role(struct kg_cluster_state *s, bool cluster, const char *ns, const char *name,
+				 const char *file)
+{
+	struct kg_role *first = NULL;
+	for (size_t i = 0; i < s->roles.n; i++) {
+		struct kg_role *r = &s->roles.v[i];
+		if (r->cluster != cluster || !r->r.obj.name || strcmp(r->r.obj.name, name))
+			continue;
+		if (!cluster && strcmp(r->r.ns, ns))
+			continue;
+		if (same_str(r->r.obj.file, file))
+			return r;
+		if (!first)
+			first = r;
+	}
+	return first;
+}
+
+/* Whether an earlier binding with the same kind, namespace and name was already reported for this
+ * workload (copies of one binding in several files make one path, not one per copy). */
+static bool seen_binding(const struct kg_cluster_state *s, size_t upto, const struct kg_binding *b,
+			 const unsigned char *reported)
+{
+	for (size_t j = 0; j < upto; j++) {
+		const struct kg_binding *o = &s->bindings.v[j];
+		if (reported[j] && o->cluster == b->cluster && same_str(o->r.obj.name, b->r.obj.name) &&
+		    (b->cluster || !strcmp(o->r.ns, b->r.ns)))
+			return true;
+	}
+	return false;
+}
+
+static void merge_caps(unsigned *caps, char (*what)[96], unsigned add, char (*add_what)[96])
+{
+	for (int cap = 0; cap < KG_CAP_COUNT; cap++)
+		if ((add & KG_CAP_BIT(cap)) && !(*caps & KG_CAP_BIT(cap)))
+			memcpy(what[cap], add_what[cap], sizeof(what[cap]));
+	*caps |= add;
+}
+
+/* An aggregated ClusterRole gets the rules of every ClusterRole its selectors match; the
+ * controller keeps doing so as roles come and go. Repeat for roles aggregating aggregates. */
+static void resolve_aggregation(struct kg_cluster_state *s)
+{
+	for (int pass = 0; pass < 4; pass++) {
+		bool changed = false;
+		for (size_t i = 0; i < s->roles.n; i++) {
+			struct kg_role *agg = &s->roles.v[i];
+			if (!agg->aggregation)
+				continue;
+			for (size_t j = 0; j < s->roles.n; j++) {
+				struct kg_role *src = &s->roles.v[j];
+				if (i == j || !src->cluster)
+					continue;
+				bool hit = false;
+				for (uint32_t k = 0; k < agg->aggregation->len && !hit; k++)
+					hit = kg_selector_match(agg->aggregation->v.items[k], src->labels) == 1;
+				if (hit && (src->caps & ~agg->caps)) {
+					merge_caps(&agg->caps, agg->what, src->caps, src->what);
+					changed = true;
+				}
+			}
+		}
+		if (!changed)
+			break;
+	}
+}
+
+/* Built-in admin/edit/view plus whatever scanned roles aggregate into them. */
+static bool builtin_with_aggregates(struct kg_cluster_state *s, const char *name, struct kg_rbac_grant *g)
+{
+	if (!kg_rbac_builtin_role(name, g))
+		return false;
+	char label[96];
+	snprintf(label, sizeof(label), "rbac.authorization.k8s.io/aggregate-to-%s", name);
+	for (size_t j = 0; j < s->roles.n; j++) {
+		struct kg_role *src = &s->roles.v[j];
+		const char *v = kg_str(kg_map_get(src->labels, label));
+		if (src->cluster && v && !strcmp(v, "true"))
+			merge_caps(&g->caps, g->what, src->caps, src->what);
+	}
+	return true;
+}
+
+static bool subject_is(const struct kg_subject *sj, const char *ns, const char *sa)
+{
+	if (!strcmp(sj->kind, "ServiceAccount"))
+		return sj->ns && !strcmp(sj->ns, ns) && !strcmp(sj->name, sa);
+	if (!strcmp(sj->kind, "Group")) {
+		if (!strcmp(sj->name, "system:serviceaccounts") || !strcmp(sj->name, "system:authenticated"))
+			return true;
+		return !strncmp(sj->name, "system:serviceaccounts:", 23) && !strcmp(sj->name + 23, ns);
+	}
+	if (!strcmp(sj->kind, "User")) {
+		char user[512];
+		snprintf(user, sizeof(user), "system:serviceaccount:%s:%s", ns, sa);
+		return !strcmp(sj->name, user);
+	}
+	return false;
+}
+
+static const struct kg_sa *find_sa(const struct kg_cluster_state *s, const char *ns, const char *name)
+{
+	for (size_t i = 0; i < s->sas.n; i++) {
+		const struct kg_sa *a = &s->sas.v[i];
+		if (a->r.obj.name && !strcmp(a->r.obj.name, name) && !strcmp(a->r.ns, ns))
+			return a;
+	}
+	return NULL;
+}
+
+static void report_path(struct kg_check *c, struct kg_cluster_state *s, const struct kg_workload *w,
+			const char *sa, const struct kg_binding *b, unsigned caps, char (*what)[96])
+{
+	(void)s;
+	char list[640] = "";
+	size_t len = 0;
+	/* takeover capabilities first: they are what the reader must see */
+	for (int pass = 0; pass < 2; pass++)
+		for (int cap = 0; cap < KG_CAP_COUNT; cap++) {
+			bool take = (KG_CAPS_TAKEOVER & KG_CAP_BIT(cap)) != 0;
+			if (!(caps & KG_CAP_BIT(cap)) || take != (pass == 0) || len >= sizeof(list) - 1)
+				continue;
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "", what[cap]);
+		}
+	char scope[300];
+	if (b->cluster)
+		snprintf(scope, sizeof(scope), "cluster-wide");
+	else
+		snprintf(scope, sizeof(scope), "in namespace %s", b->r.ns);
+	const struct kg_rule *rule = (caps & KG_CAPS_TAKEOVER) ? kg_rule_workload_sa_takeover : kg_rule_workload_sa_dangerous;
+	kg_rec_emit(c, &w->r, rule, "%s runs as %s/%s%s, which can %s %s via %s %s (%s %s)", w->what, w->r.ns, sa,
+		    w->sa ? "" : " (serviceAccountName not set)", list, scope, b->cluster ? "ClusterRoleBinding" : "RoleBinding",
+		    b->r.obj.name ? b->r.obj.name : "(unnamed)", b->role_kind, b->role_name);
+}
+
+void kg_cluster_paths(struct kg_check *c, struct kg_cluster_state *s)
+{
+	if (!s->bindings.n || !s->workloads.n)
+		return;
+	resolve_aggregation(s);
+	unsigned char *reported = calloc(s->bindings.n, 1);
+	if (!reported)
+		abort();
+	for (size_t i = 0; i < s->workloads.n; i++) {
+		memset(reported, 0, s->bindings.n);
+		const struct kg_workload *w = &s->workloads.v[i];
+		const char *sa = w->sa ? w->sa : "default";
+		/* no token in the pod, no API access through it */
+		int automount = w->automount;
+		if (automount < 0) {
+			const struct kg_sa *acct = find_sa(s, w->r.ns, sa);
+			automount = acct ? acct->automount : -1;
+		}
+		if (automount == 0)
+			continue;
+		for (size_t j = 0; j < s->bindings.n; j++) {
+			const struct kg_binding *b = &s->bindings.v[j];
+			if (!b->cluster && strcmp(b->r.ns, w->r.ns))
+				continue;
+			bool applies = false;
+			for (unsigned k = 0; k < b->nsubjects && !applies; k++)
+				applies = subject_is(&b->subjects[k], w->r.ns, sa);
+			if (!applies)
+				continue;
+			struct kg_rbac_grant g;
+			unsigned caps = 0;
+			char (*what)[96] = NULL;
+			bool role_cluster = !strcmp(b->role_kind, "ClusterRole");
+			struct kg_role *r = find_role(s, role_cluster, b->r.ns, b->role_name, b->r.obj.file);
+			if (r) {
+				caps = r->caps;
+				what = r->what;
+			} else if (role_cluster && builtin_with_aggregates(s, b->role_name, &g)) {
+				caps = g.caps;
+				what = g.what;
+			}
+			caps &= PATH_CAPS;
+			if (!caps || seen_binding(s, j, b, reported))
+				continue;
+			reported[j] = 1;
+			report_path(c, s, w, sa, b, caps, what);
+		}
+	}
+	free(reported);
+}

@@ -1,0 +1,270 @@
+/* Network exposure and namespace guard rails.
+ *
+ * Per object: Services (NodePort, open LoadBalancer, externalIPs), Ingress TLS, Namespace Pod
+ * Security labels. Across objects: pods no NetworkPolicy selects, policies and Services that
+ * select nothing, namespaces without default-deny, ResourceQuota or LimitRange.
+ *
+ * "Absence" findings need to know that the run holds everything of a namespace. They are made
+ * only where the run is authoritative: namespace checks for namespaces declared by a Namespace
+ * object in the run; pod isolation for pods whose namespace is declared or has at least one
+ * NetworkPolicy in the run; "selects nothing" for namespaces with at least one pod in the run. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cluster_priv.h"
+#include "policy_priv.h"
+
+/* --- per object --- */
+
+static bool internal_lb(const struct kg_node *annotations)
+{
+	static const char *const keys[][2] = {
+		{ "service.beta.kubernetes.io/aws-load-balancer-internal", NULL },
+		{ "service.beta.kubernetes.io/aws-load-balancer-scheme", "internal" },
+		{ "networking.gke.io/load-balancer-type", "Internal" },
+		{ "cloud.google.com/load-balancer-type", "Internal" },
+		{ "service.beta.kubernetes.io/azure-load-balancer-internal", "true" },
+		{ "service.beta.kubernetes.io/oci-load-balancer-internal", "true" },
+		{ "service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type", "private" },
+	};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct kg_node *v = kg_map_get(annotations, keys[i][0]);
+		char text[64];
+		if (!v)
+			continue;
+		kg_scalar_text(v, text, sizeof(text));
+		if (keys[i][1] ? !strcmp(text, keys[i][1]) : (strcmp(text, "false") && strcmp(text, "")))
+			return true;
+	}
+	return false;
+}
+
+static void check_service(struct kg_check *c)
+{
+	const struct kg_object *o = c->obj;
+	const struct kg_node *spec = kg_map_get(o->node, "spec");
+	const struct kg_node *type = kg_map_get(spec, "type");
+	const char *t = kg_str(type), *name = o->name ? o->name : "(unnamed)";
+	*c->handled = true;
+	if (t && !strcmp(t, "NodePort"))
+		kg_emit(c, kg_cluster_rule("network.service-nodeport"), type, "spec.type", NULL,
+			"Service %s opens a port on every node (type NodePort)", name);
+	if (t && !strcmp(t, "LoadBalancer") && !internal_lb(kg_node_get(o->node, "metadata.annotations"))) {
+		const struct kg_node *ranges = kg_map_get(spec, "loadBalancerSourceRanges");
+		const struct kg_node *open = NULL;
+		for (uint32_t i = 0; kg_is_seq(ranges) && i < ranges->len; i++) {
+			const char *r = kg_str(ranges->v.items[i]);
+			if (r && (!strcmp(r, "0.0.0.0/0") || !strcmp(r, "::/0")))
+				open = ranges->v.items[i];
+		}
+		if (!kg_is_seq(ranges) || ranges->len == 0)
+			kg_emit(c, kg_cluster_rule("network.service-lb-open"), type, "spec.type", NULL,
+				"LoadBalancer Service %s has no loadBalancerSourceRanges: reachable from any address", name);
+		else if (open)
+			kg_emit(c, kg_cluster_rule("network.service-lb-open"), open, "spec.loadBalancerSourceRanges", NULL,
+				"LoadBalancer Service %s allows %s in loadBalancerSourceRanges: reachable from any address",
+				name, kg_str(open));
+	}
+	const struct kg_node *ext = kg_map_get(spec, "externalIPs");
+	if (kg_is_seq(ext) && ext->len) {
+		char ips[256] = "";
+		size_t len = 0;
+		for (uint32_t i = 0; i < ext->len && len < sizeof(ips) - 1; i++)
+			len += (size_t)snprintf(ips + len, sizeof(ips) - len, "%s%s", i ? ", " : "",
+						kg_str(ext->v.items[i]) ? kg_str(ext->v.items[i]) : "?");
+		kg_emit(c, kg_cluster_rule("network.service-external-ips"), ext, "spec.externalIPs", NULL,
+			"Service %s claims externalIPs %s: nodes will route traffic for them to it", name, ips);
+	}
+}
+
+static bool host_covered(const char *host, const struct kg_node *tls)
+{
+	for (uint32_t i = 0; i < tls->len; i++) {
+		const struct kg_node *hosts = kg_map_get(tls->v.items[i], "hosts");
+		if (!kg_is_seq(hosts) || !hosts->len)
+			return true; /* a TLS entry without hosts serves its certificate for every host */
+		for (uint32_t k = 0; k < hosts->len; k++) {
+			const char *h = kg_str(hosts->v.items[k]);
+			if (!h)
+				continue;
+			if (!strcmp(h, host))
+				return true;
+			/* "*.example.com" covers exactly one more label */
+			if (h[0] == '*' && h[1] == '.') {
+				const char *dot = strchr(host, '.');
+				if (dot && dot != host && !strcmp(dot, h + 1))
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
+static void check_ingress(struct kg_check *c)
+{
+	const struct kg_object *o = c->obj;
+	const struct kg_node *spec = kg_map_get(o->node, "spec");
+	const struct kg_node *tls = kg_map_get(spec, "tls");
+	const char *name = o->name ? o->name : "(unnamed)";
+	const struct kg_node *ann = kg_node_get(o->node, "metadata.annotations");
+	const char *allow_http = kg_str(kg_map_get(ann, "kubernetes.io/ingress.allow-http"));
+	const char *redirect = kg_str(kg_map_get(ann, "nginx.ingress.kubernetes.io/ssl-redirect"));
+	*c->handled = true;
+	if (!kg_is_seq(tls) || tls->len == 0) {
+		/* kubernetes.io/ingress.allow-http: "false" is honoured by GCE only (ingress-nginx and
+		 * most others ignore it), so it does not make an Ingress without TLS safe */
+		kg_emit(c, kg_cluster_rule("network.ingress-no-tls"), spec ? spec : o->node, "spec.tls", NULL,
+			"Ingress %s has no spec.tls: it serves plain HTTP only", name);
+		return;
+	}
+	/* TLS is configured, but plain HTTP is explicitly kept open next to it */
+	const char *open_key = NULL, *open_val = NULL;
+	if (allow_http && !strcmp(allow_http, "true")) {
+		open_key = "kubernetes.io/ingress.allow-http";
+		open_val = "true";
+	} else if (redirect && !strcmp(redirect, "false")) {
+		open_key = "nginx.ingress.kubernetes.io/ssl-redirect";
+		open_val = "false";
+	}
+	if (open_key)
+		kg_emit(c, kg_cluster_rule("network.ingress-no-tls"), kg_map_get(ann, open_key), "metadata.annotations", NULL,
+			"Ingress %s keeps plain HTTP open next to TLS (%s: \"%s\")", name, open_key, open_val);
+	const struct kg_node *rules = kg_map_get(spec, "rules");
+	for (uint32_t i = 0; kg_is_seq(rules) && i < rules->len; i++) {
+		const struct kg_node *host = kg_map_get(rules->v.items[i], "host");
+		const char *h = kg_str(host);
+		if (!h || host_covered(h, tls))
+			continue;
+		char path[48];
+		snprintf(path, sizeof(path), "spec.rules[%u].host", i);
+		kg_emit(c, kg_cluster_rule("network.ingress-no-tls"), host, path, NULL,
+			"Ingress %s serves host %s without TLS: no spec.tls entry lists it", name, h);
+	}
+}
+
+static void check_namespace(struct kg_check *c)
+{
+	const struct kg_object *o = c->obj;
+	const struct kg_node *labels = kg_node_get(o->node, "metadata.labels");
+	const struct kg_node *v = kg_map_get(labels, "pod-security.kubernetes.io/enforce");
+	const char *name = o->name ? o->name : "(unnamed)";
+	*c->handled = true;
+	if (!v) {
+		kg_emit(c, kg_cluster_rule("namespace.no-psa-enforce"), labels ? labels : kg_map_get(o->node, "metadata"),
+			"metadata.labels", NULL,
+			"Namespace %s has no pod-security.kubernetes.io/enforce label: the cluster default applies "
+			"(privileged unless configured)", name);
+		return;
+	}
+	char text[64];
+	kg_scalar_text(v, text, sizeof(text));
+	if (strcmp(text, "privileged") && strcmp(text, "baseline") && strcmp(text, "restricted"))
+		kg_emit(c, kg_cluster_rule("namespace.no-psa-enforce"), v,
+			"metadata.labels.pod-security.kubernetes.io/enforce", NULL,
+			"Namespace %s: pod-security.kubernetes.io/enforce is '%s'; valid levels are privileged, "
+			"baseline and restricted",
+			name, text);
+}
+
+void kg_netpol_check_object(struct kg_check *c)
+{
+	const struct kg_object *o = c->obj;
+	bool core = o->api_version && !strcmp(o->api_version, "v1");
+	if (core && !strcmp(o->kind, "Service"))
+		check_service(c);
+	else if (core && !strcmp(o->kind, "Namespace"))
+		check_namespace(c);
+	else if (!strcmp(o->kind, "Ingress") && o->api_version &&
+		 (!strncmp(o->api_version, "networking.k8s.io/", 18) || !strncmp(o->api_version, "extensions/", 11)))
+		check_ingress(c);
+}
+
+/* --- across objects --- */
+
+static bool ns_declared(const struct kg_cluster_state *s, const char *ns)
+{
+	for (size_t i = 0; i < s->namespaces.n; i++)
+		if (!strcmp(s->namespaces.v[i].name, ns))
+			return true;
+	return false;
+}
+
+static bool str_in(const char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], s))
+			return true;
+	return false;
+}
+
+static bool netpol_selects(const struct kg_netpol *p, const struct kg_node *labels)
+{
+	if (!p->selector || p->selector->type == KG_NULL)
+		return true;
+	return kg_selector_match(p->selector, labels) == 1;
+}
+
+void kg_cluster_network(struct kg_check *c, struct kg_cluster_state *s)
+{
+	/* which policies and Services select which pods */
+	for (size_t i = 0; i < s->workloads.n; i++) {
+		const struct kg_workload *w = &s->workloads.v[i];
+		bool selected = false, ns_has_policy = false;
+		for (size_t j = 0; j < s->netpols.n; j++) {
+			struct kg_netpol *p = &s->netpols.v[j];
+			if (strcmp(p->r.ns, w->r.ns))
+				continue;
+			ns_has_policy = true;
+			if (netpol_selects(p, w->labels)) {
+				p->matched = true;
+				selected = true;
+			}
+		}
+		for (size_t j = 0; j < s->services.n; j++) {
+			struct kg_service *v = &s->services.v[j];
+			if (!strcmp(v->r.ns, w->r.ns) && kg_map_selector_match(v->selector, w->labels))
+				v->matched = true;
+		}
+		if (!selected && (ns_has_policy || ns_declared(s, w->r.ns)))
+			kg_rec_emit(c, &w->r, kg_cluster_rule("network.pod-not-isolated"),
+				    "%s is selected by no NetworkPolicy in namespace %s: it accepts traffic from every pod",
+				    w->what, w->r.ns);
+	}
+	for (size_t j = 0; j < s->netpols.n; j++) {
+		const struct kg_netpol *p = &s->netpols.v[j];
+		bool ns_has_pods = false;
+		for (size_t i = 0; i < s->workloads.n && !ns_has_pods; i++)
+			ns_has_pods = !strcmp(s->workloads.v[i].r.ns, p->r.ns);
+		if (ns_has_pods && !p->matched)
+			kg_rec_emit(c, &p->r, kg_cluster_rule("network.netpol-selects-nothing"),
+				    "NetworkPolicy %s/%s selects none of the pods of namespace %s in the scanned files",
+				    p->r.ns, p->r.obj.name ? p->r.obj.name : "(unnamed)", p->r.ns);
+	}
+	for (size_t j = 0; j < s->services.n; j++) {
+		const struct kg_service *v = &s->services.v[j];
+		bool ns_has_pods = false;
+		for (size_t i = 0; i < s->workloads.n && !ns_has_pods; i++)
+			ns_has_pods = !strcmp(s->workloads.v[i].r.ns, v->r.ns);
+		if (ns_has_pods && !v->matched)
+			kg_rec_emit(c, &v->r, kg_cluster_rule("network.service-selects-nothing"),
+				    "Service %s/%s selects none of the pods of namespace %s in the scanned files", v->r.ns,
+				    v->r.obj.name ? v->r.obj.name : "(unnamed)", v->r.ns);
+	}
+	for (size_t i = 0; i < s->namespaces.n; i++) {
+		const struct kg_namespace *n = &s->namespaces.v[i];
+		bool deny = false;
+		for (size_t j = 0; j < s->netpols.n && !deny; j++)
+			deny = !strcmp(s->netpols.v[j].r.ns, n->name) && s->netpols.v[j].deny_ingress;
+		if (!deny)
+			kg_rec_emit(c, &n->r, kg_cluster_rule("network.namespace-no-default-deny"),
+				    "Namespace %s has no default-deny ingress NetworkPolicy (podSelector: {} with no "
+				    "ingress rules) in the scanned files",
+				    n->name);
+		if (!str_in(s->quota_ns.v, s->quota_ns.n, n->name))
+			kg_rec_emit(c, &n->r, kg_cluster_rule("namespace.no-resource-quota"),
+				    "Namespace %s has no ResourceQuota in the scanned files", n->name);
+		if (!str_in(s->limit_ns.v, s->limit_ns.n, n->name))
+			kg_rec_emit(c, &n->r, kg_cluster_rule("namespace.no-limit-range"),
+				    "Namespace %s has no LimitRange in the scanned files", n->name);
+	}
+}

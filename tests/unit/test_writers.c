@@ -1,0 +1,619 @@
+/* Report writers: reports built by hand, rendered to memory, checked piece by piece. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "report/finding.h"
+#include "report/write.h"
+#include "rules/rule.h"
+
+static char *render(enum kg_format fmt, struct kg_report *r, bool color, bool quiet)
+{
+	char *data = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&data, &len);
+	struct kg_write_opts o = { color, quiet, "scan" };
+	if (!m)
+		abort();
+	int rc = kg_report_write(m, fmt, r, &o);
+	fclose(m);
+	if (rc) {
+		free(data);
+		return NULL;
+	}
+	return data;
+}
+
+static struct kg_finding mk(const char *rule, enum kg_severity sev, const char *file, unsigned line, unsigned col,
+			    const char *kind, const char *ns, const char *name, const char *path, const char *msg)
+{
+	struct kg_finding f = { 0 };
+	f.rule = kg_rule_find(rule);
+	f.rule_id = rule;
+	f.severity = sev;
+	f.title = f.rule ? f.rule->title : "Hand-made rule";
+	f.message = msg;
+	f.file = file;
+	f.line = line;
+	f.col = col;
+	f.kind = kind;
+	f.api_version = kind ? "v1" : NULL;
+	f.namespace_ = ns;
+	f.name = name;
+	f.path = path;
+	return f;
+}
+
+static void add(struct kg_report *r, struct kg_finding f)
+{
+	kg_report_add(r, &f);
+}
+
+static void add_error(struct kg_report *r, const char *file, unsigned line, unsigned col, const char *msg)
+{
+	struct kg_diag d;
+	kg_diag_set(&d, file, line, col, "%s", msg);
+	kg_report_error(r, &d);
+}
+
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* position of needle in hay, or -1 */
+static long at(const char *hay, const char *needle)
+{
+	const char *p = strstr(hay, needle);
+	return p ? (long)(p - hay) : -1;
+}
+
+/* ---- empty reports ---- */
+
+TEST(empty_text)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	r.sum.files = 3;
+	r.sum.documents = 1;
+	r.sum.objects = 1;
+	char *s = render(KG_FMT_TEXT, &r, false, false);
+	CHECK_STR(s, "3 files, 1 document, 1 object: no findings\n");
+	free(s);
+	s = render(KG_FMT_TEXT, &r, false, true);
+	CHECK_STR(s, "");
+	free(s);
+	kg_report_release(&r);
+}
+
+TEST(empty_json)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	char *s = render(KG_FMT_JSON, &r, false, false);
+	CHECK(s && !strncmp(s, "{\n  \"findings\": [],\n  \"errors\": [],\n  \"summary\": {", 48));
+	CHECK(s && strstr(s, "\"findings\": 0,"));
+	free(s);
+	kg_report_release(&r);
+}
+
+TEST(empty_sarif)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	char *s = render(KG_FMT_SARIF, &r, false, false);
+	CHECK(s != NULL);
+	if (s) {
+		CHECK(strstr(s, "\"version\": \"2.1.0\""));
+		CHECK(strstr(s, "\"rules\": []"));
+		CHECK(strstr(s, "\"results\": []"));
+		CHECK(strstr(s, "\"executionSuccessful\": true"));
+		CHECK(!strstr(s, "toolExecutionNotifications"));
+		CHECK(!strstr(s, "automationDetails"));
+		CHECK(s[strlen(s) - 1] == '\n');
+	}
+	free(s);
+	kg_report_release(&r);
+}
+
+TEST(empty_junit)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	char *s = render(KG_FMT_JUNIT, &r, false, false);
+	CHECK_STR(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		     "<testsuites name=\"kguard scan\" tests=\"1\" failures=\"0\" errors=\"0\">\n"
+		     "  <testsuite name=\"kguard scan\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"0\">\n"
+		     "    <testcase classname=\"kguard\" name=\"scan: no findings\"/>\n"
+		     "  </testsuite>\n"
+		     "</testsuites>\n");
+	free(s);
+	kg_report_release(&r);
+}
+
+/* ---- text ---- */
+
+static void two_files(struct kg_report *r)
+{
+	kg_report_init(r);
+	r->sum.files = 2;
+	r->sum.documents = 2;
+	r->sum.objects = 2;
+	/* added out of order on purpose */
+	add(r, mk("yaml.duplicate-key", KG_SEV_MEDIUM, "b.yaml", 9, 3, "Pod", NULL, "web", "metadata.name", "second"));
+	add(r, mk("yaml.duplicate-key", KG_SEV_HIGH, "a.yaml", 7, 5, "Deployment", "prod", "api", "spec.replicas", "later"));
+	add(r, mk("yaml.duplicate-key", KG_SEV_LOW, "a.yaml", 2, 1, "Deployment", "prod", "api", NULL, "earlier"));
+}
+
+TEST(text_layout)
+{
+	struct kg_report r;
+	two_files(&r);
+	add_error(&r, "c.yaml", 4, 2, "invalid YAML: boom");
+	add_error(&r, "missing.yaml", 0, 0, "cannot open: No such file or directory");
+	add_error(&r, "d.yaml", 3, 0, "line only");
+	char *s = render(KG_FMT_TEXT, &r, false, false);
+	CHECK_STR(s, "a.yaml\n"
+		     "  Deployment prod/api (v1)\n"
+		     "    a.yaml:2:1: low: earlier [yaml.duplicate-key]\n"
+		     "    a.yaml:7:5: high: later [yaml.duplicate-key]\n"
+		     "      at spec.replicas\n"
+		     "b.yaml\n"
+		     "  Pod web (v1)\n"
+		     "    b.yaml:9:3: medium: second [yaml.duplicate-key]\n"
+		     "      at metadata.name\n"
+		     "c.yaml:4:2: error: invalid YAML: boom\n"
+		     "d.yaml:3: error: line only\n"
+		     "missing.yaml: error: cannot open: No such file or directory\n"
+		     "\n"
+		     "2 files, 2 documents, 2 objects: 3 findings (1 high, 1 medium, 1 low), 3 errors\n");
+	free(s);
+	kg_report_release(&r);
+}
+
+TEST(text_container_and_no_object)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	struct kg_finding f = mk("x.rule", KG_SEV_CRITICAL, "k.yaml", 3, 4, "Pod", "ns", NULL, "spec.containers[0]", "m");
+	f.container = "app";
+	add(&r, f);
+	add(&r, mk("x.rule", KG_SEV_INFO, "k.yaml", 1, 1, NULL, NULL, NULL, NULL, "no object"));
+	r.sum.suppressed = 2;
+	r.sum.skipped = 1;
+	char *s = render(KG_FMT_TEXT, &r, false, false);
+	CHECK_STR(s, "k.yaml\n"
+		     "  k.yaml:1:1: info: no object [x.rule]\n"
+		     "  Pod ns/(unnamed) (v1)\n"
+		     "    k.yaml:3:4: critical: m [x.rule]\n"
+		     "      at spec.containers[0], container app\n"
+		     "\n"
+		     "0 files, 0 documents, 0 objects (1 skipped): 2 findings (1 critical, 1 info), 2 suppressed\n");
+	free(s);
+	kg_report_release(&r);
+}
+
+TEST(text_escapes_terminal_controls)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "e\x1b[2J.yaml", 1, 1, "Pod", NULL, "n\xc2\x9b" "31m",
+		   "caf\xc3\xa9", "bad \xff byte\ttab\nnewline"));
+	char *s = render(KG_FMT_TEXT, &r, false, true);
+	CHECK(s && !strchr(s, '\x1b'));
+	CHECK(s && strstr(s, "e\\x1b[2J.yaml:1:1: low: bad \\xff byte\\x09tab\\x0anewline"));
+	CHECK(s && strstr(s, "Pod n\\xc2\\x9b31m (v1)"));
+	CHECK(s && strstr(s, "at caf\xc3\xa9\n")); /* valid UTF-8 is kept */
+	free(s);
+	kg_report_release(&r);
+}
+
+TEST(text_color_only_when_asked)
+{
+	struct kg_report r;
+	two_files(&r);
+	char *plain = render(KG_FMT_TEXT, &r, false, false);
+	char *col = render(KG_FMT_TEXT, &r, true, false);
+	CHECK(plain && !strchr(plain, '\x1b'));
+	CHECK(col && strstr(col, "\033[1;31mhigh\033[0m"));
+	CHECK(col && strstr(col, "\033[33mmedium\033[0m"));
+	free(plain);
+	free(col);
+	kg_report_release(&r);
+}
+
+/* ---- json ---- */
+
+TEST(json_keys_order_and_escaping)
+{
+	struct kg_report r;
+	two_files(&r);
+	add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "q.yaml", 1, 1, NULL, NULL, NULL, NULL, "quote \" and \x01"));
+	add_error(&r, "z.yaml", 0, 0, "bad");
+	char *s = render(KG_FMT_JSON, &r, false, false);
+	CHECK(s != NULL);
+	if (s) {
+		CHECK(at(s, "\"message\": \"earlier\"") < at(s, "\"message\": \"later\""));
+		CHECK(at(s, "\"message\": \"later\"") < at(s, "\"message\": \"second\""));
+		CHECK(strstr(s, "\"message\": \"quote \\\" and \\u0001\""));
+		CHECK(strstr(s, "\"object\": null\n    }")); /* a finding with no Kubernetes object */
+		CHECK(strstr(s, "\"errors\": [\n    {\n      \"file\": \"z.yaml\",\n      \"line\": 0,\n      \"column\": 0,\n      \"message\": \"bad\"\n    }\n  ]"));
+		CHECK(strstr(s, "\"bySeverity\": {\n      \"critical\": 0,\n      \"high\": 1,\n      \"medium\": 1,\n      \"low\": 2,"));
+	}
+	free(s);
+	kg_report_release(&r);
+}
+
+/* ---- sarif ---- */
+
+static char *fingerprint_of(const char *sarif, int nth)
+{
+	const char *p = sarif;
+	for (int i = 0; i <= nth; i++) {
+		p = strstr(p, "\"kguard/v1\": \"");
+		if (!p)
+			return NULL;
+		p += 14;
+	}
+	const char *e = strchr(p, '"');
+	return e ? strndup(p, (size_t)(e - p)) : NULL;
+}
+
+TEST(sarif_rules_results_and_catalog_metadata)
+{
+	struct kg_report r;
+	two_files(&r);
+	add(&r, mk("zz.custom", KG_SEV_INFO, "a.yaml", 1, 1, "Pod", NULL, "p", NULL, "custom finding"));
+	char *s = render(KG_FMT_SARIF, &r, false, false);
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	/* two rules, sorted by id; results refer to them by index */
+	CHECK_INT(count(s, "\"shortDescription\""), 2);
+	CHECK(at(s, "\"id\": \"yaml.duplicate-key\"") < at(s, "\"id\": \"zz.custom\""));
+	CHECK_INT(count(s, "\"ruleId\": \"yaml.duplicate-key\",\n          \"ruleIndex\": 0,"), 3);
+	CHECK_INT(count(s, "\"ruleId\": \"zz.custom\",\n          \"ruleIndex\": 1,"), 1);
+	/* catalog metadata of yaml.duplicate-key */
+	CHECK(strstr(s, "\"name\": \"YamlDuplicateKey\""));
+	CHECK(strstr(s, "\"helpUri\": \"https://yaml.org/spec/1.2.2/#mapping\""));
+	CHECK(strstr(s, "Fix: Delete the duplicate"));
+	CHECK(strstr(s, "**Fix:** Delete the duplicate"));
+	CHECK(strstr(s, "\"tags\": [\n                  \"security\",\n                  \"document\",\n                  \"yaml\"\n                ]"));
+	/* medium in the catalog, high at most in this run */
+	CHECK(strstr(s, "\"level\": \"warning\"\n              },\n              \"properties\""));
+	CHECK(strstr(s, "\"security-severity\": \"8.0\""));
+	/* the unknown rule is described from its finding; info has no security-severity */
+	CHECK(strstr(s, "\"name\": \"ZzCustom\""));
+	CHECK(strstr(s, "\"text\": \"Hand-made rule\""));
+	CHECK_INT(count(s, "security-severity"), 1);
+	/* levels of results */
+	CHECK_INT(count(s, "\"level\": \"error\""), 1);
+	CHECK_INT(count(s, "\"level\": \"note\""), 3); /* low result, info result, info rule default */
+	/* sorted: a.yaml line 1, 2, 7 then b.yaml */
+	CHECK(at(s, "custom finding") < at(s, "\"earlier\""));
+	CHECK(at(s, "\"earlier\"") < at(s, "\"later\""));
+	CHECK(at(s, "\"later\"") < at(s, "\"second\""));
+	CHECK(strstr(s, "\"uri\": \"a.yaml\",\n                  \"uriBaseId\": \"%SRCROOT%\""));
+	CHECK(strstr(s, "\"region\": {\n                  \"startLine\": 7,\n                  \"startColumn\": 5\n                }"));
+	CHECK(strstr(s, "\"fullyQualifiedName\": \"Deployment/prod/api\""));
+	CHECK(strstr(s, "\"properties\": {\n            \"severity\": \"high\",\n            \"path\": \"spec.replicas\","));
+	free(s);
+	kg_report_release(&r);
+}
+
+TEST(sarif_uris)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	add(&r, mk("x.a", KG_SEV_LOW, "./././dir/my file#1%.yaml", 1, 1, NULL, NULL, NULL, NULL, "m1"));
+	add(&r, mk("x.a", KG_SEV_LOW, "/abs/p\xc3\xa9.yaml", 1, 1, NULL, NULL, NULL, NULL, "m2"));
+	add(&r, mk("x.a", KG_SEV_LOW, "<stdin>", 1, 1, NULL, NULL, NULL, NULL, "m3"));
+	add(&r, mk("x.a", KG_SEV_LOW, "c:x.yaml", 1, 1, NULL, NULL, NULL, NULL, "m4"));
+	char *s = render(KG_FMT_SARIF, &r, false, false);
+	CHECK(s && strstr(s, "\"uri\": \"dir/my%20file%231%25.yaml\",\n                  \"uriBaseId\": \"%SRCROOT%\""));
+	CHECK(s && strstr(s, "\"uri\": \"file:///abs/p%C3%A9.yaml\"\n"));
+	CHECK(s && strstr(s, "\"uri\": \"%3Cstdin%3E\",\n                  \"description\""));
+	CHECK(s && strstr(s, "\"uri\": \"c%3Ax.yaml\""));
+	CHECK_INT(s ? count(s, "uriBaseId") : -1, 2);
+	free(s);
+	kg_report_release(&r);
+}
+
+TEST(sarif_missing_positions_and_errors)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	add(&r, mk("x.a", KG_SEV_MEDIUM, "f.yaml", 0, 0, NULL, NULL, NULL, NULL, ""));
+	add(&r, mk("x.a", KG_SEV_MEDIUM, "f.yaml", 4, 0, NULL, NULL, NULL, NULL, "m"));
+	add_error(&r, "g.yaml", 0, 0, "cannot open: gone");
+	add_error(&r, NULL, 0, 0, "no file at all");
+	add_error(&r, "g.yaml", 2, 9, "invalid \"YAML\"");
+	char *s = render(KG_FMT_SARIF, &r, false, false);
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	CHECK_INT(count(s, "\"startLine\": 0"), 0);
+	CHECK_INT(count(s, "\"startColumn\""), 1); /* only the error at 2:9 */
+	CHECK(strstr(s, "\"region\": {\n                  \"startLine\": 1\n                }"));
+	CHECK(strstr(s, "\"region\": {\n                  \"startLine\": 4\n                }"));
+	/* an empty message falls back to the rule title */
+	CHECK(strstr(s, "\"message\": {\n            \"text\": \"Hand-made rule\"\n          }"));
+	CHECK(strstr(s, "\"executionSuccessful\": false"));
+	CHECK_INT(count(s, "\"descriptor\": {\n                \"id\": \"input-error\",\n                \"index\": 0"), 3);
+	CHECK(strstr(s, "\"text\": \"no file at all\"\n              },\n              \"descriptor\""));
+	CHECK(strstr(s, "\"text\": \"invalid \\\"YAML\\\"\""));
+	CHECK(strstr(s, "\"notifications\": [\n            {\n              \"id\": \"input-error\""));
+	free(s);
+	kg_report_release(&r);
+}
+
+TEST(sarif_fingerprints_stable_across_line_moves)
+{
+	struct kg_report r1, r2;
+	kg_report_init(&r1);
+	kg_report_init(&r2);
+	add(&r1, mk("x.a", KG_SEV_LOW, "f.yaml", 5, 3, "Pod", "ns", "p", "spec.a", "appears at line 5"));
+	add(&r1, mk("x.a", KG_SEV_LOW, "f.yaml", 9, 3, "Pod", "ns", "p", "spec.a", "appears at line 9"));
+	add(&r1, mk("x.a", KG_SEV_LOW, "f.yaml", 12, 3, "Pod", "ns", "p", "spec.b", "other path"));
+	/* the same findings, three lines further down, message text changed with them */
+	add(&r2, mk("x.a", KG_SEV_LOW, "./f.yaml", 8, 1, "Pod", "ns", "p", "spec.a", "appears at line 8"));
+	add(&r2, mk("x.a", KG_SEV_LOW, "./f.yaml", 12, 1, "Pod", "ns", "p", "spec.a", "appears at line 12"));
+	add(&r2, mk("x.a", KG_SEV_LOW, "./f.yaml", 15, 1, "Pod", "ns", "p", "spec.b", "other path"));
+	char *s1 = render(KG_FMT_SARIF, &r1, false, false), *s2 = render(KG_FMT_SARIF, &r2, false, false);
+	CHECK(s1 && s2);
+	if (s1 && s2) {
+		char *a0 = fingerprint_of(s1, 0), *a1 = fingerprint_of(s1, 1), *a2 = fingerprint_of(s1, 2);
+		char *b0 = fingerprint_of(s2, 0), *b1 = fingerprint_of(s2, 1), *b2 = fingerprint_of(s2, 2);
+		CHECK(a0 && a1 && a2 && b0 && b1 && b2);
+		if (a0 && a1 && a2 && b0 && b1 && b2) {
+			CHECK_STR(a0, b0);
+			CHECK_STR(a1, b1);
+			CHECK_STR(a2, b2);
+			CHECK_INT(strlen(a0), 18);
+			CHECK(!strcmp(a0 + 16, ":1") && !strcmp(a1 + 16, ":2") && !strcmp(a2 + 16, ":1"));
+			CHECK(!strncmp(a0, a1, 16));
+			CHECK(strncmp(a0, a2, 16) != 0);
+		}
+		free(a0); free(a1); free(a2); free(b0); free(b1); free(b2);
+	}
+	free(s1);
+	free(s2);
+	kg_report_release(&r1);
+	kg_report_release(&r2);
+}
+
+TEST(sarif_deterministic)
+{
+	struct kg_report r;
+	two_files(&r);
+	char *a = render(KG_FMT_SARIF, &r, false, false), *b = render(KG_FMT_SARIF, &r, false, false);
+	CHECK(a && b && !strcmp(a, b));
+	free(a);
+	free(b);
+	kg_report_release(&r);
+}
+
+/* ---- junit ---- */
+
+TEST(junit_grouping_and_counts)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	add(&r, mk("pss.one", KG_SEV_HIGH, "a.yaml", 9, 1, "Pod", NULL, "p", "spec.x", "x is bad"));
+	add(&r, mk("pss.two", KG_SEV_MEDIUM, "a.yaml", 5, 1, "Pod", NULL, "p", NULL, "y is bad"));
+	add(&r, mk("yaml.duplicate-key", KG_SEV_MEDIUM, "a.yaml", 3, 1, "Pod", NULL, "p", "metadata.name", "dup"));
+	add(&r, mk("pss.one", KG_SEV_LOW, "b.yaml", 1, 1, NULL, NULL, NULL, NULL, "no object"));
+	add_error(&r, "b.yaml", 2, 0, "trailing junk");
+	add_error(&r, "b.yaml", 1, 1, "first");
+	add_error(&r, "c.yaml", 0, 0, "cannot open");
+	char *s = render(KG_FMT_JUNIT, &r, false, false);
+	CHECK_STR(s,
+		  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		  "<testsuites name=\"kguard scan\" tests=\"5\" failures=\"3\" errors=\"2\">\n"
+		  "  <testsuite name=\"a.yaml\" tests=\"2\" failures=\"2\" errors=\"0\" skipped=\"0\">\n"
+		  "    <testcase classname=\"a.yaml\" name=\"Pod p: pss\">\n"
+		  "      <failure type=\"high\" message=\"2 findings, highest high: pss.two, pss.one\">"
+		  "a.yaml:5:1: medium: y is bad [pss.two]\n"
+		  "a.yaml:9:1: high: x is bad [pss.one]\n"
+		  "  at spec.x\n"
+		  "</failure>\n"
+		  "    </testcase>\n"
+		  "    <testcase classname=\"a.yaml\" name=\"Pod p: yaml\">\n"
+		  "      <failure type=\"medium\" message=\"dup [yaml.duplicate-key]\">"
+		  "a.yaml:3:1: medium: dup [yaml.duplicate-key]\n"
+		  "  at metadata.name\n"
+		  "</failure>\n"
+		  "    </testcase>\n"
+		  "  </testsuite>\n"
+		  "  <testsuite name=\"b.yaml\" tests=\"2\" failures=\"1\" errors=\"1\" skipped=\"0\">\n"
+		  "    <testcase classname=\"b.yaml\" name=\"document 1: pss\">\n"
+		  "      <failure type=\"low\" message=\"no object [pss.one]\">b.yaml:1:1: low: no object [pss.one]\n"
+		  "</failure>\n"
+		  "    </testcase>\n"
+		  "    <testcase classname=\"b.yaml\" name=\"input\">\n"
+		  "      <error type=\"input-error\" message=\"2 input errors\">b.yaml:1:1: error: first\n"
+		  "b.yaml:2: error: trailing junk\n"
+		  "</error>\n"
+		  "    </testcase>\n"
+		  "  </testsuite>\n"
+		  "  <testsuite name=\"c.yaml\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n"
+		  "    <testcase classname=\"c.yaml\" name=\"input\">\n"
+		  "      <error type=\"input-error\" message=\"cannot open\">c.yaml: error: cannot open\n"
+		  "</error>\n"
+		  "    </testcase>\n"
+		  "  </testsuite>\n"
+		  "</testsuites>\n");
+	free(s);
+	kg_report_release(&r);
+}
+
+TEST(junit_escaping)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	add(&r, mk("x.a", KG_SEV_LOW, "a&b<c>.yaml", 1, 1, "Pod", NULL, "n\"q'", "caf\xc3\xa9 \xe2\x82\xac",
+		   "ctl\x01\x1b and \xff bad, tab\tnl\ncr\r <tag> & \xef\xbf\xbe end"));
+	char *s = render(KG_FMT_JUNIT, &r, false, false);
+	CHECK(s != NULL);
+	if (s) {
+		CHECK(strstr(s, "<testsuite name=\"a&amp;b&lt;c&gt;.yaml\""));
+		CHECK(strstr(s, "name=\"Pod n&quot;q': x\""));
+		/* attribute: newline, tab, CR as references; controls and invalid bytes as U+FFFD */
+		CHECK(strstr(s, "message=\"ctl\xef\xbf\xbd\xef\xbf\xbd and \xef\xbf\xbd bad, tab&#9;nl&#10;cr&#13; &lt;tag&gt; &amp; \xef\xbf\xbd end [x.a]\""));
+		/* text: newline and tab kept */
+		CHECK(strstr(s, ">a&amp;b&lt;c&gt;.yaml:1:1: low: ctl\xef\xbf\xbd\xef\xbf\xbd and \xef\xbf\xbd bad, tab\tnl\ncr&#13; &lt;tag&gt; &amp; \xef\xbf\xbd end [x.a]\n"));
+		CHECK(strstr(s, "  at caf\xc3\xa9 \xe2\x82\xac\n</failure>")); /* valid UTF-8 is kept */
+		for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+			if (*p < 0x20 && *p != '\n' && *p != '\t') {
+				CHECK(!"control character in XML output");
+				break;
+			}
+	}
+	free(s);
+	kg_report_release(&r);
+}
+
+/* ---- errors ---- */
+
+TEST(write_failure_is_reported)
+{
+	FILE *full = fopen("/dev/full", "w");
+	CHECK(full != NULL);
+	if (!full)
+		return;
+	struct kg_report r;
+	two_files(&r);
+	struct kg_write_opts o = { false, false, "scan" };
+	for (int f = KG_FMT_TEXT; f <= KG_FMT_JUNIT; f++) {
+		CHECK_INT(kg_report_write(full, (enum kg_format)f, &r, &o), -1);
+		clearerr(full);
+	}
+	fclose(full);
+	kg_report_release(&r);
+}
+
+TEST(format_names)
+{
+	enum kg_format f;
+	CHECK(!kg_format_parse("sarif", &f) && f == KG_FMT_SARIF);
+	CHECK(!kg_format_parse("junit", &f) && f == KG_FMT_JUNIT);
+	CHECK(kg_format_parse("xml", &f) == -1);
+	CHECK(kg_format_parse("SARIF", &f) == -1);
+}
+
+TEST(sarif_path_normalisation)
+{
+	static const char *const cases[][2] = {
+		{ "/work/main/../shared/c/x.yaml", "\"uri\": \"file:///work/shared/c/x.yaml\"" },
+		{ "/../../a//./b.yaml", "\"uri\": \"file:///a/b.yaml\"" },
+		{ "../../up/./x/../y.yaml", "\"uri\": \"../../up/y.yaml\"" },
+		{ "a/b/../../../c.yaml", "\"uri\": \"../c.yaml\"" },
+		{ ".//k8s/./app.yaml", "\"uri\": \"k8s/app.yaml\"" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kg_report r;
+		kg_report_init(&r);
+		add(&r, mk("x.a", KG_SEV_LOW, cases[i][0], 1, 1, NULL, NULL, NULL, NULL, "m"));
+		char *s = render(KG_FMT_SARIF, &r, false, false);
+		CHECK(s && strstr(s, cases[i][1]));
+		if (s && !strstr(s, cases[i][1]))
+			fprintf(stderr, "  for %s\n", cases[i][0]);
+		free(s);
+		kg_report_release(&r);
+	}
+}
+
+TEST(junit_failure_message_lists_each_rule_once)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	add(&r, mk("pss.a", KG_SEV_LOW, "f.yaml", 1, 1, "Pod", NULL, "p", NULL, "one"));
+	add(&r, mk("pss.b", KG_SEV_MEDIUM, "f.yaml", 2, 1, "Pod", NULL, "p", NULL, "two"));
+	add(&r, mk("pss.a", KG_SEV_LOW, "f.yaml", 3, 1, "Pod", NULL, "p", NULL, "three"));
+	char *s = render(KG_FMT_JUNIT, &r, false, false);
+	CHECK(s && strstr(s, "<failure type=\"medium\" message=\"3 findings, highest medium: pss.a, pss.b\">"));
+	free(s);
+	kg_report_release(&r);
+}
+
+/* ---- streaming ---- */
+
+/* The streamed JSON report: chunks flushed per input, each sorted, counted in the summary, with
+ * the same bytes as the whole-report writer when there is only one chunk. */
+TEST(json_stream_chunks)
+{
+	struct kg_report r;
+	struct kg_stream_writer w;
+	char *data = NULL;
+	size_t len = 0;
+	struct kg_write_opts o = { false, false, "scan" };
+	FILE *m = open_memstream(&data, &len);
+	if (!m)
+		abort();
+	kg_report_init(&r);
+	CHECK_INT(kg_stream_begin(&w, &r, m, KG_FMT_JSON, &o), 0);
+	add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "b.yaml", 9, 1, "Pod", "ns", "p", "spec.x", "b-late"));
+	add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "b.yaml", 2, 1, "Pod", "ns", "p", "spec.y", "b-early"));
+	CHECK_INT(kg_report_flush(&r), 0);
+	CHECK_INT(r.nfindings, 0);
+	CHECK_INT(kg_report_total(&r), 2);
+	add(&r, mk("yaml.duplicate-key", KG_SEV_HIGH, "a.yaml", 1, 1, "Pod", "ns", "q", "spec.z", "a-only"));
+	add_error(&r, "c.yaml", 3, 4, "bad");
+	CHECK_INT(kg_stream_end(&w, &r), 0);
+	fclose(m);
+	/* input order is kept (b before a), findings sorted inside each input */
+	CHECK(at(data, "b-early") < at(data, "b-late"));
+	CHECK(at(data, "b-late") < at(data, "a-only"));
+	CHECK(strstr(data, "\"findings\": 3,"));
+	CHECK(strstr(data, "\"errors\": 1,"));
+	CHECK(strstr(data, "\"high\": 1,"));
+	CHECK(strstr(data, "\"message\": \"bad\""));
+	CHECK(r.stream == NULL);
+	free(data);
+	kg_report_release(&r);
+
+	/* one chunk: byte-identical to kg_report_write */
+	struct kg_report r1, r3;
+	two_files(&r1);
+	char *whole = render(KG_FMT_JSON, &r1, false, false);
+	data = NULL;
+	len = 0;
+	m = open_memstream(&data, &len);
+	two_files(&r3); /* (it initialises the report) */
+	CHECK_INT(kg_stream_begin(&w, &r3, m, KG_FMT_JSON, &o), 0);
+	CHECK_INT(kg_stream_end(&w, &r3), 0);
+	fclose(m);
+	CHECK(whole && data && !strcmp(whole, data));
+	free(whole);
+	free(data);
+	kg_report_release(&r1);
+	kg_report_release(&r3);
+}
+
+/* Text streaming writes each chunk's findings and the summary counts every chunk. */
+TEST(text_stream_summary)
+{
+	struct kg_report r;
+	struct kg_stream_writer w;
+	char *data = NULL;
+	size_t len = 0;
+	struct kg_write_opts o = { false, false, "scan" };
+	FILE *m = open_memstream(&data, &len);
+	if (!m)
+		abort();
+	kg_report_init(&r);
+	CHECK_INT(kg_stream_begin(&w, &r, m, KG_FMT_TEXT, &o), 0);
+	add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "b.yaml", 9, 1, "Pod", "ns", "p", "spec.x", "first"));
+	CHECK_INT(kg_report_flush(&r), 0);
+	add(&r, mk("yaml.duplicate-key", KG_SEV_MEDIUM, "a.yaml", 1, 1, "Pod", "ns", "q", "spec.z", "second"));
+	CHECK_INT(kg_stream_end(&w, &r), 0);
+	fclose(m);
+	CHECK(at(data, "first") < at(data, "second"));
+	CHECK(strstr(data, "2 findings (1 medium, 1 low)"));
+	free(data);
+	kg_report_release(&r);
+}
