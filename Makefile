@@ -20,23 +20,30 @@ all: kguard
 deps:
 	@scripts/deps.sh
 
+# V=1 shows the compiler command lines.
+Q := $(if $(V),,@)
+
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -DKG_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
+	$(if $(Q),@echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -DKG_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
 
 $(O)/libkguard.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(if $(Q),@echo "  AR      $@")
+	$(Q)ar rcs $@ $^
 
 $(O)/kguard: $(O)/src/cmd/main.o $(O)/libkguard.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 kguard: $(O)/kguard
 	cp $(O)/kguard ./kguard
 
 $(O)/tests/%: tests/unit/%.c tests/unit/harness.h $(O)/libkguard.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(O)/libkguard.a $(LDLIBS)
+	$(if $(Q),@echo "  TEST    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(O)/libkguard.a $(LDLIBS)
 
 # The JSON loader's test compares acceptance with jansson's (test only; kguard never links it).
 $(O)/tests/test_json_load: LDLIBS += -ljansson

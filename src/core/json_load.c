@@ -3,7 +3,13 @@
  * bracket: 10 s for a 16 MiB input of 1000-deep arrays, so the loader tokenizes on its own in
  * O(n)). The tree pass checks the separators between tokens, number and literal spelling,
  * string escapes, UTF-8 and control characters, so that only RFC 8259 JSON is accepted, and
- * feeds the shared tree builder (duplicate keys: last wins, as Kubernetes decodes). */
+ * feeds the shared tree builder (duplicate keys: last wins, as Kubernetes decodes).
+ *
+ * Speed (docs/performance.md, "audit JSON path"): strings are scanned 16 or 8 bytes at a time,
+ * and the tokenizer marks the plain ones (printable ASCII, no escape) so that the tree pass
+ * copies them instead of decoding them; keys are copied once; strings and scalar nodes come
+ * from a few arena blocks per value; with lim.positions off, line/column are computed only for
+ * an error (the tokenizer's structural errors still come first, as before). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,10 +62,11 @@ struct jctx {
 	struct kg_diag err;
 };
 
-/* Word-at-a-time scanning (8 bytes per step) for the loops that run over every input byte. The
- * flag tests are the classic "has a byte below n" bit tricks: a borrow can only set false flags
- * above a true one, so the lowest flagged byte (the first one in memory on little-endian) is
- * exact; elsewhere the word is rescanned byte by byte. */
+/* Word-at-a-time scanning (8 bytes per step; 16 with SSE2, always there on x86-64) for the loops
+ * that run over every input byte. The 8-byte flag tests are the classic "has a byte below n"
+ * bit tricks: a borrow can only set false flags above a true one, so the lowest flagged byte
+ * (the first one in memory on little-endian) is exact; elsewhere the word is rescanned byte by
+ * byte. */
 #define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
 
@@ -653,13 +660,15 @@ static int tokenize(struct jctx *j)
 	size_t limit = nul ? (size_t)(nul - s) : j->len, n = 0;
 	long super = -1, open = -1; /* token that takes the next child; innermost open container */
 	int rc = 0;
-	j->tok = j->L->tokens;
+	/* locals, not j's fields: the token stores (uint8_t members) could alias them */
+	struct jtok *tok = j->tok = j->L->tokens;
+	size_t str_total = 0, node_total = 0;
 	for (size_t pos = 0; pos < limit && !rc; pos++) {
 		char c = s[pos];
 		struct jtok *t;
 		switch ((enum jclass)jclass[(unsigned char)c]) {
 		case C_OPEN:
-			if (super != -1 && j->tok[super].type == J_OBJECT) {
+			if (super != -1 && tok[super].type == J_OBJECT) {
 				rc = fail_at(j, pos, key_error(j, super, n));
 				break;
 			}
@@ -667,22 +676,23 @@ static int tokenize(struct jctx *j)
 				rc = fail_at(j, pos, "too many values in one JSON input");
 				break;
 			}
+			tok = j->tok; /* moved when it grew */
 			if (super != -1)
-				j->tok[super].size++;
+				tok[super].size++;
 			*t = (struct jtok){ c == '{' ? J_OBJECT : J_ARRAY, 0, 0, (int32_t)super, pos, TOK_OPEN };
 			super = open = (long)(n - 1);
 			break;
 		case C_CLOSE:
-			if (open == -1 || j->tok[open].type != (c == '}' ? J_OBJECT : J_ARRAY)) {
+			if (open == -1 || tok[open].type != (c == '}' ? J_OBJECT : J_ARRAY)) {
 				rc = fail_at(j, pos, "unexpected character");
 				break;
 			}
-			j->tok[open].end = pos + 1;
-			super = j->tok[open].parent;
+			tok[open].end = pos + 1;
+			super = tok[open].parent;
 			/* the next open container: the parent, or past the key that holds this value */
 			open = super;
-			if (open != -1 && j->tok[open].type == J_STRING)
-				open = j->tok[open].parent;
+			if (open != -1 && tok[open].type == J_STRING)
+				open = tok[open].parent;
 			break;
 		case C_QUOTE: {
 			size_t k = pos + 1;
@@ -731,16 +741,17 @@ static int tokenize(struct jctx *j)
 				rc = fail_at(j, pos, "too many values in one JSON input");
 				break;
 			}
+			tok = j->tok; /* moved when it grew */
 			if (super != -1)
-				j->tok[super].size++;
+				tok[super].size++;
 			*t = (struct jtok){ J_STRING, flags, 0, (int32_t)super, pos + 1, k };
-			j->str_total += k - pos; /* the bytes and a NUL */
-			j->node_total++;
+			str_total += k - pos; /* the bytes and a NUL */
+			node_total++;
 			pos = k;
 			if (k + 1 < limit && s[k + 1] == ':') { /* a key: what case C_COLON does */
 				pos++;
 				super = (long)n - 1;
-				j->node_total--; /* a key has no node */
+				node_total--; /* a key has no node */
 			}
 			break;
 		}
@@ -748,17 +759,17 @@ static int tokenize(struct jctx *j)
 			break;
 		case C_COLON:
 			super = (long)n - 1;
-			if (j->node_total)
-				j->node_total--; /* that string is a key: it has no node */
+			if (node_total)
+				node_total--; /* that string is a key: it has no node */
 			break;
 		case C_COMMA:
-			if (super != -1 && j->tok[super].type != J_ARRAY && j->tok[super].type != J_OBJECT)
-				super = j->tok[super].parent;
+			if (super != -1 && tok[super].type != J_ARRAY && tok[super].type != J_OBJECT)
+				super = tok[super].parent;
 			break;
 		case C_PRIM: {
 			/* a primitive cannot be a key, nor a second value of a key */
-			if (super != -1 && (j->tok[super].type == J_OBJECT ||
-					    (j->tok[super].type == J_STRING && j->tok[super].size != 0))) {
+			if (super != -1 && (tok[super].type == J_OBJECT ||
+					    (tok[super].type == J_STRING && tok[super].size != 0))) {
 				rc = fail_at(j, pos, key_error(j, super, n));
 				break;
 			}
@@ -778,11 +789,12 @@ static int tokenize(struct jctx *j)
 				rc = fail_at(j, pos, "too many values in one JSON input");
 				break;
 			}
+			tok = j->tok; /* moved when it grew */
 			if (super != -1)
-				j->tok[super].size++;
+				tok[super].size++;
 			*t = (struct jtok){ J_PRIMITIVE, 0, 0, (int32_t)super, pos, k };
-			j->str_total += k - pos + 1;
-			j->node_total++;
+			str_total += k - pos + 1;
+			node_total++;
 			pos = k - 1;
 			break;
 		}
@@ -796,6 +808,8 @@ static int tokenize(struct jctx *j)
 	if (!rc && nul)
 		rc = fail_at(j, limit, "NUL byte in input");
 	j->ntok = n;
+	j->str_total = str_total;
+	j->node_total = node_total;
 	j->pending = rc != 0;
 	return rc;
 }

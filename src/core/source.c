@@ -112,6 +112,12 @@ static unsigned count_lines(const char *p, size_t n)
 		if (n - i >= 8) {
 			uint64_t w;
 			memcpy(&w, p + i, 8);
+			/* no byte below 0x0E (LF and CR are) and none above 0x7F: no break at all */
+			uint64_t odd = (((w - ONES * 0x0E) & ~w) | w) & HIGHS;
+			if (!odd) {
+				i += 8;
+				continue;
+			}
 			if (!((w & HIGHS) | bytes_eq(w, '\r'))) {
 				c += (unsigned)(((bytes_eq(w, '\n') >> 7) * ONES) >> 56);
 				i += 8;

@@ -395,8 +395,9 @@ static int merge_from(struct kg_tree *b, struct entry_set *es, const struct kg_n
 }
 
 /* A cheap unkeyed fingerprint of a key (length, first and last bytes) that lets the linear
- * duplicate search of a small map skip most comparisons. Keys are NUL-terminated, so key[len]
- * may be read. Crafted collisions only cost memcmp calls within one small map. */
+ * duplicate search of a small map skip most comparisons (an empty key reads its NUL). Crafted
+ * collisions only cost memcmp calls within one map of at most SMALL_MAP keys; larger maps use
+ * the SipHash-keyed index, so a document's duplicate search stays linear in its size. */
 static inline uint64_t key_print(const char *k, size_t len)
 {
 	uint64_t a, z;
