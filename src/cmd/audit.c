@@ -170,25 +170,6 @@ static int parse_size(const char *v, size_t min, size_t max, size_t *out)
 	return 0;
 }
 
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-	if (!strncmp(a, name, n) && a[n] == '=')
-		return a + n + 1;
-	if (*i + 1 >= argc)
-		return NULL;
-	return argv[++*i];
-}
-
-static bool is_opt(const char *a, const char *long_name, const char *short_name)
-{
-	size_t n = strlen(long_name);
-	if (!strncmp(a, long_name, n) && (a[n] == '\0' || a[n] == '='))
-		return true;
-	return short_name && !strcmp(a, short_name);
-}
-
 int kg_cmd_audit(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "policy"))
@@ -212,14 +193,14 @@ int kg_cmd_audit(int argc, char **argv)
 			fputs(audit_help, stdout);
 			rc = KG_EXIT_OK;
 			goto out;
-		} else if (is_opt(a, "--rules", "-r")) {
-			if (!(v = opt_value(argc, argv, &i, "--rules"))) {
+		} else if (kg_cli_is_opt(a, "--rules", "-r")) {
+			if (!(v = kg_cli_opt_value(argc, argv, &i, "--rules"))) {
 				kg_usage_error("audit", "--rules needs a file name");
 				goto out;
 			}
 			rules[nrules++] = v;
-		} else if (is_opt(a, "--format", "-F")) {
-			v = opt_value(argc, argv, &i, "--format");
+		} else if (kg_cli_is_opt(a, "--format", "-F")) {
+			v = kg_cli_opt_value(argc, argv, &i, "--format");
 			if (v && !strcmp(v, "text"))
 				fmt = KG_ALERT_TEXT;
 			else if (v && !strcmp(v, "json"))
@@ -228,15 +209,15 @@ int kg_cmd_audit(int argc, char **argv)
 				kg_usage_error("audit", "--format takes text or json");
 				goto out;
 			}
-		} else if (is_opt(a, "--min-priority", NULL)) {
-			v = opt_value(argc, argv, &i, "--min-priority");
+		} else if (kg_cli_is_opt(a, "--min-priority", NULL)) {
+			v = kg_cli_opt_value(argc, argv, &i, "--min-priority");
 			if (!v || kg_priority_parse(v, &opts.min_priority)) {
 				kg_usage_error("audit", "--min-priority takes emergency, alert, critical, error, warning, notice, "
 							"informational or debug");
 				goto out;
 			}
-		} else if (is_opt(a, "--rule-matching", NULL)) {
-			v = opt_value(argc, argv, &i, "--rule-matching");
+		} else if (kg_cli_is_opt(a, "--rule-matching", NULL)) {
+			v = kg_cli_opt_value(argc, argv, &i, "--rule-matching");
 			if (v && !strcmp(v, "first"))
 				opts.matching = KG_MATCH_FIRST;
 			else if (v && !strcmp(v, "all"))
@@ -249,42 +230,42 @@ int kg_cmd_audit(int argc, char **argv)
 			follow = true;
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			quiet = true;
-		} else if (is_opt(a, "--listen", NULL)) {
-			if (!(wopts.listen = opt_value(argc, argv, &i, "--listen"))) {
+		} else if (kg_cli_is_opt(a, "--listen", NULL)) {
+			if (!(wopts.listen = kg_cli_opt_value(argc, argv, &i, "--listen"))) {
 				kg_usage_error("audit", "--listen needs ADDR:PORT");
 				goto out;
 			}
-		} else if (is_opt(a, "--tls-cert", NULL)) {
-			if (!(wopts.cert_file = opt_value(argc, argv, &i, "--tls-cert"))) {
+		} else if (kg_cli_is_opt(a, "--tls-cert", NULL)) {
+			if (!(wopts.cert_file = kg_cli_opt_value(argc, argv, &i, "--tls-cert"))) {
 				kg_usage_error("audit", "--tls-cert needs a file name");
 				goto out;
 			}
-		} else if (is_opt(a, "--tls-key", NULL)) {
-			if (!(wopts.key_file = opt_value(argc, argv, &i, "--tls-key"))) {
+		} else if (kg_cli_is_opt(a, "--tls-key", NULL)) {
+			if (!(wopts.key_file = kg_cli_opt_value(argc, argv, &i, "--tls-key"))) {
 				kg_usage_error("audit", "--tls-key needs a file name");
 				goto out;
 			}
-		} else if (is_opt(a, "--max-body", NULL)) {
-			v = opt_value(argc, argv, &i, "--max-body");
+		} else if (kg_cli_is_opt(a, "--max-body", NULL)) {
+			v = kg_cli_opt_value(argc, argv, &i, "--max-body");
 			if (!v || parse_size(v, 1024, 256u << 20, &wopts.max_body)) {
 				kg_usage_error("audit", "--max-body takes a size in bytes between 1024 and 268435456");
 				goto out;
 			}
-		} else if (is_opt(a, "--max-line", NULL)) {
-			v = opt_value(argc, argv, &i, "--max-line");
+		} else if (kg_cli_is_opt(a, "--max-line", NULL)) {
+			v = kg_cli_opt_value(argc, argv, &i, "--max-line");
 			if (!v || parse_size(v, 1024, 256u << 20, &max_line)) {
 				kg_usage_error("audit", "--max-line takes a size in bytes between 1024 and 268435456");
 				goto out;
 			}
-		} else if (is_opt(a, "--burst-window", NULL)) {
-			v = opt_value(argc, argv, &i, "--burst-window");
+		} else if (kg_cli_is_opt(a, "--burst-window", NULL)) {
+			v = kg_cli_opt_value(argc, argv, &i, "--burst-window");
 			if (!v || parse_size(v, 1, 86400, &num)) {
 				kg_usage_error("audit", "--burst-window takes seconds between 1 and 86400");
 				goto out;
 			}
 			opts.burst_window_ns = (uint64_t)num * 1000000000ull;
-		} else if (is_opt(a, "--burst-users", NULL)) {
-			v = opt_value(argc, argv, &i, "--burst-users");
+		} else if (kg_cli_is_opt(a, "--burst-users", NULL)) {
+			v = kg_cli_opt_value(argc, argv, &i, "--burst-users");
 			if (!v || parse_size(v, 16, 1u << 24, &num)) {
 				kg_usage_error("audit", "--burst-users takes a count between 16 and 16777216");
 				goto out;

@@ -37,7 +37,7 @@ int kg_usage_error(const char *cmd, const char *fmt, ...)
 	return KG_EXIT_INPUT;
 }
 
-static const char *value_of(int argc, char **argv, int *i, const char *name)
+const char *kg_cli_opt_value(int argc, char **argv, int *i, const char *name)
 {
 	const char *a = argv[*i];
 	size_t n = strlen(name);
@@ -48,7 +48,7 @@ static const char *value_of(int argc, char **argv, int *i, const char *name)
 	return argv[++*i];
 }
 
-static bool is_opt(const char *a, const char *long_name, const char *short_name)
+bool kg_cli_is_opt(const char *a, const char *long_name, const char *short_name)
 {
 	size_t n = strlen(long_name);
 	if (!strncmp(a, long_name, n) && (a[n] == '\0' || a[n] == '='))
@@ -60,18 +60,18 @@ int kg_cli_out_option(struct kg_cli_out *o, int argc, char **argv, int *i)
 {
 	const char *a = argv[*i], *v;
 	const char *cmd = argv[0];
-	if (is_opt(a, "--format", "-f")) {
-		if (!(v = value_of(argc, argv, i, "--format")) || kg_format_parse(v, &o->format))
+	if (kg_cli_is_opt(a, "--format", "-f")) {
+		if (!(v = kg_cli_opt_value(argc, argv, i, "--format")) || kg_format_parse(v, &o->format))
 			return kg_usage_error(cmd, "--format takes text, json, sarif or junit"), -1;
 		return 1;
 	}
-	if (is_opt(a, "--fail-on", NULL)) {
-		if (!(v = value_of(argc, argv, i, "--fail-on")) || kg_severity_parse(v, &o->fail_on))
+	if (kg_cli_is_opt(a, "--fail-on", NULL)) {
+		if (!(v = kg_cli_opt_value(argc, argv, i, "--fail-on")) || kg_severity_parse(v, &o->fail_on))
 			return kg_usage_error(cmd, "--fail-on takes info, low, medium, high, critical or none"), -1;
 		return 1;
 	}
-	if (is_opt(a, "--output", "-o")) {
-		if (!(v = value_of(argc, argv, i, "--output")))
+	if (kg_cli_is_opt(a, "--output", "-o")) {
+		if (!(v = kg_cli_opt_value(argc, argv, i, "--output")))
 			return kg_usage_error(cmd, "--output needs a file name"), -1;
 		o->output = v;
 		return 1;
@@ -80,8 +80,8 @@ int kg_cli_out_option(struct kg_cli_out *o, int argc, char **argv, int *i)
 		o->quiet = true;
 		return 1;
 	}
-	if (is_opt(a, "--color", NULL)) {
-		if (!(v = value_of(argc, argv, i, "--color")))
+	if (kg_cli_is_opt(a, "--color", NULL)) {
+		if (!(v = kg_cli_opt_value(argc, argv, i, "--color")))
 			return kg_usage_error(cmd, "--color takes auto, always or never"), -1;
 		if (!strcmp(v, "auto")) o->color = -1;
 		else if (!strcmp(v, "always")) o->color = 1;

@@ -29,6 +29,12 @@ extern const char kg_cli_out_help[];
 int kg_cli_begin(struct kg_cli_out *o, struct kg_report *r, const char *command);
 /* Write the report (or finish the streamed one) and compute the exit code. */
 int kg_cli_finish(const struct kg_cli_out *o, struct kg_report *r, const char *command);
+/* Whether argument a is the option long_name (alone or as long_name=value) or short_name
+ * (may be NULL). */
+bool kg_cli_is_opt(const char *a, const char *long_name, const char *short_name);
+/* The value of option name at argv[*i]: the text after "name=", or the next argument (advancing
+ * *i); NULL when it is missing. */
+const char *kg_cli_opt_value(int argc, char **argv, int *i, const char *name);
 /* "kguard CMD: message" on stderr; returns KG_EXIT_INPUT. */
 int kg_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -381,20 +381,6 @@ static int finish(struct df_run *r, struct kg_cli_out *out)
 	return KG_EXIT_OK;
 }
 
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
-	if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	return *i + 1 < argc ? argv[++*i] : NULL;
-}
-
-static bool is_opt(const char *a, const char *name)
-{
-	size_t n = strlen(name);
-	return !strncmp(a, name, n) && (a[n] == '\0' || a[n] == '=');
-}
-
 int kg_cmd_dockerfile(int argc, char **argv)
 {
 	struct kg_cli_out out;
@@ -415,7 +401,7 @@ int kg_cmd_dockerfile(int argc, char **argv)
 		if (o < 0)
 			goto out;
 		if (o > 0) {
-			if (is_opt(a, "--fail-on"))
+			if (kg_cli_is_opt(a, "--fail-on", NULL))
 				r.fail_on_given = true;
 			continue;
 		}
@@ -423,24 +409,24 @@ int kg_cmd_dockerfile(int argc, char **argv)
 			printf(df_help, kg_cli_out_help);
 			rc = KG_EXIT_OK;
 			goto out;
-		} else if (is_opt(a, "--policy")) {
-			if (!(v = opt_value(argc, argv, &i, "--policy")) || !*v) {
+		} else if (kg_cli_is_opt(a, "--policy", NULL)) {
+			if (!(v = kg_cli_opt_value(argc, argv, &i, "--policy")) || !*v) {
 				kg_usage_error("dockerfile", "--policy needs a file name");
 				goto out;
 			}
 			policy_path = v;
 		} else if (!strcmp(a, "--no-policy")) {
 			no_policy = true;
-		} else if (is_opt(a, "--hadolint-config")) {
-			if (!(v = opt_value(argc, argv, &i, "--hadolint-config")) || !*v) {
+		} else if (kg_cli_is_opt(a, "--hadolint-config", NULL)) {
+			if (!(v = kg_cli_opt_value(argc, argv, &i, "--hadolint-config")) || !*v) {
 				kg_usage_error("dockerfile", "--hadolint-config needs a file name");
 				goto out;
 			}
 			hl_path = v;
 		} else if (!strcmp(a, "--no-hadolint-config")) {
 			r.hl_discover = false;
-		} else if (is_opt(a, "--stdin-name")) {
-			if (!(v = opt_value(argc, argv, &i, "--stdin-name")) || !*v) {
+		} else if (kg_cli_is_opt(a, "--stdin-name", NULL)) {
+			if (!(v = kg_cli_opt_value(argc, argv, &i, "--stdin-name")) || !*v) {
 				kg_usage_error("dockerfile", "--stdin-name needs a name");
 				goto out;
 			}

@@ -36,21 +36,6 @@ static const char node_help[] =
 	"Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error (the other\n"
 	"checks still run and are reported), 3 internal error.\n";
 
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-	if (a[n] == '=')
-		return a + n + 1;
-	return *i + 1 < argc ? argv[++*i] : NULL;
-}
-
-static bool is(const char *a, const char *name)
-{
-	size_t n = strlen(name);
-	return !strncmp(a, name, n) && (a[n] == '\0' || a[n] == '=');
-}
-
 static bool live_root(const char *root)
 {
 	while (*root == '/')
@@ -77,20 +62,20 @@ int kg_cmd_node(int argc, char **argv)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			printf(node_help, kg_cli_out_help);
 			return KG_EXIT_OK;
-		} else if (is(a, "--root")) {
-			if (!(v = opt_value(argc, argv, &i, "--root")) || !*v)
+		} else if (kg_cli_is_opt(a, "--root", NULL)) {
+			if (!(v = kg_cli_opt_value(argc, argv, &i, "--root")) || !*v)
 				return kg_usage_error("node", "--root needs a directory");
 			opts.root = v;
-		} else if (is(a, "--role")) {
-			if (!(v = opt_value(argc, argv, &i, "--role")) || kg_cis_roles_parse(v, &opts.roles))
+		} else if (kg_cli_is_opt(a, "--role", NULL)) {
+			if (!(v = kg_cli_opt_value(argc, argv, &i, "--role")) || kg_cis_roles_parse(v, &opts.roles))
 				return kg_usage_error("node", "--role takes master, etcd, node (comma-separated) or auto, not '%s'",
 						      v ? v : "");
-		} else if (is(a, "--benchmark")) {
-			if (!(v = opt_value(argc, argv, &i, "--benchmark")) || strcmp(v, "cis-1.12"))
+		} else if (kg_cli_is_opt(a, "--benchmark", NULL)) {
+			if (!(v = kg_cli_opt_value(argc, argv, &i, "--benchmark")) || strcmp(v, "cis-1.12"))
 				return kg_usage_error("node", "--benchmark takes cis-1.12, not '%s'", v ? v : "");
 			opts.benchmark = v;
-		} else if (is(a, "--policy")) {
-			if (!(v = opt_value(argc, argv, &i, "--policy")) || !*v)
+		} else if (kg_cli_is_opt(a, "--policy", NULL)) {
+			if (!(v = kg_cli_opt_value(argc, argv, &i, "--policy")) || !*v)
 				return kg_usage_error("node", "--policy needs a file name");
 			policy_file = v;
 		} else if (!strcmp(a, "--no-policy")) {

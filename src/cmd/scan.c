@@ -115,21 +115,6 @@ static void print_diag(const struct kg_diag *d)
 }
 
 /* The value of --opt VALUE or --opt=VALUE; NULL when missing. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-	if (a[n] == '=')
-		return a + n + 1;
-	return *i + 1 < argc ? argv[++*i] : NULL;
-}
-
-static bool is_opt(const char *a, const char *name)
-{
-	size_t n = strlen(name);
-	return !strncmp(a, name, n) && (a[n] == '\0' || a[n] == '=');
-}
-
 int kg_cmd_scan(int argc, char **argv)
 {
 	struct kg_cli_out out;
@@ -173,20 +158,20 @@ int kg_cmd_scan(int argc, char **argv)
 				goto usage;
 			}
 			version_set = true;
-		} else if (is_opt(a, "--policy")) {
-			if (!(policy_file = opt_value(argc, argv, &i, "--policy")) || !*policy_file) {
+		} else if (kg_cli_is_opt(a, "--policy", NULL)) {
+			if (!(policy_file = kg_cli_opt_value(argc, argv, &i, "--policy")) || !*policy_file) {
 				kg_usage_error("scan", "--policy needs a file name");
 				goto usage;
 			}
 		} else if (!strcmp(a, "--no-policy")) {
 			no_policy = true;
-		} else if (is_opt(a, "--baseline")) {
-			if (!(baseline_file = opt_value(argc, argv, &i, "--baseline")) || !*baseline_file) {
+		} else if (kg_cli_is_opt(a, "--baseline", NULL)) {
+			if (!(baseline_file = kg_cli_opt_value(argc, argv, &i, "--baseline")) || !*baseline_file) {
 				kg_usage_error("scan", "--baseline needs a file name");
 				goto usage;
 			}
-		} else if (is_opt(a, "--write-baseline")) {
-			if (!(write_baseline = opt_value(argc, argv, &i, "--write-baseline")) || !*write_baseline) {
+		} else if (kg_cli_is_opt(a, "--write-baseline", NULL)) {
+			if (!(write_baseline = kg_cli_opt_value(argc, argv, &i, "--write-baseline")) || !*write_baseline) {
 				kg_usage_error("scan", "--write-baseline needs a file name");
 				goto usage;
 			}

@@ -53,21 +53,6 @@ static void on_signal(int sig)
 		g_stop = 1;
 }
 
-static bool is_opt(const char *a, const char *name)
-{
-	size_t n = strlen(name);
-	return !strncmp(a, name, n) && (a[n] == '\0' || a[n] == '=');
-}
-
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-	if (a[n] == '=')
-		return a + n + 1;
-	return *i + 1 < argc ? argv[++*i] : NULL;
-}
-
 static int num_opt(const char *name, const char *v, unsigned long min, unsigned long max, unsigned long *out)
 {
 	char *end;
@@ -206,48 +191,48 @@ int kg_cmd_serve(int argc, char **argv)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(serve_help, stdout);
 			return KG_EXIT_OK;
-		} else if (is_opt(a, "--listen")) {
-			if (!(so.listen = opt_value(argc, argv, &i, "--listen")) || !*so.listen)
+		} else if (kg_cli_is_opt(a, "--listen", NULL)) {
+			if (!(so.listen = kg_cli_opt_value(argc, argv, &i, "--listen")) || !*so.listen)
 				return kg_usage_error("serve", "--listen needs ADDR:PORT");
-		} else if (is_opt(a, "--tls-cert")) {
-			if (!(so.cert_file = opt_value(argc, argv, &i, "--tls-cert")) || !*so.cert_file)
+		} else if (kg_cli_is_opt(a, "--tls-cert", NULL)) {
+			if (!(so.cert_file = kg_cli_opt_value(argc, argv, &i, "--tls-cert")) || !*so.cert_file)
 				return kg_usage_error("serve", "--tls-cert needs a file name");
-		} else if (is_opt(a, "--tls-key")) {
-			if (!(so.key_file = opt_value(argc, argv, &i, "--tls-key")) || !*so.key_file)
+		} else if (kg_cli_is_opt(a, "--tls-key", NULL)) {
+			if (!(so.key_file = kg_cli_opt_value(argc, argv, &i, "--tls-key")) || !*so.key_file)
 				return kg_usage_error("serve", "--tls-key needs a file name");
-		} else if (is_opt(a, "--policy")) {
-			if (!(policy_file = opt_value(argc, argv, &i, "--policy")) || !*policy_file)
+		} else if (kg_cli_is_opt(a, "--policy", NULL)) {
+			if (!(policy_file = kg_cli_opt_value(argc, argv, &i, "--policy")) || !*policy_file)
 				return kg_usage_error("serve", "--policy needs a file name");
-		} else if (is_opt(a, "--threads")) {
-			if (num_opt("--threads", opt_value(argc, argv, &i, "--threads"), 1, 64, &x))
+		} else if (kg_cli_is_opt(a, "--threads", NULL)) {
+			if (num_opt("--threads", kg_cli_opt_value(argc, argv, &i, "--threads"), 1, 64, &x))
 				return KG_EXIT_INPUT;
 			so.threads = (unsigned)x;
-		} else if (is_opt(a, "--max-body")) {
-			if (num_opt("--max-body", opt_value(argc, argv, &i, "--max-body"), 1024, 64ul << 20, &x))
+		} else if (kg_cli_is_opt(a, "--max-body", NULL)) {
+			if (num_opt("--max-body", kg_cli_opt_value(argc, argv, &i, "--max-body"), 1024, 64ul << 20, &x))
 				return KG_EXIT_INPUT;
 			so.max_body = x;
-		} else if (is_opt(a, "--max-conns")) {
-			if (num_opt("--max-conns", opt_value(argc, argv, &i, "--max-conns"), 1, 65536, &x))
+		} else if (kg_cli_is_opt(a, "--max-conns", NULL)) {
+			if (num_opt("--max-conns", kg_cli_opt_value(argc, argv, &i, "--max-conns"), 1, 65536, &x))
 				return KG_EXIT_INPUT;
 			so.max_conns = (unsigned)x;
-		} else if (is_opt(a, "--per-ip-conns")) {
-			if (num_opt("--per-ip-conns", opt_value(argc, argv, &i, "--per-ip-conns"), 1, 65536, &x))
+		} else if (kg_cli_is_opt(a, "--per-ip-conns", NULL)) {
+			if (num_opt("--per-ip-conns", kg_cli_opt_value(argc, argv, &i, "--per-ip-conns"), 1, 65536, &x))
 				return KG_EXIT_INPUT;
 			so.per_ip_conns = (unsigned)x;
-		} else if (is_opt(a, "--idle-timeout")) {
-			if (num_opt("--idle-timeout", opt_value(argc, argv, &i, "--idle-timeout"), 1, 3600, &x))
+		} else if (kg_cli_is_opt(a, "--idle-timeout", NULL)) {
+			if (num_opt("--idle-timeout", kg_cli_opt_value(argc, argv, &i, "--idle-timeout"), 1, 3600, &x))
 				return KG_EXIT_INPUT;
 			so.timeout_s = (unsigned)x;
-		} else if (is_opt(a, "--request-timeout")) {
-			if (num_opt("--request-timeout", opt_value(argc, argv, &i, "--request-timeout"), 1, 3600, &x))
+		} else if (kg_cli_is_opt(a, "--request-timeout", NULL)) {
+			if (num_opt("--request-timeout", kg_cli_opt_value(argc, argv, &i, "--request-timeout"), 1, 3600, &x))
 				return KG_EXIT_INPUT;
 			so.request_timeout_s = (unsigned)x;
-		} else if (is_opt(a, "--drain")) {
-			if (num_opt("--drain", opt_value(argc, argv, &i, "--drain"), 0, 3600, &x))
+		} else if (kg_cli_is_opt(a, "--drain", NULL)) {
+			if (num_opt("--drain", kg_cli_opt_value(argc, argv, &i, "--drain"), 0, 3600, &x))
 				return KG_EXIT_INPUT;
 			so.drain_s = (unsigned)x;
-		} else if (is_opt(a, "--shutdown-delay")) {
-			if (num_opt("--shutdown-delay", opt_value(argc, argv, &i, "--shutdown-delay"), 0, 3600, &shutdown_delay))
+		} else if (kg_cli_is_opt(a, "--shutdown-delay", NULL)) {
+			if (num_opt("--shutdown-delay", kg_cli_opt_value(argc, argv, &i, "--shutdown-delay"), 0, 3600, &shutdown_delay))
 				return KG_EXIT_INPUT;
 		} else {
 			return kg_usage_error("serve", "unknown argument '%s' (see kguard serve --help)", a);
