@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/utf8.h"
 #include "loader_priv.h"
 
 #ifdef __SSE2__
@@ -233,30 +234,6 @@ static inline int expect_gap(struct jctx *j, size_t to, char sep, const char *wh
 	return expect_gap_slow(j, to, sep, what);
 }
 
-/* Validate UTF-8 at s[0..]: returns the sequence length, or 0 when invalid. */
-static size_t utf8_len(const unsigned char *s, size_t avail)
-{
-	unsigned char c = s[0];
-	if (c < 0x80)
-		return 1;
-	size_t n;
-	uint32_t cp;
-	if (c >= 0xC2 && c <= 0xDF) { n = 2; cp = c & 0x1F; }
-	else if (c >= 0xE0 && c <= 0xEF) { n = 3; cp = c & 0x0F; }
-	else if (c >= 0xF0 && c <= 0xF4) { n = 4; cp = c & 0x07; }
-	else return 0;
-	if (avail < n)
-		return 0;
-	for (size_t k = 1; k < n; k++) {
-		if ((s[k] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[k] & 0x3F);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-		return 0;
-	return n;
-}
-
 static size_t put_utf8(char *o, uint32_t cp)
 {
 	if (cp < 0x80) { o[0] = (char)cp; return 1; }
@@ -297,7 +274,8 @@ static int decode_into(struct jctx *j, size_t start, size_t end, char *o, size_t
 		if (c < 0x20)
 			return fail_at(j, k, "control character in string (escape it)");
 		if (c != '\\') {
-			size_t l = utf8_len((const unsigned char *)s + k, end - k);
+			uint32_t cp_unused;
+			size_t l = kg_utf8_decode((const unsigned char *)s + k, end - k, &cp_unused);
 			if (!l)
 				return fail_at(j, k, "invalid UTF-8 in string");
 			memcpy(o + n, s + k, l);

@@ -7,11 +7,8 @@
 #include <stdint.h>
 
 #include "../util/buf.h"
+#include "../util/utf8.h"
 #include "finding.h"
-
-/* Length of the valid UTF-8 sequence at p (1..4) with its code point in *cp, or 0 when the
- * bytes there are not valid UTF-8 (overlong forms, surrogates and truncation included). */
-size_t kg_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
 
 /* "Kind namespace/name" of a finding's object ("Kind name" without a namespace, "Kind (unnamed)"
  * without a name); the empty string when the finding has no kind. Raw text, not escaped. */

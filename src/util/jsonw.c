@@ -1,5 +1,7 @@
 #include "jsonw.h"
 
+#include "utf8.h"
+
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -79,23 +81,9 @@ int kg_json_escape(struct kg_buf *b, const char *s, size_t n)
 		size_t len = 1;
 		bool ok = true;
 		if (c >= 0x80) {
-			/* validate one UTF-8 sequence */
-			uint32_t cp = 0;
-			if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
-			else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
-			else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
-			else ok = false;
-			if (ok && i + len > n)
-				ok = false;
-			for (size_t k = 1; ok && k < len; k++) {
-				if ((p[i + k] & 0xC0) != 0x80)
-					ok = false;
-				else
-					cp = (cp << 6) | (p[i + k] & 0x3F);
-			}
-			if (ok && ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-				   (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))))
-				ok = false;
+			uint32_t cp;
+			len = kg_utf8_decode(p + i, n - i, &cp);
+			ok = len != 0;
 			if (ok) {
 				run += len;
 				i += len;
