@@ -143,6 +143,7 @@ static void eval_object(struct kg_adm_worker *w, const struct kg_adm_config *cfg
 	struct kg_doc doc;
 	kg_adm_object_init(&obj, &doc, node, rq, &w->arena);
 	bool handled = false;
+	struct kg_obj_ignores ignores = { 0 };
 	rg->other_lo = r->nfindings;
 	for (size_t f = 0; f < w->nfam; f++) {
 		const struct kg_family *fam = kg_families[f];
@@ -154,7 +155,7 @@ static void eval_object(struct kg_adm_worker *w, const struct kg_adm_config *cfg
 				fam->state_free(w->states[f]);
 			w->states[f] = fam->state_new(&cfg->opts);
 		}
-		struct kg_check c = { &cfg->opts, r, &obj, &doc, w->states[f], &handled };
+		struct kg_check c = { &cfg->opts, r, &obj, &doc, w->states[f], &handled, &ignores };
 		fam->check(&c);
 	}
 	rg->other_hi = r->nfindings;
@@ -179,7 +180,7 @@ static void eval_object(struct kg_adm_worker *w, const struct kg_adm_config *cfg
 		struct kg_scan_opts o = cfg->opts;
 		o.pss_level = l->level;
 		o.pss_minor = l->minor;
-		struct kg_check c = { &o, r, &obj, &doc, NULL, &handled };
+		struct kg_check c = { &o, r, &obj, &doc, NULL, &handled, &ignores };
 		pss->check(&c);
 		rg->hi[m] = r->nfindings;
 	}

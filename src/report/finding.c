@@ -1,5 +1,7 @@
 #include "finding.h"
 
+#include "../util/fmt.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -33,6 +35,8 @@ void kg_report_release(struct kg_report *r)
 	kg_arena_release(&r->arena);
 	kg_arena_release(&r->names);
 	free(r->findings);
+	free(r->sorted);
+	free(r->order);
 	free(r->errors);
 	memset(r, 0, sizeof(*r));
 }
@@ -61,6 +65,16 @@ static const char *intern(struct kg_arena *a, const char **cache, const char *s)
 	memmove(cache + 1, cache, 3 * sizeof(*cache));
 	cache[0] = c;
 	return c;
+}
+
+/* Copy s into arena a unless *last (the previous finding's copy of the same field) equals it. */
+static const char *intern1(struct kg_arena *a, const char **last, const char *s)
+{
+	if (!s)
+		return NULL;
+	if (*last && (*last == s || !strcmp(*last, s)))
+		return *last;
+	return *last = kg_arena_strdup(a, s);
 }
 
 const char *kg_report_str(struct kg_report *r, const char *s)
@@ -102,22 +116,56 @@ static void *grow(void *p, size_t *alloc, size_t need, size_t elem)
 	return q;
 }
 
-struct kg_finding *kg_report_add(struct kg_report *r, const struct kg_finding *f)
+static struct kg_finding *add_common(struct kg_report *r, const struct kg_finding *f)
 {
 	r->findings = grow(r->findings, &r->afindings, r->nfindings + 1, sizeof(*r->findings));
 	struct kg_finding *c = &r->findings[r->nfindings++];
+	const char **last = r->last_interned;
 	*c = *f;
-	c->message = kg_arena_strdup(&r->arena, f->message ? f->message : "");
-	c->file = intern(&r->arena, r->last_interned, f->file);
-	c->path = f->path ? kg_arena_strdup(&r->arena, f->path) : NULL;
-	c->container = intern(&r->arena, r->last_interned, f->container);
-	c->api_version = intern(&r->arena, r->last_interned, f->api_version);
-	c->kind = intern(&r->arena, r->last_interned, f->kind);
-	c->namespace_ = intern(&r->arena, r->last_interned, f->namespace_);
-	c->name = intern(&r->arena, r->last_interned, f->name);
+	c->file = intern1(&r->arena, &last[0], f->file);
+	c->container = intern1(&r->arena, &last[1], f->container);
+	c->api_version = intern1(&r->arena, &last[2], f->api_version);
+	c->kind = intern1(&r->arena, &last[3], f->kind);
+	c->namespace_ = intern1(&r->arena, &last[4], f->namespace_);
+	c->name = intern1(&r->arena, &last[5], f->name);
 	c->seq = r->seq++;
 	if ((unsigned)c->severity < KG_SEV_COUNT)
 		r->sum.by_severity[c->severity]++;
+	return c;
+}
+
+struct kg_finding *kg_report_add(struct kg_report *r, const struct kg_finding *f)
+{
+	struct kg_finding *c = add_common(r, f);
+	c->message = kg_arena_strdup(&r->arena, f->message ? f->message : "");
+	c->path = f->path ? kg_arena_strdup(&r->arena, f->path) : NULL;
+	return c;
+}
+
+enum { TEXT_MAX = 1024 }; /* message and path caps, with their NUL */
+
+struct kg_finding *kg_report_addv(struct kg_report *r, const struct kg_finding *f, const char *const path[3],
+				  const char *fmt, va_list ap)
+{
+	struct kg_finding *c = add_common(r, f);
+	char buf[TEXT_MAX];
+	int n = kg_vfmt(buf, sizeof(buf), fmt, ap);
+	size_t len = n < 0 ? 0 : (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
+	c->message = kg_arena_strndup(&r->arena, buf, len);
+	c->path = NULL;
+	if (!path[0] && !path[1] && !path[2])
+		return c;
+	len = 0;
+	for (int i = 0; i < 3; i++) {
+		if (!path[i] || !*path[i])
+			continue;
+		if (len && len < sizeof(buf) - 1)
+			buf[len++] = '.';
+		size_t k = strnlen(path[i], sizeof(buf) - 1 - len);
+		memcpy(buf + len, path[i], k);
+		len += k;
+	}
+	c->path = kg_arena_strndup(&r->arena, buf, len);
 	return c;
 }
 
@@ -133,18 +181,23 @@ void kg_report_error(struct kg_report *r, const struct kg_diag *d)
 
 static int strcmp0(const char *a, const char *b)
 {
+	if (a == b) /* interned: most comparisons within a chunk are of one copy */
+		return 0;
 	return strcmp(a ? a : "", b ? b : "");
 }
 
-static int cmp_finding(const void *pa, const void *pb)
+static inline int cmp_finding(const struct kg_finding *a, const struct kg_finding *b)
 {
-	const struct kg_finding *a = pa, *b = pb;
 	int c = strcmp0(a->file, b->file);
 	if (c) return c;
 	if (a->doc_index != b->doc_index) return a->doc_index < b->doc_index ? -1 : 1;
 	if (a->line != b->line) return a->line < b->line ? -1 : 1;
 	if (a->col != b->col) return a->col < b->col ? -1 : 1;
-	if ((c = strcmp0(a->rule_id, b->rule_id))) return c;
+	if (a->rule_rank && b->rule_rank) {
+		if (a->rule_rank != b->rule_rank) return a->rule_rank < b->rule_rank ? -1 : 1;
+	} else if ((c = strcmp0(a->rule_id, b->rule_id))) {
+		return c;
+	}
 	if ((c = strcmp0(a->path, b->path))) return c;
 	if ((c = strcmp0(a->message, b->message))) return c;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
@@ -160,10 +213,76 @@ static int cmp_error(const void *pa, const void *pb)
 	return strcmp0(a->message, b->message);
 }
 
+/* Merge sort of pointers (runs of 8 by insertion first), then one pass that moves the findings
+ * into order. glibc's qsort sorts large elements indirectly too, but through a comparator pointer
+ * and with its own bookkeeping: this was 5% of a scan. */
+static void sort_ptrs(const struct kg_finding **a, const struct kg_finding **tmp, size_t n)
+{
+	enum { RUN = 8 };
+	for (size_t lo = 0; lo < n; lo += RUN) {
+		size_t hi = lo + RUN < n ? lo + RUN : n;
+		for (size_t i = lo + 1; i < hi; i++) {
+			const struct kg_finding *x = a[i];
+			size_t j = i;
+			for (; j > lo && cmp_finding(a[j - 1], x) > 0; j--)
+				a[j] = a[j - 1];
+			a[j] = x;
+		}
+	}
+	const struct kg_finding **src = a, **dst = tmp;
+	for (size_t w = RUN; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t i = lo, j = mid, k = lo;
+			while (i < mid && j < hi)
+				dst[k++] = cmp_finding(src[j], src[i]) < 0 ? src[j++] : src[i++];
+			while (i < mid)
+				dst[k++] = src[i++];
+			while (j < hi)
+				dst[k++] = src[j++];
+		}
+		const struct kg_finding **t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
+}
+
+static void sort_findings(struct kg_report *r)
+{
+	size_t n = r->nfindings;
+	if (n > r->asorted) {
+		free(r->sorted);
+		r->sorted = malloc(r->afindings * sizeof(*r->sorted));
+		if (!r->sorted)
+			abort();
+		r->asorted = r->afindings;
+	}
+	if (2 * n > r->aorder) {
+		free(r->order);
+		r->order = malloc(2 * r->afindings * sizeof(*r->order));
+		if (!r->order)
+			abort();
+		r->aorder = 2 * r->afindings;
+	}
+	for (size_t i = 0; i < n; i++)
+		r->order[i] = &r->findings[i];
+	sort_ptrs(r->order, r->order + n, n);
+	for (size_t i = 0; i < n; i++)
+		r->sorted[i] = *r->order[i];
+	struct kg_finding *t = r->findings;
+	size_t ta = r->afindings;
+	r->findings = r->sorted;
+	r->afindings = r->asorted;
+	r->sorted = t;
+	r->asorted = ta;
+}
+
 void kg_report_sort(struct kg_report *r)
 {
 	if (r->nfindings > 1)
-		qsort(r->findings, r->nfindings, sizeof(*r->findings), cmp_finding);
+		sort_findings(r);
 	if (r->nerrors > 1)
 		qsort(r->errors, r->nerrors, sizeof(*r->errors), cmp_error);
 }

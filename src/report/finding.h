@@ -4,6 +4,7 @@
 #ifndef KG_FINDING_H
 #define KG_FINDING_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,8 @@ struct kg_rule;
 struct kg_finding {
 	const struct kg_rule *rule;
 	const char *rule_id;
+	uint32_t rule_rank;      /* 1 + the rule's place in the catalog sorted by id (a cheap sort key
+				  * equivalent to rule_id), 0 when unknown */
 	enum kg_severity severity; /* effective severity (policy overrides applied) */
 	const char *title;
 	const char *message;
@@ -69,11 +72,15 @@ struct kg_report {
 	struct kg_arena names;        /* kg_report_str: strings that live for the whole run */
 	struct kg_finding *findings;
 	size_t nfindings, afindings;
+	struct kg_finding *sorted;     /* kg_report_sort's scratch: the findings in order, then swapped */
+	const struct kg_finding **order; /* the same: pointers being merge-sorted, and their merge buffer */
+	size_t asorted, aorder;
 	struct kg_error_rec *errors;
 	size_t nerrors, aerrors;
 	struct kg_summary sum;
 	uint64_t seq;
-	const char *last_interned[4]; /* tiny cache: most strings repeat from the previous finding */
+	const char *last_interned[6]; /* per identity field, the previous finding's copy: most
+				       * findings repeat the previous one's file, object and container */
 	const char *last_name[4];     /* the same for kg_report_str */
 	size_t flushed;               /* findings already handed to the stream */
 	struct kg_report_stream *stream;
@@ -89,6 +96,11 @@ void kg_report_reset(struct kg_report *r);
 
 /* Copy f (and its strings) into the report; counts it in the summary. */
 struct kg_finding *kg_report_add(struct kg_report *r, const struct kg_finding *f);
+/* The same, with the message formatted from fmt (f->message is ignored; capped at 1,023 bytes)
+ * and the path joined from path[0..2] with '.' (NULL or empty parts skipped; all NULL: no path;
+ * capped at 1,023 bytes), both written straight into the report. */
+struct kg_finding *kg_report_addv(struct kg_report *r, const struct kg_finding *f, const char *const path[3],
+				  const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 void kg_report_error(struct kg_report *r, const struct kg_diag *d);
 void kg_report_sort(struct kg_report *r);
 /* Remove the findings for which keep() returns 0, keeping order; updates counts. */

@@ -1,5 +1,6 @@
 /* The catalog: every family's rules, sorted by id once, looked up by binary search. */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,14 @@ const struct kg_family *const kg_families[] = {
 
 static const struct kg_rule **sorted;
 static size_t nsorted;
+/* rule pointer -> sorted position, open addressing (a power of two, at least twice the rules) */
+static const struct kg_rule **rank_keys;
+static size_t *rank_vals, rank_mask;
+
+static size_t rank_slot(const struct kg_rule *rule)
+{
+	return (size_t)(((uintptr_t)rule >> 3) * 0x9E3779B97F4A7C15ull >> 20) & rank_mask;
+}
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static int cmp_rule(const void *a, const void *b)
@@ -56,6 +65,30 @@ static void build(void)
 		for (size_t i = 0; i < kg_extra_rule_count(t); i++)
 			sorted[nsorted++] = &kg_extra_rule_tables[t][i];
 	qsort(sorted, nsorted, sizeof(*sorted), cmp_rule);
+	size_t cap = 64;
+	while (cap < 2 * nsorted)
+		cap *= 2;
+	rank_mask = cap - 1;
+	rank_keys = calloc(cap, sizeof(*rank_keys));
+	rank_vals = calloc(cap, sizeof(*rank_vals));
+	if (!rank_keys || !rank_vals)
+		abort();
+	for (size_t i = 0; i < nsorted; i++) {
+		size_t h = rank_slot(sorted[i]);
+		while (rank_keys[h])
+			h = (h + 1) & rank_mask;
+		rank_keys[h] = sorted[i];
+		rank_vals[h] = i;
+	}
+}
+
+size_t kg_rule_rank(const struct kg_rule *rule)
+{
+	pthread_once(&once, build);
+	for (size_t h = rank_slot(rule); rank_keys[h]; h = (h + 1) & rank_mask)
+		if (rank_keys[h] == rule)
+			return rank_vals[h];
+	return (size_t)-1;
 }
 
 size_t kg_rule_count(void)

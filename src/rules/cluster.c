@@ -116,6 +116,41 @@ void *kg_vec_push(void *vec_v, size_t *n, size_t *cap, size_t elem)
 	return e;
 }
 
+static size_t ns_hash(const char *ns)
+{
+	size_t h = 14695981039346656037ull;
+	for (const unsigned char *p = (const unsigned char *)ns; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return h;
+}
+
+/* The id of namespace ns (kept in the state), a new one for a name not seen before. */
+static unsigned ns_intern(struct kg_cluster_state *s, const char *ns)
+{
+	if (2 * (s->ns_names.n + 1) > s->ns_nslots) {
+		size_t n = s->ns_nslots ? 2 * s->ns_nslots : 64;
+		unsigned *slots = calloc(n, sizeof(*slots));
+		if (!slots)
+			abort();
+		for (size_t i = 0; i < s->ns_names.n; i++) {
+			size_t h = ns_hash(s->ns_names.v[i]) & (n - 1);
+			while (slots[h])
+				h = (h + 1) & (n - 1);
+			slots[h] = (unsigned)i + 1;
+		}
+		free(s->ns_slots);
+		s->ns_slots = slots;
+		s->ns_nslots = n;
+	}
+	size_t h = ns_hash(ns) & (s->ns_nslots - 1);
+	for (; s->ns_slots[h]; h = (h + 1) & (s->ns_nslots - 1))
+		if (!strcmp(s->ns_names.v[s->ns_slots[h] - 1], ns))
+			return s->ns_slots[h] - 1;
+	*KG_PUSH(s->ns_names) = ns;
+	s->ns_slots[h] = (unsigned)s->ns_names.n;
+	return (unsigned)s->ns_names.n - 1;
+}
+
 void kg_rec_init(struct kg_cluster_state *s, struct kg_rec *r, const struct kg_check *c, const char *const *extra,
 		 size_t nextra, const struct kg_node *at, const char *path)
 {
@@ -132,6 +167,7 @@ void kg_rec_init(struct kg_cluster_state *s, struct kg_rec *r, const struct kg_c
 	r->obj.doc_index = o->doc_index;
 	r->ns_set = r->obj.namespace_ != NULL;
 	r->ns = r->obj.namespace_ ? r->obj.namespace_ : "default";
+	r->ns_id = ns_intern(s, r->ns);
 	struct kg_finding *w = &r->where;
 	if (!at)
 		at = o->node;
@@ -199,6 +235,8 @@ static void cluster_state_free(void *state)
 	free(s->services.v);
 	free(s->namespaces.v);
 	free(s->quota_ns.v);
+	free(s->ns_names.v);
+	free(s->ns_slots);
 	free(s->limit_ns.v);
 	kg_arena_release(&s->arena);
 	free(s);

@@ -175,7 +175,7 @@ void kg_cluster_paths(struct kg_check *c, struct kg_cluster_state *s)
 			continue;
 		for (size_t j = 0; j < s->bindings.n; j++) {
 			const struct kg_binding *b = &s->bindings.v[j];
-			if (!b->cluster && strcmp(b->r.ns, w->r.ns))
+			if (!b->cluster && b->r.ns_id != w->r.ns_id)
 				continue;
 			bool applies = false;
 			for (unsigned k = 0; k < b->nsubjects && !applies; k++)

@@ -16,6 +16,7 @@ struct kg_rec {
 	struct kg_object obj;    /* identity; node is the trimmed clone */
 	struct kg_finding where; /* location for kg_emit_at */
 	const char *ns;          /* namespace with "default" for unset */
+	unsigned ns_id;          /* equal ids <=> equal ns: cross-object loops compare these */
 	bool ns_set;             /* metadata.namespace was written */
 };
 
@@ -86,6 +87,9 @@ struct kg_cluster_state {
 	KG_VEC(struct kg_namespace) namespaces;
 	KG_VEC(const char *) quota_ns;
 	KG_VEC(const char *) limit_ns;
+	KG_VEC(const char *) ns_names; /* namespace id -> name */
+	unsigned *ns_slots;            /* open addressing over ns_names: 1 + id, 0 free */
+	size_t ns_nslots;
 };
 
 /* Grow a vector by one zeroed element (malloc'd array, aborts on OOM). */

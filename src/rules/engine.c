@@ -1,6 +1,7 @@
 #include "engine.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,28 +56,35 @@ static void fill_identity(struct kg_finding *f, const struct kg_object *obj)
 	f->doc_index = obj->doc_index;
 }
 
-static void vemit(struct kg_check *c, const struct kg_rule *rule, struct kg_finding *f, const char *fmt, va_list ap)
+static bool dropped(struct kg_check *c, const struct kg_rule *rule, enum kg_severity *sev)
 {
-	enum kg_severity sev = rule->severity;
-	if (kg_policy_decide(c->opts->policy, rule, c->obj, &sev) == KG_POLICY_DROP) {
+	*sev = rule->severity;
+	if (kg_policy_decide_obj(c->opts->policy, rule, c->obj, c->ignores, sev) == KG_POLICY_DROP) {
 		c->report->sum.suppressed++;
-		return;
+		return true;
 	}
-	char msg[1024];
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	f->rule = rule;
-	f->rule_id = rule->id;
-	f->title = rule->title;
-	f->severity = sev;
-	f->message = msg;
-	kg_report_add(c->report, f);
+	return false;
 }
 
-void kg_emit(struct kg_check *c, const struct kg_rule *rule, const struct kg_node *at, const char *path,
-	     const char *container, const char *fmt, ...)
+static void add(struct kg_check *c, const struct kg_rule *rule, enum kg_severity sev, struct kg_finding *f,
+		const char *const path[3], const char *fmt, va_list ap)
 {
+	f->rule = rule;
+	f->rule_id = rule->id;
+	size_t rank = kg_rule_rank(rule);
+	f->rule_rank = rank < UINT32_MAX ? (uint32_t)rank + 1 : 0;
+	f->title = rule->title;
+	f->severity = sev;
+	kg_report_addv(c->report, f, path, fmt, ap);
+}
+
+void kg_emitv(struct kg_check *c, const struct kg_rule *rule, const struct kg_node *at, const char *path,
+	      const char *sub, const char *container, const char *fmt, va_list ap)
+{
+	enum kg_severity sev;
+	if (dropped(c, rule, &sev))
+		return;
 	struct kg_finding f = { 0 };
-	char full[1024];
 	fill_identity(&f, c->obj);
 	if (!at && c->obj)
 		at = c->obj->node;
@@ -84,36 +92,45 @@ void kg_emit(struct kg_check *c, const struct kg_rule *rule, const struct kg_nod
 		f.line = at->line;
 		f.col = at->col;
 	}
-	/* List items carry their position in the List in the path */
-	if (c->obj && c->obj->item_path && *c->obj->item_path && path) {
-		snprintf(full, sizeof(full), "%s.%s", c->obj->item_path, path);
-		path = full;
-	}
-	f.path = path;
 	f.container = container;
+	/* List items carry their position in the List in the path */
+	const char *parts[3] = { NULL, path, path ? sub : NULL };
+	if (c->obj && c->obj->item_path && *c->obj->item_path && path)
+		parts[0] = c->obj->item_path;
+	add(c, rule, sev, &f, parts, fmt, ap);
+}
+
+void kg_emit(struct kg_check *c, const struct kg_rule *rule, const struct kg_node *at, const char *path,
+	     const char *container, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vemit(c, rule, &f, fmt, ap);
+	kg_emitv(c, rule, at, path, NULL, container, fmt, ap);
 	va_end(ap);
 }
 
 void kg_emit_at(struct kg_check *c, const struct kg_rule *rule, const struct kg_finding *where, const char *fmt, ...)
 {
+	enum kg_severity sev;
+	if (dropped(c, rule, &sev))
+		return;
 	struct kg_finding f = *where;
+	const char *parts[3] = { NULL, where->path, NULL };
 	va_list ap;
 	va_start(ap, fmt);
-	vemit(c, rule, &f, fmt, ap);
+	add(c, rule, sev, &f, parts, fmt, ap);
 	va_end(ap);
 }
 
 static void check_object(struct kg_engine *e, const struct kg_object *obj, const struct kg_doc *doc, struct kg_report *r)
 {
 	bool handled = false;
+	struct kg_obj_ignores ignores = { 0 };
 	r->sum.objects++;
 	for (size_t f = 0; f < e->nfamilies; f++) {
 		if (!kg_families[f]->check)
 			continue;
-		struct kg_check c = { &e->opts, r, obj, doc, e->states[f], &handled };
+		struct kg_check c = { &e->opts, r, obj, doc, e->states[f], &handled, &ignores };
 		kg_families[f]->check(&c);
 	}
 	if (!handled)
@@ -156,7 +173,7 @@ void kg_engine_doc(struct kg_engine *e, const struct kg_doc *doc, struct kg_repo
 		return;
 	}
 	bool ignored = false;
-	struct kg_check c = { &e->opts, r, &obj, doc, NULL, &ignored };
+	struct kg_check c = { &e->opts, r, &obj, doc, NULL, &ignored, NULL };
 	kg_core_doc_findings(&c);
 	if (kg_object_is_list(&obj)) {
 		const struct kg_node *items = kg_map_get(obj.node, "items");
@@ -179,7 +196,7 @@ void kg_engine_finish(struct kg_engine *e, struct kg_report *r)
 		if (!kg_families[f]->finish)
 			continue;
 		bool ignored = false;
-		struct kg_check c = { &e->opts, r, NULL, NULL, e->states[f], &ignored };
+		struct kg_check c = { &e->opts, r, NULL, NULL, e->states[f], &ignored, NULL };
 		kg_families[f]->finish(&c);
 	}
 }

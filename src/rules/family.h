@@ -6,6 +6,7 @@
 #ifndef KG_FAMILY_H
 #define KG_FAMILY_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 
 #include "../core/k8s.h"
@@ -13,6 +14,7 @@
 #include "rule.h"
 
 struct kg_policy;
+struct kg_obj_ignores;
 
 /* What the user asked for. */
 struct kg_scan_opts {
@@ -33,6 +35,8 @@ struct kg_check {
 	bool *handled;                 /* set *handled = true when the object is of a kind this
 					* family checks; objects no family handles are counted as
 					* skipped in the summary */
+	struct kg_obj_ignores *ignores; /* the object's suppression annotations, looked up once for
+					 * all its findings; NULL: looked up per finding */
 };
 
 /* Report a finding against the current object. at: the offending node, or its nearest existing
@@ -40,6 +44,12 @@ struct kg_check {
  * The policy may drop the finding or change its severity. */
 void kg_emit(struct kg_check *c, const struct kg_rule *rule, const struct kg_node *at, const char *path,
 	     const char *container, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* kg_emit with the arguments as a va_list and the field path in two parts, path and sub, joined
+ * with '.' when sub is neither NULL nor empty (saves the caller a formatting pass). */
+void kg_emitv(struct kg_check *c, const struct kg_rule *rule, const struct kg_node *at, const char *path,
+	      const char *sub, const char *container, const char *fmt, va_list ap)
+	__attribute__((format(printf, 7, 0)));
 
 /* Like kg_emit, for findings not tied to the current object (cross-object checks, other inputs). */
 void kg_emit_at(struct kg_check *c, const struct kg_rule *rule, const struct kg_finding *where,

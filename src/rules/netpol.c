@@ -206,15 +206,19 @@ static bool netpol_selects(const struct kg_netpol *p, const struct kg_node *labe
 
 void kg_cluster_network(struct kg_check *c, struct kg_cluster_state *s)
 {
-	/* which policies and Services select which pods */
+	/* which policies and Services select which pods; a test whose outcome cannot change anything
+	 * (a policy already known to match, once the pod is known to be selected; a Service already
+	 * matched) is skipped, which keeps this near-linear when one namespace holds most objects */
 	for (size_t i = 0; i < s->workloads.n; i++) {
 		const struct kg_workload *w = &s->workloads.v[i];
 		bool selected = false, ns_has_policy = false;
 		for (size_t j = 0; j < s->netpols.n; j++) {
 			struct kg_netpol *p = &s->netpols.v[j];
-			if (strcmp(p->r.ns, w->r.ns))
+			if (p->r.ns_id != w->r.ns_id)
 				continue;
 			ns_has_policy = true;
+			if (selected && p->matched)
+				continue;
 			if (netpol_selects(p, w->labels)) {
 				p->matched = true;
 				selected = true;
@@ -222,7 +226,7 @@ void kg_cluster_network(struct kg_check *c, struct kg_cluster_state *s)
 		}
 		for (size_t j = 0; j < s->services.n; j++) {
 			struct kg_service *v = &s->services.v[j];
-			if (!strcmp(v->r.ns, w->r.ns) && kg_map_selector_match(v->selector, w->labels))
+			if (!v->matched && v->r.ns_id == w->r.ns_id && kg_map_selector_match(v->selector, w->labels))
 				v->matched = true;
 		}
 		if (!selected && (ns_has_policy || ns_declared(s, w->r.ns)))
@@ -234,7 +238,7 @@ void kg_cluster_network(struct kg_check *c, struct kg_cluster_state *s)
 		const struct kg_netpol *p = &s->netpols.v[j];
 		bool ns_has_pods = false;
 		for (size_t i = 0; i < s->workloads.n && !ns_has_pods; i++)
-			ns_has_pods = !strcmp(s->workloads.v[i].r.ns, p->r.ns);
+			ns_has_pods = s->workloads.v[i].r.ns_id == p->r.ns_id;
 		if (ns_has_pods && !p->matched)
 			kg_rec_emit(c, &p->r, kg_cluster_rule("network.netpol-selects-nothing"),
 				    "NetworkPolicy %s/%s selects none of the pods of namespace %s in the scanned files",
@@ -244,7 +248,7 @@ void kg_cluster_network(struct kg_check *c, struct kg_cluster_state *s)
 		const struct kg_service *v = &s->services.v[j];
 		bool ns_has_pods = false;
 		for (size_t i = 0; i < s->workloads.n && !ns_has_pods; i++)
-			ns_has_pods = !strcmp(s->workloads.v[i].r.ns, v->r.ns);
+			ns_has_pods = s->workloads.v[i].r.ns_id == v->r.ns_id;
 		if (ns_has_pods && !v->matched)
 			kg_rec_emit(c, &v->r, kg_cluster_rule("network.service-selects-nothing"),
 				    "Service %s/%s selects none of the pods of namespace %s in the scanned files", v->r.ns,

@@ -12,6 +12,10 @@
 
 size_t kg_policy_rule_index(const struct kg_rule *rule)
 {
+	size_t rank = kg_rule_rank(rule);
+	if (rank != (size_t)-1)
+		return rank;
+	/* a copy of a catalog rule (tests build some): find it by id */
 	size_t lo = 0, hi = kg_rule_count();
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -45,31 +49,44 @@ static int match_item(void *ctx, const struct kg_suppress_item *it)
 	return 0;
 }
 
-static bool meta_suppresses(const struct kg_node *meta, const char *id)
+/* The ignore annotation of a metadata map, NULL when absent or too long to honour. */
+static const char *ignore_annotation(const struct kg_node *meta)
 {
 	const struct kg_node *n = kg_map_get(kg_map_get(meta, "annotations"), KG_IGNORE_ANNOTATION);
 	const char *v = kg_str(n);
-	if (!v || n->len > KG_IGNORE_MAX_BYTES)
+	return v && n->len <= KG_IGNORE_MAX_BYTES ? v : NULL;
+}
+
+static bool value_suppresses(const char *v, const char *id)
+{
+	if (!v)
 		return false;
 	struct match_ctx m = { id, false };
 	kg_suppress_each(v, match_item, &m);
 	return m.hit;
 }
 
-static bool inline_suppressed(const struct kg_rule *rule, const struct kg_object *obj)
+static void resolve_ignores(const struct kg_object *obj, struct kg_obj_ignores *ign)
+{
+	ign->resolved = true;
+	ign->meta = ignore_annotation(kg_map_get(obj->node, "metadata"));
+	ign->pod = NULL;
+	struct kg_pod_ref ref;
+	if (obj->kind && strcmp(obj->kind, "Pod") && kg_kind_has_pod(obj)) {
+		kg_pod_locate(obj, &ref);
+		if (ref.meta)
+			ign->pod = ignore_annotation(ref.meta);
+	}
+}
+
+static bool inline_suppressed(const struct kg_rule *rule, const struct kg_object *obj, struct kg_obj_ignores *ign)
 {
 	/* the findings about suppressions themselves cannot be silenced from the same annotation */
 	if (!strncmp(rule->id, "policy.", 7))
 		return false;
-	if (meta_suppresses(kg_map_get(obj->node, "metadata"), rule->id))
-		return true;
-	struct kg_pod_ref ref;
-	if (obj->kind && strcmp(obj->kind, "Pod") && kg_kind_has_pod(obj)) {
-		kg_pod_locate(obj, &ref);
-		if (ref.meta && meta_suppresses(ref.meta, rule->id))
-			return true;
-	}
-	return false;
+	if (!ign->resolved)
+		resolve_ignores(obj, ign);
+	return value_suppresses(ign->meta, rule->id) || value_suppresses(ign->pod, rule->id);
 }
 
 static bool any_glob(const struct kg_node *list, const char *s)
@@ -109,7 +126,15 @@ static bool exempt(const struct kg_exemption *ex, size_t idx, const struct kg_ob
 enum kg_policy_verdict kg_policy_decide(const struct kg_policy *p, const struct kg_rule *rule,
 					const struct kg_object *obj, enum kg_severity *severity)
 {
-	if (obj && obj->node && inline_suppressed(rule, obj))
+	return kg_policy_decide_obj(p, rule, obj, NULL, severity);
+}
+
+enum kg_policy_verdict kg_policy_decide_obj(const struct kg_policy *p, const struct kg_rule *rule,
+					    const struct kg_object *obj, struct kg_obj_ignores *ign,
+					    enum kg_severity *severity)
+{
+	struct kg_obj_ignores once = { 0 };
+	if (obj && obj->node && inline_suppressed(rule, obj, ign ? ign : &once))
 		return KG_POLICY_DROP;
 	if (!p)
 		return kg_rule_default_off(rule) ? KG_POLICY_DROP : KG_POLICY_REPORT;

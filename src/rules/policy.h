@@ -37,6 +37,18 @@ enum kg_policy_verdict {
 enum kg_policy_verdict kg_policy_decide(const struct kg_policy *p, const struct kg_rule *rule,
 					const struct kg_object *obj, enum kg_severity *severity);
 
+/* The `kguard.io/ignore` annotations of one object (its own and its pod template's), looked up on
+ * the first finding and reused for the others: the engine keeps one per object. Zero it per object. */
+struct kg_obj_ignores {
+	bool resolved;
+	const char *meta, *pod; /* annotation values, NULL when absent */
+};
+
+/* kg_policy_decide with the object's annotations cached in *ign (may be NULL: no cache). */
+enum kg_policy_verdict kg_policy_decide_obj(const struct kg_policy *p, const struct kg_rule *rule,
+					    const struct kg_object *obj, struct kg_obj_ignores *ign,
+					    enum kg_severity *severity);
+
 /* A rule parameter from the policy's `parameters:` map (e.g. "trustedRegistries"), or NULL when
  * p is NULL or the parameter is not set; callers apply their documented default. */
 const struct kg_node *kg_policy_param(const struct kg_policy *p, const char *name);

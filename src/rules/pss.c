@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../util/fmt.h"
 #include "pss_priv.h"
 
 /* The registry, as PSA builds it: a check applies from its minimum version on; at the restricted
@@ -183,12 +184,12 @@ bool kg_pss_next_container(const struct kg_pss_ctx *x, struct kg_pss_iter *it, s
 				out->name = "";
 			out->kind = (enum kg_container_kind)it->list;
 			out->index = i;
-			snprintf(out->path, sizeof(out->path), "%s.%s[%u]", x->spec_path, kg_container_fields[it->list], i);
+			kg_fmt(out->path, sizeof(out->path), "%s.%s[%u]", x->spec_path, kg_container_fields[it->list], i);
 			if (out->has_name)
-				snprintf(out->label, sizeof(out->label), "%s \"%.256s\"", kind_words[it->list], out->name);
+				kg_fmt(out->label, sizeof(out->label), "%s \"%.256s\"", kind_words[it->list], out->name);
 			else
-				snprintf(out->label, sizeof(out->label), "%s %s[%u]", kind_words[it->list],
-					 kg_container_fields[it->list], i);
+				kg_fmt(out->label, sizeof(out->label), "%s %s[%u]", kind_words[it->list],
+				       kg_container_fields[it->list], i);
 			return true;
 		}
 	}
@@ -230,17 +231,11 @@ static const struct kg_node *locate(const struct kg_node *base, const char *rel,
 static void vemit(struct kg_pss_ctx *x, const struct kg_node *base, const char *base_path, const char *rel,
 		  const char *container, const char *fmt, va_list ap)
 {
-	char path[KG_PSS_PATH_MAX + 128], msg[1024];
 	struct kg_node key_pos;
 	const struct kg_node *at = base;
-	if (rel && *rel) {
-		snprintf(path, sizeof(path), "%s.%s", base_path, rel);
+	if (rel && *rel)
 		at = locate(base, rel, &key_pos);
-	} else {
-		snprintf(path, sizeof(path), "%s", base_path);
-	}
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	kg_emit(x->c, x->rule, at, path, container, "%s", msg);
+	kg_emitv(x->c, x->rule, at, base_path, rel, container, fmt, ap);
 }
 
 void kg_pss_emit(struct kg_pss_ctx *x, const struct kg_node *base, const char *base_path, const char *rel,

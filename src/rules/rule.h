@@ -23,6 +23,9 @@ struct kg_rule {
 size_t kg_rule_count(void);
 const struct kg_rule *kg_rule_at(size_t i);
 const struct kg_rule *kg_rule_find(const char *id);
+/* Position of rule (by pointer) in the sorted catalog, (size_t)-1 for a rule not in it. O(1):
+ * the engine sorts findings and looks up policy settings with it. */
+size_t kg_rule_rank(const struct kg_rule *rule);
 /* Whether a rule is off by default (opt-in): it reports only when a policy enables it.
  * kg_policy_decide must drop its findings unless the policy turns it on; families may skip the
  * work when no policy is loaded. The list lives in params.c. */

@@ -7,25 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/fmt.h"
 #include "policy.h"
 #include "workload_priv.h"
 
 void wl_emit(const struct wl_pod *pod, const struct wl_ctr *ctr, enum wl_rule_id r, const struct kg_node *at,
 	     const char *sub, const char *fmt, ...)
 {
-	char msg[1024], path[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	const char *base = ctr ? ctr->path : pod->ref->spec_path;
-	if (sub && *sub)
-		snprintf(path, sizeof(path), "%s.%s", base, sub);
-	else
-		snprintf(path, sizeof(path), "%s", base);
 	if (!at)
 		at = ctr ? ctr->node : pod->spec;
-	kg_emit(pod->c, &kg_workload_rules[r], at, path, ctr ? ctr->name : NULL, "%s", msg);
+	va_list ap;
+	va_start(ap, fmt);
+	kg_emitv(pod->c, &kg_workload_rules[r], at, ctr ? ctr->path : pod->ref->spec_path, sub,
+		 ctr ? ctr->name : NULL, fmt, ap);
+	va_end(ap);
 }
 
 const char *wl_ctr_label(const struct wl_ctr *ctr, char *buf, size_t size)
@@ -33,9 +28,9 @@ const char *wl_ctr_label(const struct wl_ctr *ctr, char *buf, size_t size)
 	static const char *const kinds[] = { "init container", "container", "ephemeral container" };
 	const char *k = ctr->sidecar ? "sidecar container" : kinds[ctr->kind];
 	if (ctr->name)
-		snprintf(buf, size, "%s '%s'", k, ctr->name);
+		kg_fmt(buf, size, "%s '%s'", k, ctr->name);
 	else
-		snprintf(buf, size, "%s #%u", k, ctr->index);
+		kg_fmt(buf, size, "%s #%u", k, ctr->index);
 	return buf;
 }
 
@@ -90,7 +85,7 @@ static void on_container(void *ctx, const struct kg_node *node, enum kg_containe
 		ctr.sc = NULL;
 	const char *rp = kg_str(kg_map_get(node, "restartPolicy"));
 	ctr.sidecar = kind == KG_INIT_CONTAINER && rp && !strcmp(rp, "Always");
-	snprintf(ctr.path, sizeof(ctr.path), "%s.%s[%u]", pod->ref->spec_path, kg_container_fields[kind], index);
+	kg_fmt(ctr.path, sizeof(ctr.path), "%s.%s[%u]", pod->ref->spec_path, kg_container_fields[kind], index);
 
 	wl_check_resources(pod, &ctr);
 	wl_check_security(pod, &ctr);
