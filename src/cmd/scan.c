@@ -77,6 +77,8 @@ static void scan_file(void *ctx, const char *path)
 		kg_report_error(&s->report, &d);
 		return;
 	}
+	/* the loader reads 64 KiB blocks itself: no stdio buffer (nor the fstat that sizes it) */
+	setvbuf(fp, NULL, _IONBF, 0);
 	kg_loader_file(s->loader, kg_report_str(&s->report, path), fp, &sink);
 	fclose(fp);
 }

@@ -36,10 +36,12 @@ static void collect_workload(struct kg_check *c, struct kg_cluster_state *s)
 	const struct kg_node *san = kg_map_get(ref.spec, "serviceAccountName");
 	if (!kg_str(san))
 		san = kg_map_get(ref.spec, "serviceAccount"); /* deprecated alias, still honoured */
-	char keep_labels[160], keep_ann[160], sa_path[160];
+	char keep_labels[160], keep_ann[192], sa_path[160];
 	const char *extra[2] = { keep_labels, keep_ann };
 	snprintf(keep_labels, sizeof(keep_labels), "%s.labels", ref.meta_path ? ref.meta_path : "metadata");
-	snprintf(keep_ann, sizeof(keep_ann), "%s.annotations", ref.meta_path ? ref.meta_path : "metadata");
+	/* of the annotations only the suppression one matters after the document is gone */
+	snprintf(keep_ann, sizeof(keep_ann), "%s.annotations.%s", ref.meta_path ? ref.meta_path : "metadata",
+		 KG_IGNORE_ANNOTATION);
 	struct kg_workload *w = KG_PUSH(s->workloads);
 	if (kg_str(san)) {
 		const struct kg_pair *p = kg_map_pair(ref.spec, kg_str(kg_map_get(ref.spec, "serviceAccountName"))

@@ -1,6 +1,6 @@
 /* The 'cluster' family's state: what cross-object checks need of every object of one run,
  * copied out of the documents (which are freed after check()). Each kept object has a trimmed
- * clone of its tree (identity, labels, annotations, the fields the checks read), so findings
+ * clone of its tree (identity, labels, the kguard.io/ignore annotation, the fields the checks read), so findings
  * from finish() carry a file/line and go through the policy like any other (exemptions by
  * label, inline suppressions).
  *
