@@ -65,7 +65,7 @@ static int mismatches;
  * and compares with the reference; also the plain prefix length. */
 static void check_one(const unsigned char *s, size_t n)
 {
-	unsigned char *in = malloc(n ? n : 1); /* exactly n bytes: no terminator to lean on */
+	unsigned char *in = calloc(n ? n : 1, 1); /* exactly n bytes: no terminator to lean on */
 	char *want = malloc(KG_JSON_ESC_MAX(n) + 1);
 	char *raw = malloc(KG_JSON_ESC_MAX(n) + 1);
 	if (!in || !want || !raw)

@@ -1,4 +1,5 @@
 /* Report writers: reports built by hand, rendered to memory, checked piece by piece. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "report/write.h"
 #include "rules/rule.h"
 #include "util/jsonw.h"
+#include "util/utf8.h"
 
 static char *render(enum kg_format fmt, struct kg_report *r, bool color, bool quiet)
 {
@@ -792,5 +794,110 @@ TEST(json_stream_chunks_do_not_share_parts)
 	CHECK(data && strstr(data, "\"namespace\": \"nt\",\n        \"name\": \"p2\""));
 	CHECK(data && count(data, "\"file\": \"aaa.yaml\"") == 1);
 	free(data);
+	kg_report_release(&r);
+}
+
+/* ---- text: what is made safe for a terminal ---- */
+
+/* The text writers' escaping written out one byte at a time: printable ASCII as is, valid
+ * UTF-8 above U+009F as is, everything else (controls, DEL, C1 controls, invalid UTF-8) as \xNN
+ * per byte. */
+static char *ref_text(const char *s)
+{
+	static char out[1024];
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), o = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = 1;
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			out[o++] = (char)p[i++];
+			continue;
+		}
+		if (p[i] >= 0x80) {
+			len = kg_utf8_decode(p + i, n - i, &cp);
+			if (len && cp > 0x9f) {
+				memcpy(out + o, p + i, len);
+				o += len;
+				i += len;
+				continue;
+			}
+			if (!len)
+				len = 1;
+		}
+		for (size_t k = 0; k < len; k++, i++)
+			o += (size_t)snprintf(out + o, 5, "\\x%02x", p[i]);
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static void check_text_finding(const char *msg, const char *path, const char *ctr, const char *ns)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	struct kg_finding f = mk("x.rule", KG_SEV_LOW, "f\x01.yaml", 1, 2, "Pod", ns, "n\xc2\x85", path, msg);
+	f.container = ctr;
+	add(&r, f);
+	char *s = render(KG_FMT_TEXT, &r, false, true);
+	char want[4096];
+	int k = snprintf(want, sizeof(want), "f\\x01.yaml\n  Pod %s%sn\\xc2\\x85 (v1)\n    f\\x01.yaml:1:2: low: %s [x.rule]\n",
+			 ns ? ref_text(ns) : "", ns ? "/" : "", ref_text(msg));
+	if (path || ctr) {
+		k += snprintf(want + k, sizeof(want) - (size_t)k, "      ");
+		if (path)
+			k += snprintf(want + k, sizeof(want) - (size_t)k, "at %s", ref_text(path));
+		if (ctr)
+			k += snprintf(want + k, sizeof(want) - (size_t)k, "%scontainer %s", path ? ", " : "", ref_text(ctr));
+		snprintf(want + k, sizeof(want) - (size_t)k, "\n");
+	}
+	if (!s || strcmp(s, want))
+		fprintf(stderr, "  got:\n%s  want:\n%s", s ? s : "(null)", want);
+	CHECK(s && !strcmp(s, want));
+	free(s);
+	kg_report_release(&r);
+}
+
+/* Each special sequence at positions 0..17 and at the end of messages of 1..40 bytes, and in
+ * the path, container and namespace. */
+TEST(text_escaping_at_every_position)
+{
+	static const char *const specials[] = {
+		"\x01", "\x1b", "\t", "\n", "\x7f", "\x80", "\xff", "\xc2\x85", "\xc2\xa0", "\xe2\x82\xac",
+		"\xf0\x9f\x98\x80", "\xe2\x82", "\xed\xa0\x80", "\\", "\"",
+	};
+	char s[48];
+	for (size_t k = 0; k < sizeof(specials) / sizeof(*specials); k++) {
+		size_t sl = strlen(specials[k]);
+		for (size_t len = sl; len <= 40; len++) {
+			for (size_t pos = 0; pos + sl <= len && pos <= 17; pos++) {
+				memset(s, 'x', sizeof(s));
+				memcpy(s + pos, specials[k], sl);
+				s[len] = '\0';
+				check_text_finding(s, pos % 2 ? s : "spec.x", pos % 3 ? NULL : s, pos % 4 ? NULL : s);
+			}
+			memset(s, 'y', sizeof(s));
+			memcpy(s + len - sl, specials[k], sl);
+			s[len] = '\0';
+			check_text_finding(s, NULL, s, NULL);
+		}
+	}
+}
+
+TEST(text_colors_exact)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	struct kg_finding f = mk("x.rule", KG_SEV_CRITICAL, "k.yaml", 3, 4, "Pod", "ns", "web", "spec.x", "m\x1b");
+	f.container = "app";
+	add(&r, f);
+	add(&r, mk("y.rule", KG_SEV_MEDIUM, "k.yaml", 1, 0, NULL, NULL, NULL, NULL, "file-level"));
+	char *s = render(KG_FMT_TEXT, &r, true, true);
+	CHECK_STR(s, "\033[1;4mk.yaml\033[0m\n"
+		     "  k.yaml:1: \033[33mmedium\033[0m: file-level \033[2m[y.rule]\033[0m\n"
+		     "  \033[1mPod ns/web\033[0m (v1)\n"
+		     "    k.yaml:3:4: \033[1;35mcritical\033[0m: m\\x1b \033[2m[x.rule]\033[0m\n"
+		     "      at spec.x, container app\n");
+	free(s);
 	kg_report_release(&r);
 }
