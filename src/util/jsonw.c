@@ -2,7 +2,6 @@
 
 #include "utf8.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,16 +13,37 @@ void kg_jw_init(struct kg_jw *w, struct kg_buf *b, bool pretty)
 	w->pretty = pretty;
 }
 
+/* Room for n more bytes (and the NUL) without growing: the common case of every append. */
+static inline bool has_room(const struct kg_buf *b, size_t n)
+{
+	return b->alloc - b->len > n;
+}
+
 static void put(struct kg_jw *w, const char *s, size_t n)
 {
-	if (kg_buf_add(w->b, s, n))
+	struct kg_buf *b = w->b;
+	if (has_room(b, n)) {
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+	} else if (kg_buf_add(b, s, n)) {
 		w->failed = true;
+	}
 }
 
 static void newline(struct kg_jw *w)
 {
 	if (!w->pretty)
 		return;
+	struct kg_buf *b = w->b;
+	size_t n = 1 + 2 * (size_t)w->depth;
+	if (has_room(b, n)) {
+		b->data[b->len] = '\n';
+		memset(b->data + b->len + 1, ' ', n - 1);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return;
+	}
 	put(w, "\n", 1);
 	for (int i = 0; i < w->depth; i++)
 		put(w, "  ", 2);
@@ -204,13 +224,33 @@ int kg_json_escape(struct kg_buf *b, const char *s, size_t n)
 	}
 }
 
+/* "s" (escaped) followed by the n2 bytes of suffix. Written through a pointer when the worst
+ * case fits (always, once grown, for a buffer without a cap); piece by piece otherwise, so a
+ * capped buffer fails exactly where it did. */
+static void quoted(struct kg_jw *w, const char *s, size_t n, const char *suffix, size_t n2)
+{
+	struct kg_buf *b = w->b;
+	size_t max = KG_JSON_ESC_MAX(n) + 1 + n2;
+	if (n < SIZE_MAX / 8 && (has_room(b, max) || (!b->cap && !kg_buf_reserve(b, max)))) {
+		char *d = b->data + b->len;
+		*d++ = '"';
+		d = kg_json_escape_to(d, s, n);
+		for (size_t i = 0; i < n2; i++) /* 1 to 3 bytes: no memcpy call */
+			*d++ = suffix[i];
+		*d = '\0';
+		b->len = (size_t)(d - b->data);
+		return;
+	}
+	put(w, "\"", 1);
+	if (kg_json_escape(b, s, n))
+		w->failed = true;
+	put(w, suffix, n2);
+}
+
 void kg_jw_strn(struct kg_jw *w, const char *s, size_t n)
 {
 	pre_value(w);
-	put(w, "\"", 1);
-	if (kg_json_escape(w->b, s, n))
-		w->failed = true;
-	put(w, "\"", 1);
+	quoted(w, s, n, "\"", 1);
 }
 
 void kg_jw_str(struct kg_jw *w, const char *s)
@@ -225,10 +265,7 @@ void kg_jw_str(struct kg_jw *w, const char *s)
 void kg_jw_key(struct kg_jw *w, const char *k)
 {
 	pre_value(w);
-	put(w, "\"", 1);
-	if (kg_json_escape(w->b, k, strlen(k)))
-		w->failed = true;
-	put(w, w->pretty ? "\": " : "\":", w->pretty ? 3 : 2);
+	quoted(w, k, strlen(k), "\": ", w->pretty ? 3 : 2);
 	w->after_key = true;
 }
 
@@ -238,18 +275,29 @@ void kg_jw_raw(struct kg_jw *w, const char *json)
 	put(w, json, strlen(json));
 }
 
+/* Decimal digits of v, with a '-' when neg. */
+static void digits(struct kg_jw *w, uint64_t v, bool neg)
+{
+	char t[24];
+	size_t i = sizeof(t);
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (neg)
+		t[--i] = '-';
+	pre_value(w);
+	put(w, t + i, sizeof(t) - i);
+}
+
 void kg_jw_int(struct kg_jw *w, int64_t v)
 {
-	char t[32];
-	snprintf(t, sizeof(t), "%" PRId64, v);
-	kg_jw_raw(w, t);
+	digits(w, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0);
 }
 
 void kg_jw_uint(struct kg_jw *w, uint64_t v)
 {
-	char t[32];
-	snprintf(t, sizeof(t), "%" PRIu64, v);
-	kg_jw_raw(w, t);
+	digits(w, v, false);
 }
 
 void kg_jw_double(struct kg_jw *w, double v)

@@ -206,3 +206,53 @@ TEST(escape_respects_buffer_cap)
 	CHECK(b.len <= 8);
 	kg_buf_release(&b);
 }
+
+TEST(jw_numbers_without_printf)
+{
+	struct kg_buf b;
+	struct kg_jw w;
+	kg_buf_init(&b, 0);
+	kg_jw_init(&w, &b, false);
+	kg_jw_arr(&w);
+	kg_jw_int(&w, 0);
+	kg_jw_int(&w, -1);
+	kg_jw_int(&w, INT64_MIN);
+	kg_jw_int(&w, INT64_MAX);
+	kg_jw_uint(&w, UINT64_MAX);
+	kg_jw_uint(&w, 10);
+	kg_jw_arr_end(&w);
+	CHECK_STR(b.data, "[0,-1,-9223372036854775808,9223372036854775807,18446744073709551615,10]");
+	kg_buf_release(&b);
+}
+
+/* Pretty output, deep enough that indentation is written in one piece, and the same document
+ * into a capped buffer at every cap: it either fits whole or fails, and never overflows. */
+TEST(jw_pretty_and_capped)
+{
+	static const char want[] = "{\n  \"a\": [\n    {\n      \"k\\n\": \"v\\u0001\",\n      \"n\": -5\n    }\n  ],\n  \"b\": null\n}";
+	for (size_t cap = 0; cap <= sizeof(want) + 8; cap++) {
+		struct kg_buf b;
+		struct kg_jw w;
+		kg_buf_init(&b, cap);
+		kg_jw_init(&w, &b, true);
+		kg_jw_obj(&w);
+		kg_jw_key(&w, "a");
+		kg_jw_arr(&w);
+		kg_jw_obj(&w);
+		kg_jw_kstr(&w, "k\n", "v\x01");
+		kg_jw_kint(&w, "n", -5);
+		kg_jw_obj_end(&w);
+		kg_jw_arr_end(&w);
+		kg_jw_key(&w, "b");
+		kg_jw_null(&w);
+		kg_jw_obj_end(&w);
+		if (cap == 0 || cap >= sizeof(want) - 1) {
+			CHECK(!w.failed);
+			CHECK_STR(b.data, want);
+		} else {
+			CHECK(w.failed);
+			CHECK(b.len <= cap);
+		}
+		kg_buf_release(&b);
+	}
+}
