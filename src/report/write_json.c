@@ -1,38 +1,96 @@
 /* JSON report: {"findings": [...], "errors": [...], "summary": {...}}. The keys are API: scripts
  * and the admission webhook's clients read them, so they only ever grow. Strings are escaped by
  * jsonw (invalid UTF-8 becomes U+FFFD); unknown values are null, unknown positions 0. */
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "../util/jsonw.h"
 #include "write.h"
 
-/* A string value or null. Most strings are plain ASCII that needs no escaping: those are found
- * with one quick pass and copied whole; anything else goes through kg_json_escape. */
-static int str(struct kg_buf *b, const char *s)
+/* Findings are formatted straight into reserved buffer space. Most of a finding repeats an
+ * earlier one: the rule block (id, severity, title) comes from the catalog, and file and object
+ * identity are the same for every finding of an object in one chunk (mostly the same pointers: the
+ * report interns them, and nothing is freed during one kg_write_json_findings call). Those parts
+ * are copied from their first rendering earlier in the buffer; only message, position, path and
+ * container are escaped each time. */
+
+#define LIT(s) s, sizeof(s) - 1
+
+/* A rendered part of an earlier finding: bytes [off, off+len) of the buffer. */
+struct part {
+	size_t off, len;
+};
+
+#define RULE_BITS 6
+#define RULE_SLOTS (1 << RULE_BITS)
+struct json_cache {
+	struct {
+		const char *id, *title;
+		enum kg_severity sev;
+		struct part p;
+	} rule[RULE_SLOTS];
+	bool have_file, have_obj;
+	const char *file;
+	const char *obj[4];
+	struct part file_p, obj_p;
+};
+
+/* Equal strings (or both NULL); equal pointers are the common case. */
+static bool same(const char *a, const char *b)
 {
-	if (!s)
-		return kg_buf_add(b, "null", 4);
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
-		p++;
-	size_t n = (size_t)((const char *)p - s);
-	if (!*p) {
-		if (kg_buf_reserve(b, n + 2))
-			return -1;
-		b->data[b->len++] = '"';
-		memcpy(b->data + b->len, s, n);
-		b->len += n;
-		b->data[b->len++] = '"';
-		b->data[b->len] = '\0';
-		return 0;
-	}
-	int rc = kg_buf_addc(b, '"');
-	rc |= kg_json_escape(b, s, n + strlen((const char *)p));
-	return rc | kg_buf_addc(b, '"');
+	return a == b || (a && b && !strcmp(a, b));
 }
 
-/* Decimal digits of v appended to b. */
-static int uint_(struct kg_buf *b, unsigned v)
+static void cache_clear(struct json_cache *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+/* Room for n more bytes (plus the NUL); the write position, or NULL when the buffer is full. */
+static char *room(struct kg_buf *b, size_t n)
+{
+	if (b->alloc - b->len <= n && kg_buf_reserve(b, n))
+		return NULL;
+	return b->data + b->len;
+}
+
+static void done(struct kg_buf *b, char *end)
+{
+	b->len = (size_t)(end - b->data);
+	*end = '\0';
+}
+
+static char *put(char *d, const char *s, size_t n)
+{
+	memcpy(d, s, n);
+	return d + n;
+}
+
+/* Worst-case size of str(s) with n = strlen(s). */
+static size_t str_max(const char *s, size_t n)
+{
+	return s ? KG_JSON_ESC_MAX(n) + 2 : 4;
+}
+
+/* A string value or null; n is strlen(s) and the room was reserved. */
+static char *str(char *d, const char *s, size_t n)
+{
+	if (!s)
+		return put(d, LIT("null"));
+	*d++ = '"';
+	d = kg_json_escape_to(d, s, n);
+	*d++ = '"';
+	return d;
+}
+
+static size_t len0(const char *s)
+{
+	return s ? strlen(s) : 0;
+}
+
+/* Decimal digits of v. */
+static char *uint_(char *d, unsigned v)
 {
 	char t[16];
 	int i = sizeof(t);
@@ -40,51 +98,133 @@ static int uint_(struct kg_buf *b, unsigned v)
 		t[--i] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	return kg_buf_add(b, t + i, sizeof(t) - (size_t)i);
+	return put(d, t + i, sizeof(t) - (size_t)i);
 }
 
-static int key(struct kg_buf *b, const char *k)
+/* Copy an earlier part to the end of the buffer. */
+static int copy_part(struct kg_buf *b, struct part p)
 {
-	return kg_buf_adds(b, k);
+	char *d = room(b, p.len);
+	if (!d)
+		return -1;
+	done(b, put(d, b->data + p.off, p.len));
+	return 0;
 }
 
-/* One finding, formatted exactly as kg_jw would at this depth (findings[] of the top object),
- * but written in a few appends: this loop runs once per finding and dominated the writer. */
-static int finding(struct kg_buf *b, const struct kg_finding *f)
+/* {"rule", "severity", "title" and the "message" key. */
+static int rule_part(struct kg_buf *b, struct json_cache *c, const struct kg_finding *f)
 {
-	int rc = key(b, "{\n      \"rule\": ");
-	rc |= str(b, f->rule_id);
-	rc |= key(b, ",\n      \"severity\": ");
-	rc |= str(b, kg_severity_name(f->severity));
-	rc |= key(b, ",\n      \"title\": ");
-	rc |= str(b, f->title);
-	rc |= key(b, ",\n      \"message\": ");
-	rc |= str(b, f->message);
-	rc |= key(b, ",\n      \"file\": ");
-	rc |= str(b, f->file);
-	rc |= key(b, ",\n      \"line\": ");
-	rc |= uint_(b, f->line);
-	rc |= key(b, ",\n      \"column\": ");
-	rc |= uint_(b, f->col);
-	rc |= key(b, ",\n      \"path\": ");
-	rc |= str(b, f->path);
-	rc |= key(b, ",\n      \"container\": ");
-	rc |= str(b, f->container);
-	if (!f->api_version && !f->kind && !f->namespace_ && !f->name) {
-		/* findings about files rather than Kubernetes objects (Dockerfiles, node files) */
-		rc |= key(b, ",\n      \"object\": null\n    }");
-		return rc;
+	size_t h = (size_t)(((uint64_t)(uintptr_t)f->rule_id * 0x9E3779B97F4A7C15u) >> (64 - RULE_BITS));
+	if (c->rule[h].p.len && c->rule[h].id == f->rule_id && c->rule[h].title == f->title &&
+	    c->rule[h].sev == f->severity)
+		return copy_part(b, c->rule[h].p);
+	const char *sev = kg_severity_name(f->severity);
+	size_t li = len0(f->rule_id), ls = strlen(sev), lt = len0(f->title);
+	char *d = room(b, 96 + str_max(f->rule_id, li) + str_max(sev, ls) + str_max(f->title, lt));
+	if (!d)
+		return -1;
+	size_t off = b->len;
+	d = put(d, LIT("{\n      \"rule\": "));
+	d = str(d, f->rule_id, li);
+	d = put(d, LIT(",\n      \"severity\": "));
+	d = str(d, sev, ls);
+	d = put(d, LIT(",\n      \"title\": "));
+	d = str(d, f->title, lt);
+	d = put(d, LIT(",\n      \"message\": "));
+	done(b, d);
+	c->rule[h].id = f->rule_id;
+	c->rule[h].title = f->title;
+	c->rule[h].sev = f->severity;
+	c->rule[h].p = (struct part){ off, b->len - off };
+	return 0;
+}
+
+/* "file" and the "line" key. */
+static int file_part(struct kg_buf *b, struct json_cache *c, const char *file)
+{
+	if (c->have_file && same(c->file, file))
+		return copy_part(b, c->file_p);
+	size_t n = len0(file);
+	char *d = room(b, 48 + str_max(file, n));
+	if (!d)
+		return -1;
+	size_t off = b->len;
+	d = put(d, LIT(",\n      \"file\": "));
+	d = str(d, file, n);
+	d = put(d, LIT(",\n      \"line\": "));
+	done(b, d);
+	c->have_file = true;
+	c->file = file;
+	c->file_p = (struct part){ off, b->len - off };
+	return 0;
+}
+
+/* "object" to the end of the finding. */
+static int object_part(struct kg_buf *b, struct json_cache *c, const struct kg_finding *f)
+{
+	const char *id[4] = { f->api_version, f->kind, f->namespace_, f->name };
+	if (c->have_obj && same(c->obj[0], id[0]) && same(c->obj[1], id[1]) && same(c->obj[2], id[2]) &&
+	    same(c->obj[3], id[3]))
+		return copy_part(b, c->obj_p);
+	size_t n[4], max = 160;
+	for (int i = 0; i < 4; i++) {
+		n[i] = len0(id[i]);
+		max += str_max(id[i], n[i]);
 	}
-	rc |= key(b, ",\n      \"object\": {\n        \"apiVersion\": ");
-	rc |= str(b, f->api_version);
-	rc |= key(b, ",\n        \"kind\": ");
-	rc |= str(b, f->kind);
-	rc |= key(b, ",\n        \"namespace\": ");
-	rc |= str(b, f->namespace_);
-	rc |= key(b, ",\n        \"name\": ");
-	rc |= str(b, f->name);
-	rc |= key(b, "\n      }\n    }");
-	return rc;
+	char *d = room(b, max);
+	if (!d)
+		return -1;
+	size_t off = b->len;
+	if (!id[0] && !id[1] && !id[2] && !id[3]) {
+		/* findings about files rather than Kubernetes objects (Dockerfiles, node files) */
+		d = put(d, LIT(",\n      \"object\": null\n    }"));
+	} else {
+		d = put(d, LIT(",\n      \"object\": {\n        \"apiVersion\": "));
+		d = str(d, id[0], n[0]);
+		d = put(d, LIT(",\n        \"kind\": "));
+		d = str(d, id[1], n[1]);
+		d = put(d, LIT(",\n        \"namespace\": "));
+		d = str(d, id[2], n[2]);
+		d = put(d, LIT(",\n        \"name\": "));
+		d = str(d, id[3], n[3]);
+		d = put(d, LIT("\n      }\n    }"));
+	}
+	done(b, d);
+	c->have_obj = true;
+	memcpy(c->obj, id, sizeof(id));
+	c->obj_p = (struct part){ off, b->len - off };
+	return 0;
+}
+
+/* One finding, formatted exactly as kg_jw would at this depth (findings[] of the top object). */
+static int finding(struct kg_buf *b, struct json_cache *c, const struct kg_finding *f, bool comma)
+{
+	char *d = room(b, 8);
+	if (!d)
+		return -1;
+	done(b, comma ? put(d, LIT(",\n    ")) : put(d, LIT("\n    ")));
+	if (rule_part(b, c, f))
+		return -1;
+	size_t lm = len0(f->message);
+	d = room(b, str_max(f->message, lm));
+	if (!d)
+		return -1;
+	done(b, str(d, f->message, lm));
+	if (file_part(b, c, f->file))
+		return -1;
+	size_t lp = len0(f->path), lc = len0(f->container);
+	d = room(b, 96 + 2 * 10 + str_max(f->path, lp) + str_max(f->container, lc));
+	if (!d)
+		return -1;
+	d = uint_(d, f->line);
+	d = put(d, LIT(",\n      \"column\": "));
+	d = uint_(d, f->col);
+	d = put(d, LIT(",\n      \"path\": "));
+	d = str(d, f->path, lp);
+	d = put(d, LIT(",\n      \"container\": "));
+	d = str(d, f->container, lc);
+	done(b, d);
+	return object_part(b, c, f);
 }
 
 int kg_write_json_head(FILE *out)
@@ -92,18 +232,26 @@ int kg_write_json_head(FILE *out)
 	return fputs("{\n  \"findings\": [", out) < 0 ? -1 : 0;
 }
 
+/* Output is written in blocks of this size: one allocation per call, below malloc's mmap
+ * threshold, and no regrowing. */
+#define OUT_CHUNK (1 << 16)
+
 /* The findings held in r, continuing the array after *written earlier ones. */
 int kg_write_json_findings(FILE *out, const struct kg_report *r, size_t *written)
 {
 	struct kg_buf b = KG_BUF_INIT;
+	struct json_cache c;
 	int rc = 0;
+	cache_clear(&c);
+	if (r->nfindings && kg_buf_reserve(&b, OUT_CHUNK - 64))
+		rc = -1;
 	for (size_t i = 0; i < r->nfindings; i++) {
-		rc |= kg_buf_adds(&b, (*written)++ ? ",\n    " : "\n    ");
-		rc |= finding(&b, &r->findings[i]);
-		if (b.len > 1 << 20) {
+		rc |= finding(&b, &c, &r->findings[i], (*written)++ > 0);
+		if (b.len > OUT_CHUNK * 3 / 4) {
 			if (fwrite(b.data, 1, b.len, out) != b.len)
 				rc = -1;
 			kg_buf_reset(&b);
+			cache_clear(&c); /* the parts it points to are gone */
 		}
 	}
 	if (b.len && fwrite(b.data, 1, b.len, out) != b.len)

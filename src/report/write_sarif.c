@@ -400,19 +400,25 @@ static void locations(struct sarif *s, const char *file, unsigned line, unsigned
 	kg_jw_obj_end(w);
 	kg_jw_obj_end(w);
 	if (f && f->kind) {
-		struct kg_buf label = KG_BUF_INIT;
-		kg_buf_printf(&label, "%s/%s%s%s", f->kind, f->namespace_ ? f->namespace_ : "",
-			      f->namespace_ ? "/" : "", f->name ? f->name : "");
+		struct kg_buf *label = &s->tmp; /* "kind/namespace/name", "kind//name" without one */
+		kg_buf_reset(label);
+		kg_buf_adds(label, f->kind);
+		kg_buf_addc(label, '/');
+		if (f->namespace_) {
+			kg_buf_adds(label, f->namespace_);
+			kg_buf_addc(label, '/');
+		}
+		if (f->name)
+			kg_buf_adds(label, f->name);
 		kg_jw_key(w, "logicalLocations");
 		kg_jw_arr(w);
 		kg_jw_obj(w);
 		if (f->name)
 			kg_jw_kstr(w, "name", f->name);
-		kg_jw_kstr(w, "fullyQualifiedName", label.data);
+		kg_jw_kstr(w, "fullyQualifiedName", label->data);
 		kg_jw_kstr(w, "kind", "resource");
 		kg_jw_obj_end(w);
 		kg_jw_arr_end(w);
-		kg_buf_release(&label);
 	}
 	kg_jw_obj_end(w);
 	kg_jw_arr_end(w);
@@ -471,9 +477,21 @@ static unsigned fp_occurrence(struct sarif *s, uint64_t h)
 static void result(struct sarif *s, const struct kg_finding *f)
 {
 	struct kg_jw *w = &s->w;
-	char fp[40];
+	char fp[40]; /* "%016llx:%u", without printf's cost: this runs for every result */
+	static const char hex[] = "0123456789abcdef";
 	uint64_t h = finding_hash(s, f);
-	snprintf(fp, sizeof(fp), "%016llx:%u", (unsigned long long)h, fp_occurrence(s, h));
+	unsigned occ = fp_occurrence(s, h);
+	for (int i = 0; i < 16; i++)
+		fp[i] = hex[(h >> (60 - 4 * i)) & 15];
+	fp[16] = ':';
+	char t[12];
+	size_t k = sizeof(t);
+	do {
+		t[--k] = (char)('0' + occ % 10);
+		occ /= 10;
+	} while (occ);
+	memcpy(fp + 17, t + k, sizeof(t) - k);
+	fp[17 + sizeof(t) - k] = '\0';
 	kg_jw_obj(w);
 	kg_jw_kstr(w, "ruleId", f->rule_id ? f->rule_id : "");
 	kg_jw_kint(w, "ruleIndex", (int64_t)rule_index(s, f->rule_id));

@@ -18,13 +18,17 @@
 #include "write.h"
 #include "write_priv.h"
 
-#define FLUSH_AT (64 * 1024)
+/* Output goes out in blocks of about this size, from one 64 KiB allocation (below malloc's mmap
+ * threshold) that is not regrown. */
+#define FLUSH_AT (48 * 1024)
+#define LIT(s) s, sizeof(s) - 1
 
 struct tw {
 	FILE *out;
 	struct kg_buf b;
 	bool color;
 	int failed;
+	struct kg_buf file; /* the current file's name, made safe: every finding line starts with it */
 };
 
 static void flush(struct tw *t)
@@ -32,6 +36,38 @@ static void flush(struct tw *t)
 	if (t->b.len && fwrite(t->b.data, 1, t->b.len, t->out) != t->b.len)
 		t->failed = 1;
 	kg_buf_reset(&t->b);
+}
+
+/* Room for n more bytes (plus the NUL); the write position, or NULL (and failed) when full. */
+static char *room(struct tw *t, size_t n)
+{
+	if (t->b.alloc - t->b.len <= n && kg_buf_reserve(&t->b, n)) {
+		t->failed = 1;
+		return NULL;
+	}
+	return t->b.data + t->b.len;
+}
+
+static void done_buf(struct kg_buf *b, char *end)
+{
+	b->len = (size_t)(end - b->data);
+	*end = '\0';
+}
+
+static void done(struct tw *t, char *end)
+{
+	done_buf(&t->b, end);
+}
+
+static char *put(char *d, const char *s, size_t n)
+{
+	memcpy(d, s, n);
+	return d + n;
+}
+
+static size_t len0(const char *s)
+{
+	return s ? strlen(s) : 0;
 }
 
 static void raw(struct tw *t, const char *s)
@@ -46,56 +82,74 @@ static void style(struct tw *t, const char *sgr)
 		raw(t, sgr);
 }
 
-/* Input text, made safe for a terminal. Safe bytes are copied in runs: this runs for every
- * character of every finding. */
-static void text(struct tw *t, const char *s)
+static char *style_to(const struct tw *t, char *d, const char *sgr)
+{
+	return t->color ? put(d, sgr, strlen(sgr)) : d;
+}
+
+/* Most that text_to writes for n input bytes: \xNN for each. */
+#define TEXT_MAX(n) ((n) * 4)
+
+/* Input text made safe for a terminal, written at d (room for TEXT_MAX(n)). Printable ASCII
+ * is found a block at a time and copied in runs: this runs for every character of every
+ * finding. */
+static char *text_to(char *d, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t n = strlen((const char *)p), i = 0, run = 0;
-	while (i < n) {
-		unsigned char c = p[i];
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	for (;;) {
+		size_t run = kg_print_ascii_len(s + i, n - i);
+		d = put(d, s + i, run);
+		i += run;
+		if (i == n)
+			return d;
 		size_t len = 1;
-		if (c >= 0x20 && c < 0x7f) {
-			i++;
-			run++;
-			continue;
-		}
-		if (c >= 0x80) {
+		if (p[i] >= 0x80) {
 			uint32_t cp;
 			len = kg_utf8_decode(p + i, n - i, &cp);
 			if (len && cp > 0x9f) {
+				d = put(d, s + i, len);
 				i += len;
-				run += len;
 				continue;
 			}
 			if (!len) /* invalid: one byte at a time, a valid sequence may follow */
 				len = 1;
 		}
-		if (run && kg_buf_add(&t->b, p + i - run, run))
-			t->failed = 1;
-		run = 0;
 		for (size_t k = 0; k < len; k++) {
-			char e[4] = { '\\', 'x', hex[p[i + k] >> 4], hex[p[i + k] & 15] };
-			if (kg_buf_add(&t->b, e, 4))
-				t->failed = 1;
+			*d++ = '\\';
+			*d++ = 'x';
+			*d++ = hex[p[i + k] >> 4];
+			*d++ = hex[p[i + k] & 15];
 		}
 		i += len;
 	}
-	if (run && kg_buf_add(&t->b, p + i - run, run))
-		t->failed = 1;
+}
+
+static void text(struct tw *t, const char *s)
+{
+	size_t n = len0(s);
+	char *d = room(t, TEXT_MAX(n));
+	if (d)
+		done(t, text_to(d, s ? s : "", n));
+}
+
+static char *num_to(char *d, unsigned v)
+{
+	char t[16];
+	size_t i = sizeof(t);
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return put(d, t + i, sizeof(t) - i);
 }
 
 static void num(struct tw *t, unsigned v)
 {
-	char d[16];
-	size_t i = sizeof(d);
-	do {
-		d[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	if (kg_buf_add(&t->b, d + i, sizeof(d) - i))
-		t->failed = 1;
+	char *d = room(t, 16);
+	if (d)
+		done(t, num_to(d, v));
 }
 
 static const char *sev_style(enum kg_severity s)
@@ -135,15 +189,19 @@ static bool same_object(const struct kg_finding *a, const struct kg_finding *b)
 	       same(a->name, b->name) && same(a->api_version, b->api_version);
 }
 
+/* "Kind namespace/name (apiVersion)", as kg_write_object_label spells it; each part is made
+ * safe on its own, which is the same as making the whole safe: the separators are ASCII. */
 static void object_header(struct tw *t, const struct kg_finding *f)
 {
-	struct kg_buf label;
-	kg_buf_init(&label, 0);
-	if (kg_write_object_label(&label, f))
-		t->failed = 1;
 	raw(t, "  ");
 	style(t, "\033[1m");
-	text(t, label.data);
+	text(t, f->kind);
+	raw(t, " ");
+	if (f->namespace_) {
+		text(t, f->namespace_);
+		raw(t, "/");
+	}
+	text(t, f->name ? f->name : "(unnamed)");
 	style(t, "\033[0m");
 	if (f->api_version) {
 		raw(t, " (");
@@ -151,37 +209,52 @@ static void object_header(struct tw *t, const struct kg_finding *f)
 		raw(t, ")");
 	}
 	raw(t, "\n");
-	kg_buf_release(&label);
 }
 
+/* One finding (two lines), written through a pointer into space reserved once. */
 static void finding(struct tw *t, const struct kg_finding *f, bool in_object)
 {
-	raw(t, in_object ? "    " : "  ");
-	location(t, f->file, f->line, f->col);
-	style(t, sev_style(f->severity));
-	raw(t, kg_severity_name(f->severity));
-	style(t, "\033[0m");
-	raw(t, ": ");
-	text(t, f->message);
-	raw(t, " ");
-	style(t, "\033[2m");
-	raw(t, "[");
-	text(t, f->rule_id);
-	raw(t, "]");
-	style(t, "\033[0m");
-	raw(t, "\n");
+	size_t lm = len0(f->message), lr = len0(f->rule_id), lp = len0(f->path), lc = len0(f->container);
+	char *d = room(t, t->file.len + TEXT_MAX(lm + lr + lp + lc) + 160);
+	if (!d)
+		return;
+	d = in_object ? put(d, LIT("    ")) : put(d, LIT("  "));
+	d = put(d, t->file.data, t->file.len);
+	if (f->line) {
+		*d++ = ':';
+		d = num_to(d, f->line);
+		if (f->col) {
+			*d++ = ':';
+			d = num_to(d, f->col);
+		}
+	}
+	d = put(d, LIT(": "));
+	d = style_to(t, d, sev_style(f->severity));
+	const char *sev = kg_severity_name(f->severity);
+	d = put(d, sev, strlen(sev));
+	d = style_to(t, d, "\033[0m");
+	d = put(d, LIT(": "));
+	d = text_to(d, f->message ? f->message : "", lm);
+	*d++ = ' ';
+	d = style_to(t, d, "\033[2m");
+	*d++ = '[';
+	d = text_to(d, f->rule_id ? f->rule_id : "", lr);
+	*d++ = ']';
+	d = style_to(t, d, "\033[0m");
+	*d++ = '\n';
 	if (f->path || f->container) {
-		raw(t, in_object ? "      " : "    ");
+		d = in_object ? put(d, LIT("      ")) : put(d, LIT("    "));
 		if (f->path) {
-			raw(t, "at ");
-			text(t, f->path);
+			d = put(d, LIT("at "));
+			d = text_to(d, f->path, lp);
 		}
 		if (f->container) {
-			raw(t, f->path ? ", container " : "container ");
-			text(t, f->container);
+			d = f->path ? put(d, LIT(", container ")) : put(d, LIT("container "));
+			d = text_to(d, f->container, lc);
 		}
-		raw(t, "\n");
+		*d++ = '\n';
 	}
+	done(t, d);
 }
 
 static void plural(struct tw *t, size_t n, const char *one, const char *many)
@@ -237,14 +310,24 @@ static void summary(struct tw *t, const struct kg_report *r)
 /* The findings held in r, grouped by file and object (one chunk of a streamed report). */
 int kg_write_text_findings(FILE *out, const struct kg_report *r, const struct kg_write_opts *o)
 {
-	struct tw t = { out, KG_BUF_INIT, o->color, 0 };
+	struct tw t = { out, KG_BUF_INIT, o->color, 0, KG_BUF_INIT };
 	const struct kg_finding *prev = NULL;
+	if (r->nfindings && kg_buf_reserve(&t.b, 64 * 1024 - 64))
+		t.failed = 1;
 	for (size_t i = 0; i < r->nfindings; i++) {
 		const struct kg_finding *f = &r->findings[i];
 		bool new_file = !prev || !same(prev->file, f->file);
 		if (new_file) {
+			const char *name = f->file && *f->file ? f->file : "(unknown)";
+			size_t n = strlen(name);
+			kg_buf_reset(&t.file);
+			if (kg_buf_reserve(&t.file, TEXT_MAX(n)))
+				t.failed = 1;
+			else
+				done_buf(&t.file, text_to(t.file.data, name, n));
 			style(&t, "\033[1;4m");
-			text(&t, f->file && *f->file ? f->file : "(unknown)");
+			if (kg_buf_add(&t.b, t.file.data ? t.file.data : "", t.file.len))
+				t.failed = 1;
 			style(&t, "\033[0m");
 			raw(&t, "\n");
 		}
@@ -257,13 +340,14 @@ int kg_write_text_findings(FILE *out, const struct kg_report *r, const struct kg
 	}
 	flush(&t);
 	kg_buf_release(&t.b);
+	kg_buf_release(&t.file);
 	return t.failed || ferror(out) ? -1 : 0;
 }
 
 /* Errors and the summary line, after all findings. */
 int kg_write_text_tail(FILE *out, const struct kg_report *r, const struct kg_write_opts *o)
 {
-	struct tw t = { out, KG_BUF_INIT, o->color, 0 };
+	struct tw t = { out, KG_BUF_INIT, o->color, 0, KG_BUF_INIT };
 	for (size_t i = 0; i < r->nerrors; i++) {
 		const struct kg_error_rec *e = &r->errors[i];
 		location(&t, e->file, e->line, e->col);

@@ -2,7 +2,6 @@
 
 #include "utf8.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,16 +13,37 @@ void kg_jw_init(struct kg_jw *w, struct kg_buf *b, bool pretty)
 	w->pretty = pretty;
 }
 
+/* Room for n more bytes (and the NUL) without growing: the common case of every append. */
+static inline bool has_room(const struct kg_buf *b, size_t n)
+{
+	return b->alloc - b->len > n;
+}
+
 static void put(struct kg_jw *w, const char *s, size_t n)
 {
-	if (kg_buf_add(w->b, s, n))
+	struct kg_buf *b = w->b;
+	if (has_room(b, n)) {
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+	} else if (kg_buf_add(b, s, n)) {
 		w->failed = true;
+	}
 }
 
 static void newline(struct kg_jw *w)
 {
 	if (!w->pretty)
 		return;
+	struct kg_buf *b = w->b;
+	size_t n = 1 + 2 * (size_t)w->depth;
+	if (has_room(b, n)) {
+		b->data[b->len] = '\n';
+		memset(b->data + b->len + 1, ' ', n - 1);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return;
+	}
 	put(w, "\n", 1);
 	for (int i = 0; i < w->depth; i++)
 		put(w, "  ", 2);
@@ -70,62 +90,167 @@ void kg_jw_obj_end(struct kg_jw *w) { close_(w, '}'); }
 void kg_jw_arr(struct kg_jw *w) { open(w, '['); }
 void kg_jw_arr_end(struct kg_jw *w) { close_(w, ']'); }
 
-int kg_json_escape(struct kg_buf *b, const char *s, size_t n)
+/* Strings are scanned for bytes that need escaping (below 0x20, '"', '\\', high bit set) a block
+ * at a time: 16 bytes with SSE2 (every x86-64), else 8 with word arithmetic. Loads never go past
+ * n: the last partial block is read as the block that ends at n, overlapping bytes already
+ * checked. A word test is exact for "any byte in the word" (borrows only run upwards from a hit),
+ * and the byte itself is then found one at a time. KG_JSONW_NO_SIMD lets a test run the word path. */
+#if defined(__SSE2__) && !defined(KG_JSONW_NO_SIMD)
+#define KG_JSONW_SSE2 1
+#include <emmintrin.h>
+
+/* Bit k set when byte k of the 16 at p is not plain. */
+static inline unsigned special16(const unsigned char *p)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i x = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+	x = _mm_or_si128(x, _mm_cmplt_epi8(v, _mm_set1_epi8(0x20))); /* signed: also 0x80..0xff */
+	return (unsigned)_mm_movemask_epi8(x);
+}
+#endif
+
+#define ONES 0x0101010101010101u
+#define HIGH 0x8080808080808080u
+
+static inline uint64_t special8(const unsigned char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	uint64_t q = w ^ (ONES * '"'), bs = w ^ (ONES * '\\');
+	return ((w - ONES * 0x20) | w | ((q - ONES) & ~q) | ((bs - ONES) & ~bs)) & HIGH;
+}
+
+static inline bool plain(unsigned char c)
+{
+	return (unsigned char)(c - 0x20) < 0x60 && c != '"' && c != '\\';
+}
+
+static inline size_t plain_len(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+#ifdef KG_JSONW_SSE2
+	for (; n - i >= 16; i += 16) {
+		unsigned m = special16(p + i);
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+	if (i == n)
+		return n;
+	if (n >= 16) {
+		unsigned m = special16(p + n - 16) >> (16 - (n - i));
+		return m ? i + (size_t)__builtin_ctz(m) : n;
+	}
+#endif
+	for (; n - i >= 8; i += 8)
+		if (special8(p + i))
+			break;
+	if (n - i < 8 && n >= 8 && i < n && !special8(p + n - 8))
+		return n;
+	while (i < n && plain(p[i]))
+		i++;
+	return i;
+}
+
+size_t kg_json_plain_len(const char *s, size_t n)
+{
+	return plain_len((const unsigned char *)s, n);
+}
+
+/* The escape of the byte (or UTF-8 sequence) at p[0], n >= 1 bytes left, which is not plain.
+ * Writes at most 6 bytes to d; *used gets the number of input bytes consumed. */
+static char *escape_one(char *d, const unsigned char *p, size_t n, size_t *used)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run = 0;
-	int rc = 0;
-	while (i < n) {
-		unsigned char c = p[i];
-		size_t len = 1;
-		bool ok = true;
-		if (c >= 0x80) {
-			uint32_t cp;
-			len = kg_utf8_decode(p + i, n - i, &cp);
-			ok = len != 0;
-			if (ok) {
-				run += len;
-				i += len;
-				continue;
-			}
-			len = 1;
-		} else if (c >= 0x20 && c != '"' && c != '\\') {
-			run++;
-			i++;
-			continue;
+	unsigned char c = p[0];
+	*used = 1;
+	if (c >= 0x80) {
+		uint32_t cp;
+		size_t len = kg_utf8_decode(p, n, &cp);
+		if (len) {
+			memcpy(d, p, len);
+			*used = len;
+			return d + len;
 		}
-		rc |= kg_buf_add(b, s + i - run, run);
-		run = 0;
-		char esc[8];
-		if (!ok) {
-			rc |= kg_buf_adds(b, "\\ufffd");
-		} else {
-			switch (c) {
-			case '"': rc |= kg_buf_adds(b, "\\\""); break;
-			case '\\': rc |= kg_buf_adds(b, "\\\\"); break;
-			case '\n': rc |= kg_buf_adds(b, "\\n"); break;
-			case '\r': rc |= kg_buf_adds(b, "\\r"); break;
-			case '\t': rc |= kg_buf_adds(b, "\\t"); break;
-			default:
-				esc[0] = '\\'; esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
-				esc[4] = hex[c >> 4]; esc[5] = hex[c & 15];
-				rc |= kg_buf_add(b, esc, 6);
-			}
-		}
-		i += len;
+		memcpy(d, "\\ufffd", 6);
+		return d + 6;
 	}
-	rc |= kg_buf_add(b, s + i - run, run);
-	return rc ? -1 : 0;
+	d[0] = '\\';
+	switch (c) {
+	case '"': d[1] = '"'; return d + 2;
+	case '\\': d[1] = '\\'; return d + 2;
+	case '\n': d[1] = 'n'; return d + 2;
+	case '\r': d[1] = 'r'; return d + 2;
+	case '\t': d[1] = 't'; return d + 2;
+	default:
+		d[1] = 'u'; d[2] = '0'; d[3] = '0';
+		d[4] = hex[c >> 4]; d[5] = hex[c & 15];
+		return d + 6;
+	}
+}
+
+char *kg_json_escape_to(char *d, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	for (;;) {
+		size_t run = plain_len(p + i, n - i);
+		memcpy(d, p + i, run);
+		d += run;
+		i += run;
+		if (i == n)
+			return d;
+		size_t used;
+		d = escape_one(d, p + i, n - i, &used);
+		i += used;
+	}
+}
+
+int kg_json_escape(struct kg_buf *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	int rc = 0;
+	for (;;) {
+		size_t run = plain_len(p + i, n - i);
+		rc |= kg_buf_add(b, s + i, run);
+		i += run;
+		if (i == n)
+			return rc ? -1 : 0;
+		char esc[8];
+		size_t used;
+		char *e = escape_one(esc, p + i, n - i, &used);
+		rc |= kg_buf_add(b, esc, (size_t)(e - esc));
+		i += used;
+	}
+}
+
+/* "s" (escaped) followed by the n2 bytes of suffix. Written through a pointer when the worst
+ * case fits (always, once grown, for a buffer without a cap); piece by piece otherwise, so a
+ * capped buffer fails exactly where it did. */
+static void quoted(struct kg_jw *w, const char *s, size_t n, const char *suffix, size_t n2)
+{
+	struct kg_buf *b = w->b;
+	size_t max = KG_JSON_ESC_MAX(n) + 1 + n2;
+	if (n < SIZE_MAX / 8 && (has_room(b, max) || (!b->cap && !kg_buf_reserve(b, max)))) {
+		char *d = b->data + b->len;
+		*d++ = '"';
+		d = kg_json_escape_to(d, s, n);
+		for (size_t i = 0; i < n2; i++) /* 1 to 3 bytes: no memcpy call */
+			*d++ = suffix[i];
+		*d = '\0';
+		b->len = (size_t)(d - b->data);
+		return;
+	}
+	put(w, "\"", 1);
+	if (kg_json_escape(b, s, n))
+		w->failed = true;
+	put(w, suffix, n2);
 }
 
 void kg_jw_strn(struct kg_jw *w, const char *s, size_t n)
 {
 	pre_value(w);
-	put(w, "\"", 1);
-	if (kg_json_escape(w->b, s, n))
-		w->failed = true;
-	put(w, "\"", 1);
+	quoted(w, s, n, "\"", 1);
 }
 
 void kg_jw_str(struct kg_jw *w, const char *s)
@@ -140,10 +265,7 @@ void kg_jw_str(struct kg_jw *w, const char *s)
 void kg_jw_key(struct kg_jw *w, const char *k)
 {
 	pre_value(w);
-	put(w, "\"", 1);
-	if (kg_json_escape(w->b, k, strlen(k)))
-		w->failed = true;
-	put(w, w->pretty ? "\": " : "\":", w->pretty ? 3 : 2);
+	quoted(w, k, strlen(k), "\": ", w->pretty ? 3 : 2);
 	w->after_key = true;
 }
 
@@ -153,18 +275,29 @@ void kg_jw_raw(struct kg_jw *w, const char *json)
 	put(w, json, strlen(json));
 }
 
+/* Decimal digits of v, with a '-' when neg. */
+static void digits(struct kg_jw *w, uint64_t v, bool neg)
+{
+	char t[24];
+	size_t i = sizeof(t);
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (neg)
+		t[--i] = '-';
+	pre_value(w);
+	put(w, t + i, sizeof(t) - i);
+}
+
 void kg_jw_int(struct kg_jw *w, int64_t v)
 {
-	char t[32];
-	snprintf(t, sizeof(t), "%" PRId64, v);
-	kg_jw_raw(w, t);
+	digits(w, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0);
 }
 
 void kg_jw_uint(struct kg_jw *w, uint64_t v)
 {
-	char t[32];
-	snprintf(t, sizeof(t), "%" PRIu64, v);
-	kg_jw_raw(w, t);
+	digits(w, v, false);
 }
 
 void kg_jw_double(struct kg_jw *w, double v)

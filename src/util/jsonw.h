@@ -41,5 +41,11 @@ void kg_jw_kint(struct kg_jw *w, const char *k, int64_t v);
 void kg_jw_kbool(struct kg_jw *w, const char *k, bool v);
 /* Append the escaped form of s (without quotes) to b. */
 int kg_json_escape(struct kg_buf *b, const char *s, size_t n);
+/* For writers that reserve first and then write through a pointer: the escaped form of s[0..n)
+ * written at dst, which must have room for KG_JSON_ESC_MAX(n) bytes; returns the end. */
+#define KG_JSON_ESC_MAX(n) ((n) * 6)
+char *kg_json_escape_to(char *dst, const char *s, size_t n);
+/* Length of the longest prefix of s[0..n) that needs no escaping (printable ASCII). */
+size_t kg_json_plain_len(const char *s, size_t n);
 
 #endif

@@ -1,5 +1,7 @@
 #include "utf8.h"
 
+#include <string.h>
+
 size_t kg_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 {
 	unsigned char c = p[0];
@@ -24,4 +26,59 @@ size_t kg_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 		return 0;
 	*cp = v;
 	return len;
+}
+
+/* Scanned a block at a time like JSON strings (see jsonw.c): 16 bytes with SSE2, else 8 with word
+ * arithmetic, never loading past n. KG_UTF8_NO_SIMD lets a test run the word path. */
+#if defined(__SSE2__) && !defined(KG_UTF8_NO_SIMD)
+#include <emmintrin.h>
+
+/* Bit k set when byte k of the 16 at p is not printable ASCII. */
+static inline unsigned nonprint16(const unsigned char *p)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i x = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)); /* signed: also 0x80..0xff */
+	x = _mm_or_si128(x, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+	return (unsigned)_mm_movemask_epi8(x);
+}
+#define KG_UTF8_SSE2 1
+#endif
+
+#define ONES 0x0101010101010101u
+#define HIGH 0x8080808080808080u
+
+/* Non-zero when one of the 8 bytes at p is not printable ASCII (exact for "any byte"). */
+static inline uint64_t nonprint8(const unsigned char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	uint64_t d = w ^ (ONES * 0x7f);
+	return ((w - ONES * 0x20) | w | ((d - ONES) & ~d)) & HIGH;
+}
+
+size_t kg_print_ascii_len(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+#ifdef KG_UTF8_SSE2
+	for (; n - i >= 16; i += 16) {
+		unsigned m = nonprint16(p + i);
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+	if (i == n)
+		return n;
+	if (n >= 16) {
+		unsigned m = nonprint16(p + n - 16) >> (16 - (n - i));
+		return m ? i + (size_t)__builtin_ctz(m) : n;
+	}
+#endif
+	for (; n - i >= 8; i += 8)
+		if (nonprint8(p + i))
+			break;
+	if (n - i < 8 && n >= 8 && i < n && !nonprint8(p + n - 8))
+		return n;
+	while (i < n && p[i] >= 0x20 && p[i] < 0x7f)
+		i++;
+	return i;
 }

@@ -1,4 +1,4 @@
-/* UTF-8 validation shared by the JSON loader and the report writers. Pure function. */
+/* UTF-8 validation shared by the JSON loader and the report writers. Pure functions. */
 #ifndef KG_UTF8_H
 #define KG_UTF8_H
 
@@ -9,5 +9,9 @@
  * or 0 when the bytes there are not valid UTF-8 (overlong forms, surrogates, values above
  * U+10FFFF and truncation included). */
 size_t kg_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
+
+/* Length of the longest prefix of s[0..n) that is printable ASCII (0x20..0x7e): the text that
+ * report writers copy as it is. Reads nothing past s + n. */
+size_t kg_print_ascii_len(const char *s, size_t n);
 
 #endif

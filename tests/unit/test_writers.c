@@ -1,4 +1,5 @@
 /* Report writers: reports built by hand, rendered to memory, checked piece by piece. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,8 @@
 #include "report/finding.h"
 #include "report/write.h"
 #include "rules/rule.h"
+#include "util/jsonw.h"
+#include "util/utf8.h"
 
 static char *render(enum kg_format fmt, struct kg_report *r, bool color, bool quiet)
 {
@@ -615,5 +618,286 @@ TEST(text_stream_summary)
 	CHECK(at(data, "first") < at(data, "second"));
 	CHECK(strstr(data, "2 findings (1 medium, 1 low)"));
 	free(data);
+	kg_report_release(&r);
+}
+
+/* ---- the JSON findings writer against the generic kg_jw writer ---- */
+
+/* The "findings" array as kg_jw writes it, for r's findings in their current order. */
+static char *jw_findings(const struct kg_report *r)
+{
+	struct kg_buf b;
+	struct kg_jw w;
+	kg_buf_init(&b, 0);
+	kg_jw_init(&w, &b, true);
+	kg_jw_obj(&w);
+	kg_jw_key(&w, "findings");
+	kg_jw_arr(&w);
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const struct kg_finding *f = &r->findings[i];
+		kg_jw_obj(&w);
+		kg_jw_kstr(&w, "rule", f->rule_id);
+		kg_jw_kstr(&w, "severity", kg_severity_name(f->severity));
+		kg_jw_kstr(&w, "title", f->title);
+		kg_jw_kstr(&w, "message", f->message);
+		kg_jw_kstr(&w, "file", f->file);
+		kg_jw_kint(&w, "line", f->line);
+		kg_jw_kint(&w, "column", f->col);
+		kg_jw_kstr(&w, "path", f->path);
+		kg_jw_kstr(&w, "container", f->container);
+		kg_jw_key(&w, "object");
+		if (!f->api_version && !f->kind && !f->namespace_ && !f->name) {
+			kg_jw_null(&w);
+		} else {
+			kg_jw_obj(&w);
+			kg_jw_kstr(&w, "apiVersion", f->api_version);
+			kg_jw_kstr(&w, "kind", f->kind);
+			kg_jw_kstr(&w, "namespace", f->namespace_);
+			kg_jw_kstr(&w, "name", f->name);
+			kg_jw_obj_end(&w);
+		}
+		kg_jw_obj_end(&w);
+	}
+	kg_jw_arr_end(&w);
+	return b.data;
+}
+
+/* Renders r as JSON and checks that its findings array is what kg_jw writes. */
+static void check_json_findings(struct kg_report *r)
+{
+	char *s = render(KG_FMT_JSON, r, false, false); /* sorts r */
+	char *want = jw_findings(r);
+	CHECK(s && want);
+	if (s && want) {
+		size_t n = strlen(want);
+		int same = !strncmp(s, want, n) && !strncmp(s + n, ",\n  \"errors\"", 12);
+		if (!same) {
+			size_t k = 0;
+			while (s[k] && s[k] == want[k])
+				k++;
+			fprintf(stderr, "  first difference at byte %zu: ...%.60s\n", k, s + (k > 20 ? k - 20 : 0));
+		}
+		CHECK(same);
+	}
+	free(s);
+	free(want);
+}
+
+/* Object identity is written once per object and copied for its next findings: a change in
+ * any one field, to another string of the same length, to NULL or from NULL, shows. */
+TEST(json_object_block_follows_every_identity_field)
+{
+	static const char *const variants[][4] = {
+		{ "v1", "Pod", "ns", "web" },
+		{ "v1", "Pod", "ns", "web" }, /* same: copied */
+		{ "v2", "Pod", "ns", "web" },
+		{ "v2", "Pod", "ns", "wex" },
+		{ "v2", "Pox", "ns", "wex" },
+		{ "v2", "Pox", "nt", "wex" },
+		{ "v2", "Pox", NULL, "wex" },
+		{ "v2", "Pox", "nt", "wex" },
+		{ NULL, "Pox", "nt", "wex" },
+		{ NULL, NULL, NULL, NULL },
+		{ NULL, NULL, NULL, "wex" },
+		{ "v2", "Pox", "nt", NULL },
+		{ "v\"2", "P\nox", "n\\t", "w\x01" },
+		{ "v\"2", "P\nox", "n\\t", "w\x02" },
+	};
+	struct kg_report r;
+	kg_report_init(&r);
+	size_t nv = sizeof(variants) / sizeof(*variants);
+	for (size_t i = 0; i < nv; i++)
+		for (int k = 0; k < 2; k++) {
+			struct kg_finding f = mk("yaml.duplicate-key", KG_SEV_LOW, "same.yaml", (unsigned)(2 * i + (size_t)k + 1), 1,
+						 variants[i][1], variants[i][2], variants[i][3], "spec.x", "m");
+			f.api_version = variants[i][0];
+			add(&r, f);
+		}
+	check_json_findings(&r);
+	kg_report_release(&r);
+
+	/* the same content at different addresses is still the same object */
+	char a[2][8], b[2][8];
+	kg_report_init(&r);
+	for (int k = 0; k < 2; k++) {
+		strcpy(a[k], "Pod");
+		strcpy(b[k], "web");
+		add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "same.yaml", (unsigned)k + 1, 1, a[k], "ns", b[k], NULL, "m"));
+	}
+	check_json_findings(&r);
+	char *s = render(KG_FMT_JSON, &r, false, false);
+	CHECK(s && count(s, "\"kind\": \"Pod\"") == 2);
+	free(s);
+	kg_report_release(&r);
+}
+
+/* Files change within one chunk (cross-object findings), rule blocks repeat in any order, and
+ * more distinct rules than the writer remembers, titles and ids that need escaping. */
+TEST(json_files_and_rules_in_any_order)
+{
+	static char ids[150][16], titles[150][24];
+	static const char *const files[] = { "a.yaml", "b.yaml", "dir/\"q\".yaml", "c\xff.yaml" };
+	struct kg_report r;
+	kg_report_init(&r);
+	for (int i = 0; i < 150; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "fam.rule-%d", i);
+		snprintf(titles[i], sizeof(titles[i]), i % 7 ? "Title %d" : "Ti\"tle\t%d", i);
+	}
+	for (unsigned i = 0; i < 900; i++) {
+		unsigned rule = i % 3 ? i % 20 : (i * 37) % 150; /* a few rules often, and many */
+		struct kg_finding f = mk(ids[rule], (enum kg_severity)(1 + (i / 30) % 5), files[(i / 50) % 4], i, i % 9,
+					 "Pod", "ns", i % 3 ? "web" : "db", i % 4 ? "spec.containers[0].image" : NULL,
+					 i % 5 ? "a message that is long enough to cross a few sixteen byte blocks" : "m\xc3\xa9");
+		f.title = titles[(rule + 20 * (i / 40)) % 150]; /* same id, another title (a policy) */
+		f.container = i % 6 ? "app" : NULL;
+		add(&r, f);
+	}
+	check_json_findings(&r);
+	kg_report_release(&r);
+}
+
+/* A report far larger than the writer's output block. */
+TEST(json_large_report)
+{
+	static char msg[400];
+	memset(msg, 'm', sizeof(msg) - 1);
+	msg[100] = '"';
+	struct kg_report r;
+	kg_report_init(&r);
+	for (unsigned i = 0; i < 3000; i++)
+		add(&r, mk(i % 2 ? "yaml.duplicate-key" : "pss.privileged", KG_SEV_HIGH, i < 1500 ? "one.yaml" : "two.yaml",
+			   i + 1, 2, "Deployment", "prod", i % 10 ? "web" : "api", "spec.template", msg));
+	check_json_findings(&r);
+	kg_report_release(&r);
+}
+
+/* Streamed chunks: the next chunk's strings may sit where the previous chunk's were (the report's
+ * arena is reset), so nothing may be carried over from one chunk to the next. */
+TEST(json_stream_chunks_do_not_share_parts)
+{
+	struct kg_report r;
+	struct kg_stream_writer w;
+	char *data = NULL;
+	size_t len = 0;
+	struct kg_write_opts o = { false, false, "scan" };
+	FILE *m = open_memstream(&data, &len);
+	if (!m)
+		abort();
+	kg_report_init(&r);
+	CHECK_INT(kg_stream_begin(&w, &r, m, KG_FMT_JSON, &o), 0);
+	add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "aaa.yaml", 1, 1, "Pod", "ns", "p1", "spec.x", "first"));
+	CHECK_INT(kg_report_flush(&r), 0);
+	add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "bbb.yaml", 1, 1, "Pod", "nt", "p2", "spec.x", "second"));
+	CHECK_INT(kg_stream_end(&w, &r), 0);
+	fclose(m);
+	CHECK(data && strstr(data, "\"file\": \"bbb.yaml\""));
+	CHECK(data && strstr(data, "\"namespace\": \"nt\",\n        \"name\": \"p2\""));
+	CHECK(data && count(data, "\"file\": \"aaa.yaml\"") == 1);
+	free(data);
+	kg_report_release(&r);
+}
+
+/* ---- text: what is made safe for a terminal ---- */
+
+/* The text writers' escaping written out one byte at a time: printable ASCII as is, valid
+ * UTF-8 above U+009F as is, everything else (controls, DEL, C1 controls, invalid UTF-8) as \xNN
+ * per byte. */
+static char *ref_text(const char *s)
+{
+	static char out[1024];
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), o = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = 1;
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			out[o++] = (char)p[i++];
+			continue;
+		}
+		if (p[i] >= 0x80) {
+			len = kg_utf8_decode(p + i, n - i, &cp);
+			if (len && cp > 0x9f) {
+				memcpy(out + o, p + i, len);
+				o += len;
+				i += len;
+				continue;
+			}
+			if (!len)
+				len = 1;
+		}
+		for (size_t k = 0; k < len; k++, i++)
+			o += (size_t)snprintf(out + o, 5, "\\x%02x", p[i]);
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static void check_text_finding(const char *msg, const char *path, const char *ctr, const char *ns)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	struct kg_finding f = mk("x.rule", KG_SEV_LOW, "f\x01.yaml", 1, 2, "Pod", ns, "n\xc2\x85", path, msg);
+	f.container = ctr;
+	add(&r, f);
+	char *s = render(KG_FMT_TEXT, &r, false, true);
+	char want[4096];
+	int k = snprintf(want, sizeof(want), "f\\x01.yaml\n  Pod %s%sn\\xc2\\x85 (v1)\n    f\\x01.yaml:1:2: low: %s [x.rule]\n",
+			 ns ? ref_text(ns) : "", ns ? "/" : "", ref_text(msg));
+	if (path || ctr) {
+		k += snprintf(want + k, sizeof(want) - (size_t)k, "      ");
+		if (path)
+			k += snprintf(want + k, sizeof(want) - (size_t)k, "at %s", ref_text(path));
+		if (ctr)
+			k += snprintf(want + k, sizeof(want) - (size_t)k, "%scontainer %s", path ? ", " : "", ref_text(ctr));
+		snprintf(want + k, sizeof(want) - (size_t)k, "\n");
+	}
+	if (!s || strcmp(s, want))
+		fprintf(stderr, "  got:\n%s  want:\n%s", s ? s : "(null)", want);
+	CHECK(s && !strcmp(s, want));
+	free(s);
+	kg_report_release(&r);
+}
+
+/* Each special sequence at positions 0..17 and at the end of messages of 1..40 bytes, and in
+ * the path, container and namespace. */
+TEST(text_escaping_at_every_position)
+{
+	static const char *const specials[] = {
+		"\x01", "\x1b", "\t", "\n", "\x7f", "\x80", "\xff", "\xc2\x85", "\xc2\xa0", "\xe2\x82\xac",
+		"\xf0\x9f\x98\x80", "\xe2\x82", "\xed\xa0\x80", "\\", "\"",
+	};
+	char s[48];
+	for (size_t k = 0; k < sizeof(specials) / sizeof(*specials); k++) {
+		size_t sl = strlen(specials[k]);
+		for (size_t len = sl; len <= 40; len++) {
+			for (size_t pos = 0; pos + sl <= len && pos <= 17; pos++) {
+				memset(s, 'x', sizeof(s));
+				memcpy(s + pos, specials[k], sl);
+				s[len] = '\0';
+				check_text_finding(s, pos % 2 ? s : "spec.x", pos % 3 ? NULL : s, pos % 4 ? NULL : s);
+			}
+			memset(s, 'y', sizeof(s));
+			memcpy(s + len - sl, specials[k], sl);
+			s[len] = '\0';
+			check_text_finding(s, NULL, s, NULL);
+		}
+	}
+}
+
+TEST(text_colors_exact)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	struct kg_finding f = mk("x.rule", KG_SEV_CRITICAL, "k.yaml", 3, 4, "Pod", "ns", "web", "spec.x", "m\x1b");
+	f.container = "app";
+	add(&r, f);
+	add(&r, mk("y.rule", KG_SEV_MEDIUM, "k.yaml", 1, 0, NULL, NULL, NULL, NULL, "file-level"));
+	char *s = render(KG_FMT_TEXT, &r, true, true);
+	CHECK_STR(s, "\033[1;4mk.yaml\033[0m\n"
+		     "  k.yaml:1: \033[33mmedium\033[0m: file-level \033[2m[y.rule]\033[0m\n"
+		     "  \033[1mPod ns/web\033[0m (v1)\n"
+		     "    k.yaml:3:4: \033[1;35mcritical\033[0m: m\\x1b \033[2m[x.rule]\033[0m\n"
+		     "      at spec.x, container app\n");
+	free(s);
 	kg_report_release(&r);
 }
