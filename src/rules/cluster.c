@@ -116,6 +116,41 @@ void *kg_vec_push(void *vec_v, size_t *n, size_t *cap, size_t elem)
 	return e;
 }
 
+static uint64_t ns_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return h;
+}
+
+const char *kg_cluster_ns(struct kg_cluster_state *s, const char *ns)
+{
+	if (s->ns_count * 2 >= s->ns_cap) {
+		size_t cap = s->ns_cap ? s->ns_cap * 2 : 64;
+		const char **t = calloc(cap, sizeof(*t));
+		if (!t)
+			abort();
+		for (size_t i = 0; i < s->ns_cap; i++) {
+			if (!s->ns_tab[i])
+				continue;
+			size_t k = ns_hash(s->ns_tab[i]) & (cap - 1);
+			while (t[k])
+				k = (k + 1) & (cap - 1);
+			t[k] = s->ns_tab[i];
+		}
+		free(s->ns_tab);
+		s->ns_tab = t;
+		s->ns_cap = cap;
+	}
+	size_t k = ns_hash(ns) & (s->ns_cap - 1);
+	for (; s->ns_tab[k]; k = (k + 1) & (s->ns_cap - 1))
+		if (!strcmp(s->ns_tab[k], ns))
+			return s->ns_tab[k];
+	s->ns_count++;
+	return s->ns_tab[k] = kg_arena_strdup(&s->arena, ns);
+}
+
 void kg_rec_init(struct kg_cluster_state *s, struct kg_rec *r, const struct kg_check *c, const char *const *extra,
 		 size_t nextra, const struct kg_node *at, const char *path)
 {
@@ -131,7 +166,7 @@ void kg_rec_init(struct kg_cluster_state *s, struct kg_rec *r, const struct kg_c
 	r->obj.file = o->file ? kg_arena_strdup(&s->arena, o->file) : NULL;
 	r->obj.doc_index = o->doc_index;
 	r->ns_set = r->obj.namespace_ != NULL;
-	r->ns = r->obj.namespace_ ? r->obj.namespace_ : "default";
+	r->ns = kg_cluster_ns(s, r->obj.namespace_ ? r->obj.namespace_ : "default");
 	struct kg_finding *w = &r->where;
 	if (!at)
 		at = o->node;
@@ -200,6 +235,7 @@ static void cluster_state_free(void *state)
 	free(s->namespaces.v);
 	free(s->quota_ns.v);
 	free(s->limit_ns.v);
+	free(s->ns_tab);
 	kg_arena_release(&s->arena);
 	free(s);
 }

@@ -25,7 +25,7 @@ static struct kg_role *find_role(struct kg_cluster_state *s, bool cluster, const
 		struct kg_role *r = &s->roles.v[i];
 		if (r->cluster != cluster || !r->r.obj.name || strcmp(r->r.obj.name, name))
 			continue;
-		if (!cluster && strcmp(r->r.ns, ns))
+		if (!cluster && r->r.ns != ns)
 			continue;
 		if (same_str(r->r.obj.file, file))
 			return r;
@@ -43,7 +43,7 @@ static bool seen_binding(const struct kg_cluster_state *s, size_t upto, const st
 	for (size_t j = 0; j < upto; j++) {
 		const struct kg_binding *o = &s->bindings.v[j];
 		if (reported[j] && o->cluster == b->cluster && same_str(o->r.obj.name, b->r.obj.name) &&
-		    (b->cluster || !strcmp(o->r.ns, b->r.ns)))
+		    (b->cluster || o->r.ns == b->r.ns))
 			return true;
 	}
 	return false;
@@ -101,19 +101,32 @@ static bool builtin_with_aggregates(struct kg_cluster_state *s, const char *name
 	return true;
 }
 
+/* ns: interned, like sj->ns */
 static bool subject_is(const struct kg_subject *sj, const char *ns, const char *sa)
 {
-	if (!strcmp(sj->kind, "ServiceAccount"))
-		return sj->ns && !strcmp(sj->ns, ns) && !strcmp(sj->name, sa);
-	if (!strcmp(sj->kind, "Group")) {
+	switch (sj->type) {
+	case KG_SUBJECT_SA:
+		return sj->ns == ns && !strcmp(sj->name, sa);
+	case KG_SUBJECT_GROUP:
 		if (!strcmp(sj->name, "system:serviceaccounts") || !strcmp(sj->name, "system:authenticated"))
 			return true;
 		return !strncmp(sj->name, "system:serviceaccounts:", 23) && !strcmp(sj->name + 23, ns);
+	case KG_SUBJECT_USER: {
+		/* the name "system:serviceaccount:<ns>:<sa>", as it was compared after being written
+		 * into 512 bytes (a longer one was cut there) */
+		static const char pre[] = "system:serviceaccount:";
+		size_t pl = sizeof(pre) - 1, nl = strlen(ns), sl = strlen(sa);
+		if (pl + nl + 1 + sl >= 512) {
+			char user[512];
+			snprintf(user, sizeof(user), "%s%s:%s", pre, ns, sa);
+			return !strcmp(sj->name, user);
+		}
+		const char *n = sj->name;
+		return !strncmp(n, pre, pl) && !strncmp(n + pl, ns, nl) && n[pl + nl] == ':' &&
+		       !strcmp(n + pl + nl + 1, sa);
 	}
-	if (!strcmp(sj->kind, "User")) {
-		char user[512];
-		snprintf(user, sizeof(user), "system:serviceaccount:%s:%s", ns, sa);
-		return !strcmp(sj->name, user);
+	case KG_SUBJECT_OTHER:
+		break;
 	}
 	return false;
 }
@@ -122,7 +135,7 @@ static const struct kg_sa *find_sa(const struct kg_cluster_state *s, const char 
 {
 	for (size_t i = 0; i < s->sas.n; i++) {
 		const struct kg_sa *a = &s->sas.v[i];
-		if (a->r.obj.name && !strcmp(a->r.obj.name, name) && !strcmp(a->r.ns, ns))
+		if (a->r.obj.name && a->r.ns == ns && !strcmp(a->r.obj.name, name))
 			return a;
 	}
 	return NULL;
@@ -175,7 +188,7 @@ void kg_cluster_paths(struct kg_check *c, struct kg_cluster_state *s)
 			continue;
 		for (size_t j = 0; j < s->bindings.n; j++) {
 			const struct kg_binding *b = &s->bindings.v[j];
-			if (!b->cluster && strcmp(b->r.ns, w->r.ns))
+			if (!b->cluster && b->r.ns != w->r.ns)
 				continue;
 			bool applies = false;
 			for (unsigned k = 0; k < b->nsubjects && !applies; k++)
