@@ -1,5 +1,6 @@
 /* RBAC attack paths: which service account each workload runs as, which bindings in the run
  * grant that account what, reported on the workload. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,13 +132,52 @@ static bool subject_is(const struct kg_subject *sj, const char *ns, const char *
 	return false;
 }
 
-static const struct kg_sa *find_sa(const struct kg_cluster_state *s, const char *ns, const char *name)
+/* Service accounts sorted by namespace (pointer), name and position: the first one of a
+ * namespace and name is found by binary search. */
+struct sa_key {
+	const char *ns, *name;
+	size_t i;
+};
+
+static int cmp_sa_key(const void *a, const void *b)
 {
-	for (size_t i = 0; i < s->sas.n; i++) {
-		const struct kg_sa *a = &s->sas.v[i];
-		if (a->r.obj.name && a->r.ns == ns && !strcmp(a->r.obj.name, name))
-			return a;
+	const struct sa_key *x = a, *y = b;
+	if (x->ns != y->ns)
+		return (uintptr_t)x->ns < (uintptr_t)y->ns ? -1 : 1;
+	int c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static struct sa_key *sort_sas(const struct kg_cluster_state *s, size_t *n)
+{
+	struct sa_key *v = malloc((s->sas.n ? s->sas.n : 1) * sizeof(*v));
+	if (!v)
+		abort();
+	*n = 0;
+	for (size_t i = 0; i < s->sas.n; i++)
+		if (s->sas.v[i].r.obj.name)
+			v[(*n)++] = (struct sa_key){ s->sas.v[i].r.ns, s->sas.v[i].r.obj.name, i };
+	qsort(v, *n, sizeof(*v), cmp_sa_key);
+	return v;
+}
+
+/* The first service account (in scan order) of namespace ns named name. */
+static const struct kg_sa *find_sa(const struct kg_cluster_state *s, const struct sa_key *v, size_t n,
+				   const char *ns, const char *name)
+{
+	struct sa_key key = { ns, name, 0 };
+	size_t a = 0, b = n;
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+		if (cmp_sa_key(&v[m], &key) < 0)
+			a = m + 1;
+		else
+			b = m;
 	}
+	if (a < n && v[a].ns == ns && !strcmp(v[a].name, name))
+		return &s->sas.v[v[a].i];
 	return NULL;
 }
 
@@ -166,14 +206,47 @@ static void report_path(struct kg_check *c, struct kg_cluster_state *s, const st
 		    b->r.obj.name ? b->r.obj.name : "(unnamed)", b->role_kind, b->role_name);
 }
 
+/* What a binding's role grants (a scanned role, else a built-in one): the same for every
+ * workload, so worked out on first use. */
+struct role_grant {
+	bool done;
+	unsigned caps;
+	char (*what)[96];
+	struct kg_rbac_grant *builtin; /* malloc'd, for a built-in role */
+};
+
+static void binding_grant(struct kg_cluster_state *s, const struct kg_binding *b, struct role_grant *rg)
+{
+	if (rg->done)
+		return;
+	rg->done = true;
+	bool role_cluster = !strcmp(b->role_kind, "ClusterRole");
+	struct kg_role *r = find_role(s, role_cluster, b->r.ns, b->role_name, b->r.obj.file);
+	struct kg_rbac_grant g;
+	if (r) {
+		rg->caps = r->caps;
+		rg->what = r->what;
+	} else if (role_cluster && builtin_with_aggregates(s, b->role_name, &g)) {
+		rg->builtin = malloc(sizeof(*rg->builtin));
+		if (!rg->builtin)
+			abort();
+		*rg->builtin = g;
+		rg->caps = g.caps;
+		rg->what = rg->builtin->what;
+	}
+}
+
 void kg_cluster_paths(struct kg_check *c, struct kg_cluster_state *s)
 {
 	if (!s->bindings.n || !s->workloads.n)
 		return;
 	resolve_aggregation(s);
 	unsigned char *reported = calloc(s->bindings.n, 1);
-	if (!reported)
+	struct role_grant *grants = calloc(s->bindings.n, sizeof(*grants));
+	if (!reported || !grants)
 		abort();
+	size_t nsas;
+	struct sa_key *sas = sort_sas(s, &nsas);
 	for (size_t i = 0; i < s->workloads.n; i++) {
 		memset(reported, 0, s->bindings.n);
 		const struct kg_workload *w = &s->workloads.v[i];
@@ -181,7 +254,7 @@ void kg_cluster_paths(struct kg_check *c, struct kg_cluster_state *s)
 		/* no token in the pod, no API access through it */
 		int automount = w->automount;
 		if (automount < 0) {
-			const struct kg_sa *acct = find_sa(s, w->r.ns, sa);
+			const struct kg_sa *acct = find_sa(s, sas, nsas, w->r.ns, sa);
 			automount = acct ? acct->automount : -1;
 		}
 		if (automount == 0)
@@ -195,24 +268,18 @@ void kg_cluster_paths(struct kg_check *c, struct kg_cluster_state *s)
 				applies = subject_is(&b->subjects[k], w->r.ns, sa);
 			if (!applies)
 				continue;
-			struct kg_rbac_grant g;
-			unsigned caps = 0;
-			char (*what)[96] = NULL;
-			bool role_cluster = !strcmp(b->role_kind, "ClusterRole");
-			struct kg_role *r = find_role(s, role_cluster, b->r.ns, b->role_name, b->r.obj.file);
-			if (r) {
-				caps = r->caps;
-				what = r->what;
-			} else if (role_cluster && builtin_with_aggregates(s, b->role_name, &g)) {
-				caps = g.caps;
-				what = g.what;
-			}
-			caps &= PATH_CAPS;
+			binding_grant(s, b, &grants[j]);
+			unsigned caps = grants[j].caps & PATH_CAPS;
+			char (*what)[96] = grants[j].what;
 			if (!caps || seen_binding(s, j, b, reported))
 				continue;
 			reported[j] = 1;
 			report_path(c, s, w, sa, b, caps, what);
 		}
 	}
+	for (size_t j = 0; j < s->bindings.n; j++)
+		free(grants[j].builtin);
+	free(grants);
+	free(sas);
 	free(reported);
 }

@@ -212,21 +212,25 @@ static struct by_ns *sort_by_ns(const void *recs, size_t n, size_t size, size_t 
 	return v;
 }
 
-/* The entries of v (sorted) in namespace ns: [*lo, *hi). */
-static void ns_range(const struct by_ns *v, size_t n, const char *ns, size_t *lo, size_t *hi)
+/* First entry of v (sorted) whose namespace is above ns (upper) or not below it. */
+static size_t ns_bound(const struct by_ns *v, size_t n, const char *ns, bool upper)
 {
 	size_t a = 0, b = n;
 	while (a < b) {
 		size_t m = a + (b - a) / 2;
-		if ((uintptr_t)v[m].ns < (uintptr_t)ns)
+		if ((uintptr_t)v[m].ns < (uintptr_t)ns || (upper && v[m].ns == ns))
 			a = m + 1;
 		else
 			b = m;
 	}
-	*lo = a;
-	while (a < n && v[a].ns == ns)
-		a++;
-	*hi = a;
+	return a;
+}
+
+/* The entries of v (sorted) in namespace ns: [*lo, *hi). */
+static void ns_range(const struct by_ns *v, size_t n, const char *ns, size_t *lo, size_t *hi)
+{
+	*lo = ns_bound(v, n, ns, false);
+	*hi = *lo < n && v[*lo].ns == ns ? ns_bound(v, n, ns, true) : *lo;
 }
 
 static bool ns_in(const struct by_ns *v, size_t n, const char *ns)
@@ -312,7 +316,6 @@ void kg_cluster_network(struct kg_check *c, struct kg_cluster_state *s)
 	size_t nw = s->workloads.n, np = s->netpols.n, nv = s->services.n, nn = s->namespaces.n;
 	struct by_ns *wl = sort_by_ns(s->workloads.v, nw, sizeof(*s->workloads.v), offsetof(struct kg_workload, r));
 	struct by_ns *pol = sort_by_ns(s->netpols.v, np, sizeof(*s->netpols.v), offsetof(struct kg_netpol, r));
-	struct by_ns *svc = sort_by_ns(s->services.v, nv, sizeof(*s->services.v), offsetof(struct kg_service, r));
 	struct by_ns *decl = malloc((nn ? nn : 1) * sizeof(*decl));
 	struct sel_pre *pre = malloc((np ? np : 1) * sizeof(*pre));
 	uint64_t *need = malloc((nv ? nv : 1) * sizeof(*need));
@@ -328,10 +331,26 @@ void kg_cluster_network(struct kg_check *c, struct kg_cluster_state *s)
 	for (size_t j = 0; j < nv; j++)
 		need[j] = pairs_bits(s->services.v[j].selector);
 
-	/* which policies and Services select which pods */
+	/* the pods' label fingerprints */
+	uint64_t *have_of = malloc((nw ? nw : 1) * sizeof(*have_of));
+	if (!have_of)
+		abort();
+	for (size_t i = 0; i < nw; i++)
+		have_of[i] = pairs_bits(s->workloads.v[i].labels);
+	/* a Service is matched by any pod of its namespace */
+	for (size_t j = 0; j < nv; j++) {
+		struct kg_service *v = &s->services.v[j];
+		size_t lo, hi;
+		ns_range(wl, nw, v->r.ns, &lo, &hi);
+		for (size_t k = lo; k < hi && !v->matched; k++)
+			if (!(need[j] & ~have_of[wl[k].i]) &&
+			    kg_map_selector_match(v->selector, s->workloads.v[wl[k].i].labels))
+				v->matched = true;
+	}
+	/* which policies select which pods */
 	for (size_t i = 0; i < nw; i++) {
 		const struct kg_workload *w = &s->workloads.v[i];
-		uint64_t have = pairs_bits(w->labels);
+		uint64_t have = have_of[i];
 		bool selected = false;
 		size_t lo, hi;
 		ns_range(pol, np, w->r.ns, &lo, &hi);
@@ -344,12 +363,6 @@ void kg_cluster_network(struct kg_check *c, struct kg_cluster_state *s)
 				p->matched = true;
 				selected = true;
 			}
-		}
-		ns_range(svc, nv, w->r.ns, &lo, &hi);
-		for (size_t k = lo; k < hi; k++) {
-			struct kg_service *v = &s->services.v[svc[k].i];
-			if (!v->matched && !(need[svc[k].i] & ~have) && kg_map_selector_match(v->selector, w->labels))
-				v->matched = true;
 		}
 		if (!selected && (ns_has_policy || ns_in(decl, nn, w->r.ns)))
 			kg_rec_emit(c, &w->r, kg_cluster_rule("network.pod-not-isolated"),
@@ -391,7 +404,7 @@ void kg_cluster_network(struct kg_check *c, struct kg_cluster_state *s)
 	}
 	free(wl);
 	free(pol);
-	free(svc);
+	free(have_of);
 	free(decl);
 	free(pre);
 	free(need);
