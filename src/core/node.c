@@ -23,16 +23,16 @@ const struct kg_pair *kg_map_pairn(const struct kg_node *map, const char *key, s
 	if (!map || map->type != KG_MAP)
 		return NULL;
 	/* length, then first byte, then the rest: most keys of a map differ in one of the first two */
-	const struct kg_pair *p = map->v.pairs, *end = p + map->len;
+	const struct kg_pair *p = map->v.pairs; /* NULL in an empty map built by hand */
 	if (!klen) {
-		for (; p < end; p++)
-			if (!p->key_len)
-				return p;
+		for (uint32_t i = 0; i < map->len; i++)
+			if (!p[i].key_len)
+				return &p[i];
 		return NULL;
 	}
-	for (; p < end; p++)
-		if (p->key_len == klen && p->key[0] == key[0] && memcmp(p->key, key, klen) == 0)
-			return p;
+	for (uint32_t i = 0; i < map->len; i++)
+		if (p[i].key_len == klen && p[i].key[0] == key[0] && memcmp(p[i].key, key, klen) == 0)
+			return &p[i];
 	return NULL;
 }
 
