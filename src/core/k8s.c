@@ -1,5 +1,6 @@
 #include "k8s.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -119,45 +120,33 @@ static const struct kg_pod_path builtin_paths[] = {
 
 #define NBUILTIN (sizeof(builtin_paths) / sizeof(builtin_paths[0]))
 #define MAX_EXTRA_PATHS 256
+#define NBUCKETS 64 /* power of two */
+
+/* The table as the lookups use it: kinds bucketed by length and first and last byte, so that
+ * finding an object's entries costs a few compares instead of a strcmp per entry. Each bucket
+ * chains its entries in table order (built-in first, then registered ones). Built once, and
+ * again by kg_pod_paths_add, which runs before any scan (it is not safe during one). */
+struct pod_entry {
+	const struct kg_pod_path *p;
+	size_t klen, glen;
+	bool any_group;  /* api_group "*" */
+	bool fans;       /* spec_path or meta_path fans out */
+	size_t shared;   /* length of the steps spec_path and meta_path share ("spec.template") */
+	int next;        /* next entry of the bucket, -1 at the end */
+};
+
 static struct kg_pod_path extra_paths[MAX_EXTRA_PATHS];
 static unsigned n_extra;
+static struct pod_entry entries[NBUILTIN + MAX_EXTRA_PATHS];
+static unsigned n_entries;
+static int bucket_head[NBUCKETS], bucket_tail[NBUCKETS];
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
-void kg_pod_paths_add(const struct kg_pod_path *paths, unsigned n)
+static unsigned kind_bucket(const char *kind, size_t len)
 {
-	for (unsigned i = 0; i < n && n_extra < MAX_EXTRA_PATHS; i++)
-		extra_paths[n_extra++] = paths[i];
-}
-
-static bool group_matches(const char *want, const char *have)
-{
-	if (!strcmp(want, "*"))
-		return true;
-	if (!strcmp(want, have))
-		return true;
-	/* apps/v1beta1 and apps/v1beta2 are still "apps"; extensions is listed separately */
-	return false;
-}
-
-/* The i-th table entry (built-in first, then registered ones) for obj's kind, or NULL. */
-static const struct kg_pod_path *nth_path(const struct kg_object *obj, unsigned *cursor)
-{
-	char group[128];
-	if (!obj->kind || !obj->api_version)
-		return NULL;
-	kg_api_group(obj->api_version, group, sizeof(group));
-	while (*cursor < NBUILTIN + n_extra) {
-		unsigned i = (*cursor)++;
-		const struct kg_pod_path *p = i < NBUILTIN ? &builtin_paths[i] : &extra_paths[i - NBUILTIN];
-		if (p->kind && p->spec_path && !strcmp(p->kind, obj->kind) && group_matches(p->api_group, group))
-			return p;
-	}
-	return NULL;
-}
-
-static const struct kg_pod_path *find_path(const struct kg_object *obj)
-{
-	unsigned cursor = 0;
-	return nth_path(obj, &cursor);
+	if (!len)
+		return 0;
+	return (unsigned)(len * 7 + (unsigned char)kind[0] * 3 + (unsigned char)kind[len - 1]) & (NBUCKETS - 1);
 }
 
 static bool path_fans_out(const char *path)
@@ -165,54 +154,138 @@ static bool path_fans_out(const char *path)
 	return strstr(path, "[]") || !strcmp(path, "*") || strstr(path, ".*") || !strncmp(path, "*.", 2);
 }
 
+static void add_entry(const struct kg_pod_path *p)
+{
+	if (!p->kind || !p->spec_path)
+		return; /* never matches */
+	int i = (int)n_entries++;
+	struct pod_entry *e = &entries[i];
+	e->p = p;
+	e->klen = strlen(p->kind);
+	e->glen = strlen(p->api_group);
+	e->any_group = !strcmp(p->api_group, "*");
+	e->fans = path_fans_out(p->spec_path) || (p->meta_path && path_fans_out(p->meta_path));
+	e->next = -1;
+	e->shared = 0;
+	if (p->meta_path)
+		for (size_t j = 0; p->spec_path[j] && p->spec_path[j] == p->meta_path[j]; j++)
+			if (p->spec_path[j] == '.')
+				e->shared = j;
+	unsigned b = kind_bucket(p->kind, e->klen);
+	if (bucket_tail[b] < 0)
+		bucket_head[b] = i;
+	else
+		entries[bucket_tail[b]].next = i;
+	bucket_tail[b] = i;
+}
+
+static void build_table(void)
+{
+	n_entries = 0;
+	for (unsigned b = 0; b < NBUCKETS; b++)
+		bucket_head[b] = bucket_tail[b] = -1;
+	for (unsigned i = 0; i < NBUILTIN; i++)
+		add_entry(&builtin_paths[i]);
+	for (unsigned i = 0; i < n_extra; i++)
+		add_entry(&extra_paths[i]);
+}
+
+void kg_pod_paths_add(const struct kg_pod_path *paths, unsigned n)
+{
+	pthread_once(&table_once, build_table);
+	for (unsigned i = 0; i < n && n_extra < MAX_EXTRA_PATHS; i++) {
+		extra_paths[n_extra] = paths[i];
+		add_entry(&extra_paths[n_extra++]);
+	}
+}
+
+/* An object's kind and API group, measured once per lookup. */
+struct kind_key {
+	const char *kind, *group;
+	size_t klen, glen;
+};
+
+static bool kind_key_init(const struct kg_object *obj, struct kind_key *k)
+{
+	if (!obj->kind || !obj->api_version)
+		return false;
+	pthread_once(&table_once, build_table);
+	k->kind = obj->kind;
+	k->klen = strlen(obj->kind);
+	k->group = obj->api_version;
+	const char *slash = strchr(obj->api_version, '/');
+	/* apps/v1beta1 and apps/v1beta2 are still "apps"; extensions is listed separately */
+	k->glen = slash ? (size_t)(slash - obj->api_version) : 0;
+	if (k->glen > 127)
+		k->glen = 127; /* the group was always read into 128 bytes; keep matching the same */
+	return true;
+}
+
+static bool entry_matches(const struct pod_entry *e, const struct kind_key *k)
+{
+	return e->klen == k->klen && !memcmp(e->p->kind, k->kind, k->klen) &&
+	       (e->any_group || (e->glen == k->glen && !memcmp(e->p->api_group, k->group, k->glen)));
+}
+
+/* The first entry for k's kind after entry `after` (-1: from the start), or -1. */
+static int next_entry(const struct kind_key *k, int after)
+{
+	int i = after < 0 ? bucket_head[kind_bucket(k->kind, k->klen)] : entries[after].next;
+	for (; i >= 0; i = entries[i].next)
+		if (entry_matches(&entries[i], k))
+			return i;
+	return -1;
+}
+
 bool kg_kind_has_pod(const struct kg_object *obj)
 {
-	return find_path(obj) != NULL;
+	struct kind_key k;
+	return kind_key_init(obj, &k) && next_entry(&k, -1) >= 0;
 }
 
 const struct kg_node *kg_nearest(const struct kg_node *base, const char *dotted)
 {
-	char key[256];
-	const struct kg_node *n = base;
-	const char *p = dotted;
-	while (*p) {
-		const char *dot = strchr(p, '.');
-		size_t len = dot ? (size_t)(dot - p) : strlen(p);
-		if (len >= sizeof(key))
-			break;
-		memcpy(key, p, len);
-		key[len] = '\0';
-		const struct kg_node *next = kg_map_get(n, key);
-		if (!next)
-			break;
-		n = next;
-		p += len + (dot ? 1 : 0);
-	}
-	return n;
+	const struct kg_node *near;
+	(void)kg_path_walk(base, dotted, &near);
+	return near;
 }
 
-static void fill_ref(const struct kg_object *obj, const struct kg_pod_path *p, struct kg_pod_ref *ref)
+static void fill_ref(const struct kg_object *obj, const struct pod_entry *e, struct kg_pod_ref *ref)
 {
+	const struct kg_pod_path *p = e->p;
 	ref->spec_path = p->spec_path;
 	ref->meta_path = p->meta_path;
-	ref->spec = kg_node_get(obj->node, p->spec_path);
-	ref->meta = p->meta_path ? kg_node_get(obj->node, p->meta_path) : NULL;
+	/* walk the steps both paths share once */
+	const struct kg_node *near = obj->node, *base = obj->node;
+	size_t skip = 0;
+	if (e->shared) {
+		base = kg_path_walkn(obj->node, p->spec_path, e->shared, &near);
+		skip = e->shared + 1;
+	}
+	if (!base) {
+		ref->spec = ref->meta = NULL;
+		ref->spec_parent = near;
+		return;
+	}
+	ref->spec = kg_path_walk(base, p->spec_path + skip, &ref->spec_parent);
+	ref->meta = p->meta_path ? kg_node_get(base, p->meta_path + skip) : NULL;
 	if (ref->meta && !kg_is_map(ref->meta))
 		ref->meta = NULL;
-	ref->spec_parent = kg_nearest(obj->node, p->spec_path);
 }
 
 bool kg_pod_locate(const struct kg_object *obj, struct kg_pod_ref *ref)
 {
 	memset(ref, 0, sizeof(*ref));
-	unsigned cursor = 0;
-	const struct kg_pod_path *p, *first = NULL;
-	while ((p = nth_path(obj, &cursor))) {
-		if (path_fans_out(p->spec_path) || (p->meta_path && path_fans_out(p->meta_path)))
+	struct kind_key k;
+	if (!kind_key_init(obj, &k))
+		return false;
+	const struct pod_entry *first = NULL;
+	for (int i = next_entry(&k, -1); i >= 0; i = next_entry(&k, i)) {
+		if (entries[i].fans)
 			continue;
 		if (!first)
-			first = p;
-		fill_ref(obj, p, ref);
+			first = &entries[i];
+		fill_ref(obj, &entries[i], ref);
 		if (kg_is_map(ref->spec))
 			return true;
 	}
@@ -226,6 +299,7 @@ bool kg_pod_locate(const struct kg_object *obj, struct kg_pod_ref *ref)
  * the metadata path (which fans out at the same steps) can follow the same choices. */
 #define POD_MAX_FANOUT 4
 #define POD_PATH_MAX 512
+#define SEG_MAX 128 /* longest path step + 1 */
 
 struct pod_walk {
 	const struct kg_object *obj;
@@ -260,14 +334,12 @@ static const struct kg_node *follow(const struct kg_node *n, const char *path, c
 	for (const char *s = path; n && *s;) {
 		const char *dot = strchr(s, '.');
 		size_t seg = dot ? (size_t)(dot - s) : strlen(s);
-		char key[128];
 		bool each = seg >= 2 && s[seg - 2] == '[' && s[seg - 1] == ']';
 		size_t klen = each ? seg - 2 : seg;
-		if (klen >= sizeof(key))
+		const char *key = s;
+		if (klen >= SEG_MAX)
 			return NULL;
-		memcpy(key, s, klen);
-		key[klen] = '\0';
-		if (!strcmp(key, "*") && !each) {
+		if (klen == 1 && key[0] == '*' && !each) {
 			if (used >= nchoice || !kg_is_map(n) || choice[used] >= n->len)
 				return NULL;
 			const struct kg_pair *pr = &n->v.pairs[choice[used++]];
@@ -275,7 +347,7 @@ static const struct kg_node *follow(const struct kg_node *n, const char *path, c
 				return NULL;
 			n = pr->value;
 		} else {
-			n = kg_map_get(n, key);
+			n = kg_map_getn(n, key, klen);
 			if (!path_add(buf, &len, ".", key, klen))
 				return NULL;
 			if (each) {
@@ -304,12 +376,9 @@ static void walk_choices(struct pod_walk *w, const struct kg_node *n, const char
 		const char *rest = s + seg + (dot ? 1 : 0);
 		if (each || star) {
 			if (each) {
-				char key[128];
-				if (seg - 2 >= sizeof(key))
+				if (seg - 2 >= SEG_MAX)
 					return;
-				memcpy(key, s, seg - 2);
-				key[seg - 2] = '\0';
-				n = kg_map_get(n, key);
+				n = kg_map_getn(n, s, seg - 2);
 				if (!kg_is_seq(n))
 					return;
 			} else if (!kg_is_map(n)) {
@@ -323,12 +392,9 @@ static void walk_choices(struct pod_walk *w, const struct kg_node *n, const char
 			}
 			return;
 		}
-		char key[128];
-		if (seg >= sizeof(key))
+		if (seg >= SEG_MAX)
 			return;
-		memcpy(key, s, seg);
-		key[seg] = '\0';
-		n = kg_map_get(n, key);
+		n = kg_map_getn(n, s, seg);
 		s = rest;
 	}
 	if (!kg_is_map(n))
@@ -355,13 +421,17 @@ static void walk_choices(struct pod_walk *w, const struct kg_node *n, const char
 unsigned kg_pod_each(const struct kg_object *obj, kg_pod_fn fn, void *ctx)
 {
 	struct pod_walk w;
-	unsigned cursor = 0, nseen = 0;
+	unsigned nseen = 0;
 	const char *seen[16];
+	struct kind_key k;
 	memset(&w, 0, sizeof(w));
 	w.obj = obj;
 	w.fn = fn;
 	w.ctx = ctx;
-	while ((w.p = nth_path(obj, &cursor))) {
+	if (!kind_key_init(obj, &k))
+		return 0;
+	for (int e = next_entry(&k, -1); e >= 0; e = next_entry(&k, e)) {
+		w.p = entries[e].p;
 		/* a policy may register a location that is already built in: visit it once */
 		bool dup = false;
 		for (unsigned i = 0; i < nseen && !dup; i++)

@@ -18,22 +18,42 @@ const char *kg_type_name(enum kg_type t)
 	return "unknown";
 }
 
+const struct kg_pair *kg_map_pairn(const struct kg_node *map, const char *key, size_t klen)
+{
+	if (!map || map->type != KG_MAP)
+		return NULL;
+	/* length, then first byte, then the rest: most keys of a map differ in one of the first two */
+	const struct kg_pair *p = map->v.pairs; /* NULL in an empty map built by hand */
+	if (!klen) {
+		for (uint32_t i = 0; i < map->len; i++)
+			if (!p[i].key_len)
+				return &p[i];
+		return NULL;
+	}
+	for (uint32_t i = 0; i < map->len; i++)
+		if (p[i].key_len == klen && p[i].key[0] == key[0] && memcmp(p[i].key, key, klen) == 0)
+			return &p[i];
+	return NULL;
+}
+
 const struct kg_pair *kg_map_pair(const struct kg_node *map, const char *key)
 {
 	if (!map || map->type != KG_MAP)
 		return NULL;
-	size_t klen = strlen(key);
-	for (uint32_t i = 0; i < map->len; i++) {
-		const struct kg_pair *p = &map->v.pairs[i];
-		if (p->key_len == klen && memcmp(p->key, key, klen) == 0)
-			return p;
-	}
-	return NULL;
+	return kg_map_pairn(map, key, strlen(key));
 }
 
 const struct kg_node *kg_map_get(const struct kg_node *map, const char *key)
 {
-	const struct kg_pair *p = kg_map_pair(map, key);
+	if (!map || map->type != KG_MAP)
+		return NULL;
+	const struct kg_pair *p = kg_map_pairn(map, key, strlen(key));
+	return p ? p->value : NULL;
+}
+
+const struct kg_node *kg_map_getn(const struct kg_node *map, const char *key, size_t klen)
+{
+	const struct kg_pair *p = kg_map_pairn(map, key, klen);
 	return p ? p->value : NULL;
 }
 
@@ -44,21 +64,33 @@ const struct kg_node *kg_seq_at(const struct kg_node *seq, size_t i)
 	return seq->v.items[i];
 }
 
-const struct kg_node *kg_node_get(const struct kg_node *n, const char *dotted)
+const struct kg_node *kg_path_walkn(const struct kg_node *n, const char *dotted, size_t len,
+				    const struct kg_node **nearest)
 {
-	char key[256];
-	const char *p = dotted;
-	while (n && *p) {
-		const char *dot = strchr(p, '.');
-		size_t len = dot ? (size_t)(dot - p) : strlen(p);
-		if (len >= sizeof(key))
+	const char *p = dotted, *end = dotted + len;
+	if (nearest)
+		*nearest = n;
+	while (n && p < end) {
+		const char *dot = memchr(p, '.', (size_t)(end - p));
+		size_t seg = dot ? (size_t)(dot - p) : (size_t)(end - p);
+		if (seg >= KG_PATH_KEY_MAX)
 			return NULL;
-		memcpy(key, p, len);
-		key[len] = '\0';
-		n = kg_map_get(n, key);
-		p += len + (dot ? 1 : 0);
+		n = kg_map_getn(n, p, seg);
+		if (n && nearest)
+			*nearest = n;
+		p += seg + (dot ? 1 : 0);
 	}
 	return n;
+}
+
+const struct kg_node *kg_path_walk(const struct kg_node *n, const char *dotted, const struct kg_node **nearest)
+{
+	return kg_path_walkn(n, dotted, strlen(dotted), nearest);
+}
+
+const struct kg_node *kg_node_get(const struct kg_node *n, const char *dotted)
+{
+	return kg_path_walk(n, dotted, NULL);
 }
 
 bool kg_as_bool(const struct kg_node *n, bool *out)

@@ -63,14 +63,25 @@ struct kg_pair {
 /* Type names for messages: "null", "boolean", "integer", "number", "string", "object", "array". */
 const char *kg_type_name(enum kg_type t);
 
-/* Lookup of a key in a map node; NULL when node is not a map or has no such key. */
+/* Lookup of a key in a map node; NULL when node is not a map or has no such key. The *n forms
+ * take the key's length (the key need not be NUL-terminated). */
 const struct kg_node *kg_map_get(const struct kg_node *map, const char *key);
 const struct kg_pair *kg_map_pair(const struct kg_node *map, const char *key);
+const struct kg_node *kg_map_getn(const struct kg_node *map, const char *key, size_t klen);
+const struct kg_pair *kg_map_pairn(const struct kg_node *map, const char *key, size_t klen);
 /* Item i of a sequence, or NULL. */
 const struct kg_node *kg_seq_at(const struct kg_node *seq, size_t i);
 
-/* Follow a dotted path of map keys ("spec.template.spec"); NULL when any step is missing. */
+/* Follow a dotted path of map keys ("spec.template.spec"); NULL when any step is missing or a
+ * step is KG_PATH_KEY_MAX bytes or longer. */
 const struct kg_node *kg_node_get(const struct kg_node *n, const char *dotted);
+#define KG_PATH_KEY_MAX 256
+/* kg_node_get that also sets *nearest (when not NULL) to the deepest node reached: n itself when
+ * the first step is missing, the result when the whole path exists. */
+const struct kg_node *kg_path_walk(const struct kg_node *n, const char *dotted, const struct kg_node **nearest);
+/* The same on the first len bytes of dotted. */
+const struct kg_node *kg_path_walkn(const struct kg_node *n, const char *dotted, size_t len,
+				    const struct kg_node **nearest);
 
 /* Typed reads with the API server's decoding rules:
  * - kg_as_bool: only a boolean node gives a value (a string "true" does not: the API server would

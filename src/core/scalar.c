@@ -18,7 +18,7 @@ static bool eq(const char *s, size_t len, const char *lit)
 static bool in_list(const char *s, size_t len, const char *const *list)
 {
 	for (; *list; list++)
-		if (eq(s, len, *list))
+		if ((!len || (*list)[0] == s[0]) && eq(s, len, *list))
 			return true;
 	return false;
 }
@@ -292,6 +292,49 @@ static void resolve_number(const char *plain, size_t plen, struct kg_scalar *out
 	}
 }
 
+/* The words go-yaml resolves (booleans, nulls, .inf and .nan forms); false for other text.
+ * The first byte picks the lists that can hold the text. */
+static bool resolve_word(const char *s, size_t len, struct kg_scalar *out)
+{
+	bool t = false, f = false, z = false, nan = false, pinf = false, ninf = false;
+	switch (len ? s[0] : '\0') {
+	case '\0': z = true; break;
+	case 'y': case 'Y': case 't': case 'T': t = true; break;
+	case 'o': case 'O': t = f = true; break;
+	case 'f': case 'F': f = true; break;
+	case 'n': case 'N': f = z = true; break;
+	case '~': z = true; break;
+	case '.': nan = pinf = true; break;
+	case '+': pinf = true; break;
+	case '-': ninf = true; break;
+	default: return false;
+	}
+	if (t && in_list(s, len, true_words)) {
+		out->type = KG_BOOL;
+		out->b = true;
+		return true;
+	}
+	if (f && in_list(s, len, false_words)) {
+		out->type = KG_BOOL;
+		return true;
+	}
+	if (z && in_list(s, len, null_words)) {
+		out->type = KG_NULL;
+		return true;
+	}
+	if (nan && in_list(s, len, nan_words)) {
+		out->type = KG_FLOAT;
+		out->f = NAN;
+		return true;
+	}
+	if ((pinf && in_list(s, len, pinf_words)) || (ninf && in_list(s, len, ninf_words))) {
+		out->type = KG_FLOAT;
+		out->f = s[0] == '-' ? -INFINITY : INFINITY;
+		return true;
+	}
+	return false;
+}
+
 /* The untagged resolution of a plain scalar (go-yaml's resolve with tag ""). */
 static void resolve_plain(const char *s, size_t len, struct kg_scalar *out)
 {
@@ -300,29 +343,9 @@ static void resolve_plain(const char *s, size_t len, struct kg_scalar *out)
 	char hint = hint_of(s, len);
 	if (!hint)
 		return;
-	if (in_list(s, len, true_words)) {
-		out->type = KG_BOOL;
-		out->b = true;
+	/* every word is at most 5 bytes and none starts with a digit */
+	if (len <= 5 && hint != 'D' && resolve_word(s, len, out))
 		return;
-	}
-	if (in_list(s, len, false_words)) {
-		out->type = KG_BOOL;
-		return;
-	}
-	if (in_list(s, len, null_words)) {
-		out->type = KG_NULL;
-		return;
-	}
-	if (in_list(s, len, nan_words)) {
-		out->type = KG_FLOAT;
-		out->f = NAN;
-		return;
-	}
-	if (in_list(s, len, pinf_words) || in_list(s, len, ninf_words)) {
-		out->type = KG_FLOAT;
-		out->f = s[0] == '-' ? -INFINITY : INFINITY;
-		return;
-	}
 	if (hint == '.') {
 		/* Go's ParseFloat on the raw text: only .digits[exp] can start with '.' */
 		double f;

@@ -116,39 +116,39 @@ void *kg_vec_push(void *vec_v, size_t *n, size_t *cap, size_t elem)
 	return e;
 }
 
-static size_t ns_hash(const char *ns)
+static uint64_t ns_hash(const char *s)
 {
-	size_t h = 14695981039346656037ull;
-	for (const unsigned char *p = (const unsigned char *)ns; *p; p++)
-		h = (h ^ *p) * 1099511628211ull;
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
 	return h;
 }
 
-/* The id of namespace ns (kept in the state), a new one for a name not seen before. */
-static unsigned ns_intern(struct kg_cluster_state *s, const char *ns)
+const char *kg_cluster_ns(struct kg_cluster_state *s, const char *ns)
 {
-	if (2 * (s->ns_names.n + 1) > s->ns_nslots) {
-		size_t n = s->ns_nslots ? 2 * s->ns_nslots : 64;
-		unsigned *slots = calloc(n, sizeof(*slots));
-		if (!slots)
+	if (s->ns_count * 2 >= s->ns_cap) {
+		size_t cap = s->ns_cap ? s->ns_cap * 2 : 64;
+		const char **t = calloc(cap, sizeof(*t));
+		if (!t)
 			abort();
-		for (size_t i = 0; i < s->ns_names.n; i++) {
-			size_t h = ns_hash(s->ns_names.v[i]) & (n - 1);
-			while (slots[h])
-				h = (h + 1) & (n - 1);
-			slots[h] = (unsigned)i + 1;
+		for (size_t i = 0; i < s->ns_cap; i++) {
+			if (!s->ns_tab[i])
+				continue;
+			size_t k = ns_hash(s->ns_tab[i]) & (cap - 1);
+			while (t[k])
+				k = (k + 1) & (cap - 1);
+			t[k] = s->ns_tab[i];
 		}
-		free(s->ns_slots);
-		s->ns_slots = slots;
-		s->ns_nslots = n;
+		free(s->ns_tab);
+		s->ns_tab = t;
+		s->ns_cap = cap;
 	}
-	size_t h = ns_hash(ns) & (s->ns_nslots - 1);
-	for (; s->ns_slots[h]; h = (h + 1) & (s->ns_nslots - 1))
-		if (!strcmp(s->ns_names.v[s->ns_slots[h] - 1], ns))
-			return s->ns_slots[h] - 1;
-	*KG_PUSH(s->ns_names) = ns;
-	s->ns_slots[h] = (unsigned)s->ns_names.n;
-	return (unsigned)s->ns_names.n - 1;
+	size_t k = ns_hash(ns) & (s->ns_cap - 1);
+	for (; s->ns_tab[k]; k = (k + 1) & (s->ns_cap - 1))
+		if (!strcmp(s->ns_tab[k], ns))
+			return s->ns_tab[k];
+	s->ns_count++;
+	return s->ns_tab[k] = kg_arena_strdup(&s->arena, ns);
 }
 
 void kg_rec_init(struct kg_cluster_state *s, struct kg_rec *r, const struct kg_check *c, const char *const *extra,
@@ -166,8 +166,7 @@ void kg_rec_init(struct kg_cluster_state *s, struct kg_rec *r, const struct kg_c
 	r->obj.file = o->file ? kg_arena_strdup(&s->arena, o->file) : NULL;
 	r->obj.doc_index = o->doc_index;
 	r->ns_set = r->obj.namespace_ != NULL;
-	r->ns = r->obj.namespace_ ? r->obj.namespace_ : "default";
-	r->ns_id = ns_intern(s, r->ns);
+	r->ns = kg_cluster_ns(s, r->obj.namespace_ ? r->obj.namespace_ : "default");
 	struct kg_finding *w = &r->where;
 	if (!at)
 		at = o->node;
@@ -235,9 +234,8 @@ static void cluster_state_free(void *state)
 	free(s->services.v);
 	free(s->namespaces.v);
 	free(s->quota_ns.v);
-	free(s->ns_names.v);
-	free(s->ns_slots);
 	free(s->limit_ns.v);
+	free(s->ns_tab);
 	kg_arena_release(&s->arena);
 	free(s);
 }

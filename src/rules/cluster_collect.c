@@ -108,8 +108,12 @@ static void collect_binding(struct kg_check *c, struct kg_cluster_state *s, bool
 		struct kg_subject *d = &b->subjects[b->nsubjects++];
 		d->kind = kg_arena_strdup(&s->arena, k);
 		d->name = kg_arena_strdup(&s->arena, n);
+		d->type = !strcmp(k, "ServiceAccount") ? KG_SUBJECT_SA
+			  : !strcmp(k, "Group")        ? KG_SUBJECT_GROUP
+			  : !strcmp(k, "User")         ? KG_SUBJECT_USER
+						       : KG_SUBJECT_OTHER;
 		/* a RoleBinding's service-account subject without a namespace means the binding's own */
-		d->ns = ns ? kg_arena_strdup(&s->arena, ns) : (cluster ? NULL : b->r.ns);
+		d->ns = ns ? kg_cluster_ns(s, ns) : (cluster ? NULL : b->r.ns);
 	}
 }
 
@@ -190,7 +194,7 @@ void kg_cluster_collect(struct kg_check *c, struct kg_cluster_state *s)
 	} else if (core && !strcmp(k, "Namespace")) {
 		struct kg_namespace *n = KG_PUSH(s->namespaces);
 		kg_rec_init(s, &n->r, c, NULL, 0, NULL, NULL);
-		n->name = n->r.obj.name ? n->r.obj.name : "";
+		n->name = kg_cluster_ns(s, n->r.obj.name ? n->r.obj.name : "");
 	} else if (core && !strcmp(k, "ResourceQuota")) {
 		*c->handled = true;
 		push_ns(s, o, 0);

@@ -1,5 +1,6 @@
 /* RBAC attack paths: which service account each workload runs as, which bindings in the run
  * grant that account what, reported on the workload. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,7 @@ static struct kg_role *find_role(struct kg_cluster_state *s, bool cluster, const
 		struct kg_role *r = &s->roles.v[i];
 		if (r->cluster != cluster || !r->r.obj.name || strcmp(r->r.obj.name, name))
 			continue;
-		if (!cluster && strcmp(r->r.ns, ns))
+		if (!cluster && r->r.ns != ns)
 			continue;
 		if (same_str(r->r.obj.file, file))
 			return r;
@@ -43,7 +44,7 @@ static bool seen_binding(const struct kg_cluster_state *s, size_t upto, const st
 	for (size_t j = 0; j < upto; j++) {
 		const struct kg_binding *o = &s->bindings.v[j];
 		if (reported[j] && o->cluster == b->cluster && same_str(o->r.obj.name, b->r.obj.name) &&
-		    (b->cluster || !strcmp(o->r.ns, b->r.ns)))
+		    (b->cluster || o->r.ns == b->r.ns))
 			return true;
 	}
 	return false;
@@ -101,30 +102,82 @@ static bool builtin_with_aggregates(struct kg_cluster_state *s, const char *name
 	return true;
 }
 
+/* ns: interned, like sj->ns */
 static bool subject_is(const struct kg_subject *sj, const char *ns, const char *sa)
 {
-	if (!strcmp(sj->kind, "ServiceAccount"))
-		return sj->ns && !strcmp(sj->ns, ns) && !strcmp(sj->name, sa);
-	if (!strcmp(sj->kind, "Group")) {
+	switch (sj->type) {
+	case KG_SUBJECT_SA:
+		return sj->ns == ns && !strcmp(sj->name, sa);
+	case KG_SUBJECT_GROUP:
 		if (!strcmp(sj->name, "system:serviceaccounts") || !strcmp(sj->name, "system:authenticated"))
 			return true;
 		return !strncmp(sj->name, "system:serviceaccounts:", 23) && !strcmp(sj->name + 23, ns);
+	case KG_SUBJECT_USER: {
+		/* the name "system:serviceaccount:<ns>:<sa>", as it was compared after being written
+		 * into 512 bytes (a longer one was cut there) */
+		static const char pre[] = "system:serviceaccount:";
+		size_t pl = sizeof(pre) - 1, nl = strlen(ns), sl = strlen(sa);
+		if (pl + nl + 1 + sl >= 512) {
+			char user[512];
+			snprintf(user, sizeof(user), "%s%s:%s", pre, ns, sa);
+			return !strcmp(sj->name, user);
+		}
+		const char *n = sj->name;
+		return !strncmp(n, pre, pl) && !strncmp(n + pl, ns, nl) && n[pl + nl] == ':' &&
+		       !strcmp(n + pl + nl + 1, sa);
 	}
-	if (!strcmp(sj->kind, "User")) {
-		char user[512];
-		snprintf(user, sizeof(user), "system:serviceaccount:%s:%s", ns, sa);
-		return !strcmp(sj->name, user);
+	case KG_SUBJECT_OTHER:
+		break;
 	}
 	return false;
 }
 
-static const struct kg_sa *find_sa(const struct kg_cluster_state *s, const char *ns, const char *name)
+/* Service accounts sorted by namespace (pointer), name and position: the first one of a
+ * namespace and name is found by binary search. */
+struct sa_key {
+	const char *ns, *name;
+	size_t i;
+};
+
+static int cmp_sa_key(const void *a, const void *b)
 {
-	for (size_t i = 0; i < s->sas.n; i++) {
-		const struct kg_sa *a = &s->sas.v[i];
-		if (a->r.obj.name && !strcmp(a->r.obj.name, name) && !strcmp(a->r.ns, ns))
-			return a;
+	const struct sa_key *x = a, *y = b;
+	if (x->ns != y->ns)
+		return (uintptr_t)x->ns < (uintptr_t)y->ns ? -1 : 1;
+	int c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static struct sa_key *sort_sas(const struct kg_cluster_state *s, size_t *n)
+{
+	struct sa_key *v = malloc((s->sas.n ? s->sas.n : 1) * sizeof(*v));
+	if (!v)
+		abort();
+	*n = 0;
+	for (size_t i = 0; i < s->sas.n; i++)
+		if (s->sas.v[i].r.obj.name)
+			v[(*n)++] = (struct sa_key){ s->sas.v[i].r.ns, s->sas.v[i].r.obj.name, i };
+	qsort(v, *n, sizeof(*v), cmp_sa_key);
+	return v;
+}
+
+/* The first service account (in scan order) of namespace ns named name. */
+static const struct kg_sa *find_sa(const struct kg_cluster_state *s, const struct sa_key *v, size_t n,
+				   const char *ns, const char *name)
+{
+	struct sa_key key = { ns, name, 0 };
+	size_t a = 0, b = n;
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+		if (cmp_sa_key(&v[m], &key) < 0)
+			a = m + 1;
+		else
+			b = m;
 	}
+	if (a < n && v[a].ns == ns && !strcmp(v[a].name, name))
+		return &s->sas.v[v[a].i];
 	return NULL;
 }
 
@@ -153,14 +206,47 @@ static void report_path(struct kg_check *c, struct kg_cluster_state *s, const st
 		    b->r.obj.name ? b->r.obj.name : "(unnamed)", b->role_kind, b->role_name);
 }
 
+/* What a binding's role grants (a scanned role, else a built-in one): the same for every
+ * workload, so worked out on first use. */
+struct role_grant {
+	bool done;
+	unsigned caps;
+	char (*what)[96];
+	struct kg_rbac_grant *builtin; /* malloc'd, for a built-in role */
+};
+
+static void binding_grant(struct kg_cluster_state *s, const struct kg_binding *b, struct role_grant *rg)
+{
+	if (rg->done)
+		return;
+	rg->done = true;
+	bool role_cluster = !strcmp(b->role_kind, "ClusterRole");
+	struct kg_role *r = find_role(s, role_cluster, b->r.ns, b->role_name, b->r.obj.file);
+	struct kg_rbac_grant g;
+	if (r) {
+		rg->caps = r->caps;
+		rg->what = r->what;
+	} else if (role_cluster && builtin_with_aggregates(s, b->role_name, &g)) {
+		rg->builtin = malloc(sizeof(*rg->builtin));
+		if (!rg->builtin)
+			abort();
+		*rg->builtin = g;
+		rg->caps = g.caps;
+		rg->what = rg->builtin->what;
+	}
+}
+
 void kg_cluster_paths(struct kg_check *c, struct kg_cluster_state *s)
 {
 	if (!s->bindings.n || !s->workloads.n)
 		return;
 	resolve_aggregation(s);
 	unsigned char *reported = calloc(s->bindings.n, 1);
-	if (!reported)
+	struct role_grant *grants = calloc(s->bindings.n, sizeof(*grants));
+	if (!reported || !grants)
 		abort();
+	size_t nsas;
+	struct sa_key *sas = sort_sas(s, &nsas);
 	for (size_t i = 0; i < s->workloads.n; i++) {
 		memset(reported, 0, s->bindings.n);
 		const struct kg_workload *w = &s->workloads.v[i];
@@ -168,38 +254,32 @@ void kg_cluster_paths(struct kg_check *c, struct kg_cluster_state *s)
 		/* no token in the pod, no API access through it */
 		int automount = w->automount;
 		if (automount < 0) {
-			const struct kg_sa *acct = find_sa(s, w->r.ns, sa);
+			const struct kg_sa *acct = find_sa(s, sas, nsas, w->r.ns, sa);
 			automount = acct ? acct->automount : -1;
 		}
 		if (automount == 0)
 			continue;
 		for (size_t j = 0; j < s->bindings.n; j++) {
 			const struct kg_binding *b = &s->bindings.v[j];
-			if (!b->cluster && b->r.ns_id != w->r.ns_id)
+			if (!b->cluster && b->r.ns != w->r.ns)
 				continue;
 			bool applies = false;
 			for (unsigned k = 0; k < b->nsubjects && !applies; k++)
 				applies = subject_is(&b->subjects[k], w->r.ns, sa);
 			if (!applies)
 				continue;
-			struct kg_rbac_grant g;
-			unsigned caps = 0;
-			char (*what)[96] = NULL;
-			bool role_cluster = !strcmp(b->role_kind, "ClusterRole");
-			struct kg_role *r = find_role(s, role_cluster, b->r.ns, b->role_name, b->r.obj.file);
-			if (r) {
-				caps = r->caps;
-				what = r->what;
-			} else if (role_cluster && builtin_with_aggregates(s, b->role_name, &g)) {
-				caps = g.caps;
-				what = g.what;
-			}
-			caps &= PATH_CAPS;
+			binding_grant(s, b, &grants[j]);
+			unsigned caps = grants[j].caps & PATH_CAPS;
+			char (*what)[96] = grants[j].what;
 			if (!caps || seen_binding(s, j, b, reported))
 				continue;
 			reported[j] = 1;
 			report_path(c, s, w, sa, b, caps, what);
 		}
 	}
+	for (size_t j = 0; j < s->bindings.n; j++)
+		free(grants[j].builtin);
+	free(grants);
+	free(sas);
 	free(reported);
 }

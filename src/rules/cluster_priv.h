@@ -15,8 +15,8 @@
 struct kg_rec {
 	struct kg_object obj;    /* identity; node is the trimmed clone */
 	struct kg_finding where; /* location for kg_emit_at */
-	const char *ns;          /* namespace with "default" for unset */
-	unsigned ns_id;          /* equal ids <=> equal ns: cross-object loops compare these */
+	const char *ns;          /* namespace with "default" for unset, interned (kg_cluster_ns):
+				  * records compare namespaces by pointer */
 	bool ns_set;             /* metadata.namespace was written */
 };
 
@@ -43,8 +43,11 @@ struct kg_role {
 	bool aggregated;                     /* caps already merged from selected roles */
 };
 
+enum kg_subject_kind { KG_SUBJECT_OTHER, KG_SUBJECT_SA, KG_SUBJECT_GROUP, KG_SUBJECT_USER };
+
 struct kg_subject {
-	const char *kind, *name, *ns;
+	const char *kind, *name, *ns; /* ns interned (kg_cluster_ns) or NULL */
+	enum kg_subject_kind type;    /* kind as a code */
 };
 
 struct kg_binding {
@@ -71,7 +74,7 @@ struct kg_service {
 
 struct kg_namespace {
 	struct kg_rec r;
-	const char *name;
+	const char *name; /* interned (kg_cluster_ns) */
 };
 
 #define KG_VEC(T) struct { T *v; size_t n, cap; }
@@ -87,14 +90,16 @@ struct kg_cluster_state {
 	KG_VEC(struct kg_namespace) namespaces;
 	KG_VEC(const char *) quota_ns;
 	KG_VEC(const char *) limit_ns;
-	KG_VEC(const char *) ns_names; /* namespace id -> name */
-	unsigned *ns_slots;            /* open addressing over ns_names: 1 + id, 0 free */
-	size_t ns_nslots;
+	const char **ns_tab;  /* kg_cluster_ns: open addressing, power-of-two size */
+	size_t ns_cap, ns_count;
 };
 
 /* Grow a vector by one zeroed element (malloc'd array, aborts on OOM). */
 void *kg_vec_push(void *vec_v, size_t *n, size_t *cap, size_t elem);
 #define KG_PUSH(vec) ((__typeof__((vec).v))kg_vec_push(&(vec).v, &(vec).n, &(vec).cap, sizeof(*(vec).v)))
+
+/* The one copy of namespace name ns kept in the state: equal names give the same pointer. */
+const char *kg_cluster_ns(struct kg_cluster_state *s, const char *ns);
 
 /* Record the identity and location of the current object; extra: dotted paths to keep in the
  * clone besides metadata; at/path: where findings about it point. */

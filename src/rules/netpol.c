@@ -8,7 +8,10 @@
  * only where the run is authoritative: namespace checks for namespaces declared by a Namespace
  * object in the run; pod isolation for pods whose namespace is declared or has at least one
  * NetworkPolicy in the run; "selects nothing" for namespaces with at least one pod in the run. */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cluster_priv.h"
@@ -181,12 +184,60 @@ void kg_netpol_check_object(struct kg_check *c)
 
 /* --- across objects --- */
 
-static bool ns_declared(const struct kg_cluster_state *s, const char *ns)
+/* Records of one kind sorted by namespace (interned pointers), to visit one namespace's only. */
+struct by_ns {
+	const char *ns;
+	size_t i;
+};
+
+static int cmp_by_ns(const void *a, const void *b)
 {
-	for (size_t i = 0; i < s->namespaces.n; i++)
-		if (!strcmp(s->namespaces.v[i].name, ns))
-			return true;
-	return false;
+	const struct by_ns *x = a, *y = b;
+	if (x->ns != y->ns)
+		return (uintptr_t)x->ns < (uintptr_t)y->ns ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static struct by_ns *sort_by_ns(const void *recs, size_t n, size_t size, size_t rec_off)
+{
+	struct by_ns *v = malloc((n ? n : 1) * sizeof(*v));
+	if (!v)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		const struct kg_rec *r = (const struct kg_rec *)((const char *)recs + i * size + rec_off);
+		v[i].ns = r->ns;
+		v[i].i = i;
+	}
+	qsort(v, n, sizeof(*v), cmp_by_ns);
+	return v;
+}
+
+/* First entry of v (sorted) whose namespace is above ns (upper) or not below it. */
+static size_t ns_bound(const struct by_ns *v, size_t n, const char *ns, bool upper)
+{
+	size_t a = 0, b = n;
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+		if ((uintptr_t)v[m].ns < (uintptr_t)ns || (upper && v[m].ns == ns))
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a;
+}
+
+/* The entries of v (sorted) in namespace ns: [*lo, *hi). */
+static void ns_range(const struct by_ns *v, size_t n, const char *ns, size_t *lo, size_t *hi)
+{
+	*lo = ns_bound(v, n, ns, false);
+	*hi = *lo < n && v[*lo].ns == ns ? ns_bound(v, n, ns, true) : *lo;
+}
+
+static bool ns_in(const struct by_ns *v, size_t n, const char *ns)
+{
+	size_t lo, hi;
+	ns_range(v, n, ns, &lo, &hi);
+	return lo < hi;
 }
 
 static bool str_in(const char *const *v, size_t n, const char *s)
@@ -197,68 +248,148 @@ static bool str_in(const char *const *v, size_t n, const char *s)
 	return false;
 }
 
-static bool netpol_selects(const struct kg_netpol *p, const struct kg_node *labels)
+/* A map selector matches only labels holding each of its key/value pairs. Each pair sets one of
+ * 64 bits (a hash of the key and of the value's text as the matcher compares values: a string's
+ * bytes up to a NUL, at most 255, or kg_scalar_text), so a selector with a bit the labels lack
+ * cannot match them and the matcher is not run. */
+static uint64_t pair_bit(const struct kg_pair *p)
 {
+	char buf[256];
+	const char *v = buf;
+	size_t n;
+	if (p->value->type == KG_STR) {
+		v = p->value->v.s;
+		n = strnlen(v, sizeof(buf) - 1);
+	} else {
+		kg_scalar_text(p->value, buf, sizeof(buf));
+		n = strlen(buf);
+	}
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a over key, a separator, value */
+	for (uint32_t i = 0; i < p->key_len; i++)
+		h = (h ^ (unsigned char)p->key[i]) * 0x100000001b3ull;
+	h = (h ^ 0x100) * 0x100000001b3ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)v[i]) * 0x100000001b3ull;
+	return 1ull << (h >> 58);
+}
+
+static uint64_t pairs_bits(const struct kg_node *map)
+{
+	uint64_t bits = 0;
+	for (uint32_t i = 0; kg_is_map(map) && i < map->len; i++)
+		bits |= pair_bit(&map->v.pairs[i]);
+	return bits;
+}
+
+/* How a NetworkPolicy's podSelector decides, worked out once. */
+enum sel_mode { SEL_ALL, SEL_NONE, SEL_MATCH };
+
+struct sel_pre {
+	enum sel_mode mode;
+	uint64_t need; /* bits of matchLabels (SEL_MATCH) */
+};
+
+static struct sel_pre netpol_pre(const struct kg_netpol *p)
+{
+	struct sel_pre r = { SEL_MATCH, 0 };
 	if (!p->selector || p->selector->type == KG_NULL)
-		return true;
+		r.mode = SEL_ALL;
+	else if (kg_selector_check(p->selector, NULL))
+		r.mode = SEL_NONE; /* kg_selector_match says -1 whatever the labels */
+	else
+		r.need = pairs_bits(kg_map_get(p->selector, "matchLabels"));
+	return r;
+}
+
+static bool netpol_selects(const struct kg_netpol *p, const struct sel_pre *pre, const struct kg_node *labels,
+			   uint64_t have)
+{
+	if (pre->mode != SEL_MATCH)
+		return pre->mode == SEL_ALL;
+	if (pre->need & ~have)
+		return false;
 	return kg_selector_match(p->selector, labels) == 1;
 }
 
 void kg_cluster_network(struct kg_check *c, struct kg_cluster_state *s)
 {
-	/* which policies and Services select which pods; a test whose outcome cannot change anything
-	 * (a policy already known to match, once the pod is known to be selected; a Service already
-	 * matched) is skipped, which keeps this near-linear when one namespace holds most objects */
-	for (size_t i = 0; i < s->workloads.n; i++) {
+	size_t nw = s->workloads.n, np = s->netpols.n, nv = s->services.n, nn = s->namespaces.n;
+	struct by_ns *wl = sort_by_ns(s->workloads.v, nw, sizeof(*s->workloads.v), offsetof(struct kg_workload, r));
+	struct by_ns *pol = sort_by_ns(s->netpols.v, np, sizeof(*s->netpols.v), offsetof(struct kg_netpol, r));
+	struct by_ns *decl = malloc((nn ? nn : 1) * sizeof(*decl));
+	struct sel_pre *pre = malloc((np ? np : 1) * sizeof(*pre));
+	uint64_t *need = malloc((nv ? nv : 1) * sizeof(*need));
+	if (!decl || !pre || !need)
+		abort();
+	for (size_t i = 0; i < nn; i++) {
+		decl[i].ns = s->namespaces.v[i].name;
+		decl[i].i = i;
+	}
+	qsort(decl, nn, sizeof(*decl), cmp_by_ns);
+	for (size_t j = 0; j < np; j++)
+		pre[j] = netpol_pre(&s->netpols.v[j]);
+	for (size_t j = 0; j < nv; j++)
+		need[j] = pairs_bits(s->services.v[j].selector);
+
+	/* the pods' label fingerprints */
+	uint64_t *have_of = malloc((nw ? nw : 1) * sizeof(*have_of));
+	if (!have_of)
+		abort();
+	for (size_t i = 0; i < nw; i++)
+		have_of[i] = pairs_bits(s->workloads.v[i].labels);
+	/* a Service is matched by any pod of its namespace */
+	for (size_t j = 0; j < nv; j++) {
+		struct kg_service *v = &s->services.v[j];
+		size_t lo, hi;
+		ns_range(wl, nw, v->r.ns, &lo, &hi);
+		for (size_t k = lo; k < hi && !v->matched; k++)
+			if (!(need[j] & ~have_of[wl[k].i]) &&
+			    kg_map_selector_match(v->selector, s->workloads.v[wl[k].i].labels))
+				v->matched = true;
+	}
+	/* which policies select which pods */
+	for (size_t i = 0; i < nw; i++) {
 		const struct kg_workload *w = &s->workloads.v[i];
-		bool selected = false, ns_has_policy = false;
-		for (size_t j = 0; j < s->netpols.n; j++) {
-			struct kg_netpol *p = &s->netpols.v[j];
-			if (p->r.ns_id != w->r.ns_id)
-				continue;
-			ns_has_policy = true;
-			if (selected && p->matched)
-				continue;
-			if (netpol_selects(p, w->labels)) {
+		uint64_t have = have_of[i];
+		bool selected = false;
+		size_t lo, hi;
+		ns_range(pol, np, w->r.ns, &lo, &hi);
+		bool ns_has_policy = lo < hi;
+		for (size_t k = lo; k < hi; k++) {
+			struct kg_netpol *p = &s->netpols.v[pol[k].i];
+			if (p->matched && selected)
+				continue; /* nothing left to learn */
+			if (netpol_selects(p, &pre[pol[k].i], w->labels, have)) {
 				p->matched = true;
 				selected = true;
 			}
 		}
-		for (size_t j = 0; j < s->services.n; j++) {
-			struct kg_service *v = &s->services.v[j];
-			if (!v->matched && v->r.ns_id == w->r.ns_id && kg_map_selector_match(v->selector, w->labels))
-				v->matched = true;
-		}
-		if (!selected && (ns_has_policy || ns_declared(s, w->r.ns)))
+		if (!selected && (ns_has_policy || ns_in(decl, nn, w->r.ns)))
 			kg_rec_emit(c, &w->r, kg_cluster_rule("network.pod-not-isolated"),
 				    "%s is selected by no NetworkPolicy in namespace %s: it accepts traffic from every pod",
 				    w->what, w->r.ns);
 	}
-	for (size_t j = 0; j < s->netpols.n; j++) {
+	for (size_t j = 0; j < np; j++) {
 		const struct kg_netpol *p = &s->netpols.v[j];
-		bool ns_has_pods = false;
-		for (size_t i = 0; i < s->workloads.n && !ns_has_pods; i++)
-			ns_has_pods = s->workloads.v[i].r.ns_id == p->r.ns_id;
-		if (ns_has_pods && !p->matched)
+		if (!p->matched && ns_in(wl, nw, p->r.ns))
 			kg_rec_emit(c, &p->r, kg_cluster_rule("network.netpol-selects-nothing"),
 				    "NetworkPolicy %s/%s selects none of the pods of namespace %s in the scanned files",
 				    p->r.ns, p->r.obj.name ? p->r.obj.name : "(unnamed)", p->r.ns);
 	}
-	for (size_t j = 0; j < s->services.n; j++) {
+	for (size_t j = 0; j < nv; j++) {
 		const struct kg_service *v = &s->services.v[j];
-		bool ns_has_pods = false;
-		for (size_t i = 0; i < s->workloads.n && !ns_has_pods; i++)
-			ns_has_pods = s->workloads.v[i].r.ns_id == v->r.ns_id;
-		if (ns_has_pods && !v->matched)
+		if (!v->matched && ns_in(wl, nw, v->r.ns))
 			kg_rec_emit(c, &v->r, kg_cluster_rule("network.service-selects-nothing"),
 				    "Service %s/%s selects none of the pods of namespace %s in the scanned files", v->r.ns,
 				    v->r.obj.name ? v->r.obj.name : "(unnamed)", v->r.ns);
 	}
-	for (size_t i = 0; i < s->namespaces.n; i++) {
+	for (size_t i = 0; i < nn; i++) {
 		const struct kg_namespace *n = &s->namespaces.v[i];
 		bool deny = false;
-		for (size_t j = 0; j < s->netpols.n && !deny; j++)
-			deny = !strcmp(s->netpols.v[j].r.ns, n->name) && s->netpols.v[j].deny_ingress;
+		size_t lo, hi;
+		ns_range(pol, np, n->name, &lo, &hi);
+		for (size_t k = lo; k < hi && !deny; k++)
+			deny = s->netpols.v[pol[k].i].deny_ingress;
 		if (!deny)
 			kg_rec_emit(c, &n->r, kg_cluster_rule("network.namespace-no-default-deny"),
 				    "Namespace %s has no default-deny ingress NetworkPolicy (podSelector: {} with no "
@@ -271,4 +402,10 @@ void kg_cluster_network(struct kg_check *c, struct kg_cluster_state *s)
 			kg_rec_emit(c, &n->r, kg_cluster_rule("namespace.no-limit-range"),
 				    "Namespace %s has no LimitRange in the scanned files", n->name);
 	}
+	free(wl);
+	free(pol);
+	free(have_of);
+	free(decl);
+	free(pre);
+	free(need);
 }

@@ -45,6 +45,8 @@ static const struct pss_def defs[] = {
 };
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
 
+#define PSS_CACHED_CONTAINERS 16 /* a pod with more is walked again by every check */
+
 static bool overridden(enum kg_pss_id id, int minor)
 {
 	for (size_t i = 0; i < NDEFS; i++)
@@ -81,6 +83,16 @@ static void pss_check(struct kg_check *c)
 	char vb[64];
 	x.windows = kg_pss_str_eq(kg_pss_strv(kg_node_get(ref.spec, "os.name"), vb, sizeof(vb)), "windows");
 	x.user_ns = kg_pss_bool(kg_map_get(ref.spec, "hostUsers")) == 0;
+	/* most checks visit every container: gather them once */
+	struct kg_pss_container cts[PSS_CACHED_CONTAINERS];
+	struct kg_pss_iter it = { 0 };
+	unsigned n = 0;
+	while (n < PSS_CACHED_CONTAINERS && kg_pss_next_container(&x, &it, &cts[n]))
+		n++;
+	if (n < PSS_CACHED_CONTAINERS || !kg_pss_next_container(&x, &it, &it.tmp)) {
+		x.cts = cts;
+		x.ncts = n;
+	}
 
 	for (size_t i = 0; i < NDEFS; i++) {
 		const struct pss_def *d = &defs[i];
@@ -91,6 +103,13 @@ static void pss_check(struct kg_check *c)
 		x.rule = &kg_pss_rules[d->id];
 		d->run(&x);
 	}
+}
+
+const struct kg_pss_container *kg_pss_next_ct(const struct kg_pss_ctx *x, struct kg_pss_iter *it)
+{
+	if (x->cts)
+		return it->n < x->ncts ? &x->cts[it->n++] : NULL;
+	return kg_pss_next_container(x, it, &it->tmp) ? &it->tmp : NULL;
 }
 
 /* ---- helpers shared by the checks ---- */

@@ -13,13 +13,13 @@
 void kg_pss_privileged(struct kg_pss_ctx *x)
 {
 	struct kg_pss_iter it = { 0 };
-	struct kg_pss_container ct;
-	while (kg_pss_next_container(x, &it, &ct))
-		if (kg_pss_bool(kg_map_get(ct.sc, "privileged")) == 1)
-			kg_pss_emit_ct(x, &ct, "securityContext.privileged",
+	const struct kg_pss_container *ct;
+	while ((ct = kg_pss_next_ct(x, &it)))
+		if (kg_pss_bool(kg_map_get(ct->sc, "privileged")) == 1)
+			kg_pss_emit_ct(x, ct, "securityContext.privileged",
 				       "privileged: %s must not set securityContext.privileged=true; remove it (or set "
 				       "it to false) and grant only the capabilities the process needs",
-				       ct.label);
+				       ct->label);
 }
 
 /* hostNamespaces: hostNetwork, hostPID and hostIPC must be unset or false (v1.0+). They are
@@ -51,9 +51,9 @@ static const char *const caps_default[] = {
 void kg_pss_caps_baseline(struct kg_pss_ctx *x)
 {
 	struct kg_pss_iter it = { 0 };
-	struct kg_pss_container ct;
-	while (kg_pss_next_container(x, &it, &ct)) {
-		const struct kg_node *add = kg_map_get(kg_pss_map(ct.sc, "capabilities"), "add");
+	const struct kg_pss_container *ct;
+	while ((ct = kg_pss_next_ct(x, &it))) {
+		const struct kg_node *add = kg_map_get(kg_pss_map(ct->sc, "capabilities"), "add");
 		if (!kg_is_seq(add))
 			continue;
 		char bad[400] = "";
@@ -64,12 +64,12 @@ void kg_pss_caps_baseline(struct kg_pss_ctx *x)
 				kg_pss_quote_append(bad, sizeof(bad), v.s);
 		}
 		if (bad[0])
-			kg_pss_emit_ct(x, &ct, "securityContext.capabilities.add",
+			kg_pss_emit_ct(x, ct, "securityContext.capabilities.add",
 				       "capabilities: %s must not include %s in securityContext.capabilities.add; "
 				       "remove them (baseline allows only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, "
 				       "FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, "
 				       "SYS_CHROOT)",
-				       ct.label, bad);
+				       ct->label, bad);
 	}
 }
 
@@ -99,9 +99,9 @@ void kg_pss_host_path(struct kg_pss_ctx *x)
 void kg_pss_host_ports(struct kg_pss_ctx *x)
 {
 	struct kg_pss_iter it = { 0 };
-	struct kg_pss_container ct;
-	while (kg_pss_next_container(x, &it, &ct)) {
-		const struct kg_node *ports = kg_map_get(ct.node, "ports");
+	const struct kg_pss_container *ct;
+	while ((ct = kg_pss_next_ct(x, &it))) {
+		const struct kg_node *ports = kg_map_get(ct->node, "ports");
 		if (!kg_is_seq(ports))
 			continue;
 		for (uint32_t i = 0; i < ports->len; i++) {
@@ -110,11 +110,11 @@ void kg_pss_host_ports(struct kg_pss_ctx *x)
 			if (!kg_as_int(kg_map_get(p, "hostPort"), &hp) || hp == 0)
 				continue;
 			char base[KG_PSS_PATH_MAX + 32];
-			snprintf(base, sizeof(base), "%s.ports[%u]", ct.path, i);
-			kg_pss_emit(x, p, base, "hostPort", ct.has_name ? ct.name : NULL,
+			snprintf(base, sizeof(base), "%s.ports[%u]", ct->path, i);
+			kg_pss_emit(x, p, base, "hostPort", ct->has_name ? ct->name : NULL,
 				    "hostPort: %s uses hostPort %lld; remove hostPort and reach the container "
 				    "through a Service instead",
-				    ct.label, (long long)hp);
+				    ct->label, (long long)hp);
 		}
 	}
 }
@@ -145,9 +145,9 @@ void kg_pss_apparmor(struct kg_pss_ctx *x)
 	static const char prefix[] = "container.apparmor.security.beta.kubernetes.io/";
 	apparmor_field(x, kg_pss_map(x->spec, "securityContext"), NULL);
 	struct kg_pss_iter it = { 0 };
-	struct kg_pss_container ct;
-	while (kg_pss_next_container(x, &it, &ct))
-		apparmor_field(x, ct.sc, &ct);
+	const struct kg_pss_container *ct;
+	while ((ct = kg_pss_next_ct(x, &it)))
+		apparmor_field(x, ct->sc, ct);
 
 	const struct kg_node *ann = kg_pss_map(x->meta, "annotations");
 	if (!ann)
@@ -212,9 +212,9 @@ void kg_pss_selinux(struct kg_pss_ctx *x)
 {
 	selinux_one(x, kg_pss_map(x->spec, "securityContext"), NULL);
 	struct kg_pss_iter it = { 0 };
-	struct kg_pss_container ct;
-	while (kg_pss_next_container(x, &it, &ct))
-		selinux_one(x, ct.sc, &ct);
+	const struct kg_pss_container *ct;
+	while ((ct = kg_pss_next_ct(x, &it)))
+		selinux_one(x, ct->sc, ct);
 }
 
 /* procMount: unset or "Default" (v1.0+); from v1.35 any value when the pod runs in a user
@@ -222,19 +222,19 @@ void kg_pss_selinux(struct kg_pss_ctx *x)
 void kg_pss_proc_mount_common(struct kg_pss_ctx *x, bool user_ns_hint)
 {
 	struct kg_pss_iter it = { 0 };
-	struct kg_pss_container ct;
-	while (kg_pss_next_container(x, &it, &ct)) {
-		const struct kg_node *pm = kg_map_get(ct.sc, "procMount");
+	const struct kg_pss_container *ct;
+	while ((ct = kg_pss_next_ct(x, &it))) {
+		const struct kg_node *pm = kg_map_get(ct->sc, "procMount");
 		if (!kg_pss_is_set(pm))
 			continue;
 		char vb[VALBUF];
 		struct kg_pss_str v = kg_pss_strv(pm, vb, sizeof(vb));
 		if (kg_pss_str_eq(v, "Default"))
 			continue;
-		kg_pss_emit_ct(x, &ct, "securityContext.procMount",
+		kg_pss_emit_ct(x, ct, "securityContext.procMount",
 			       "procMount: %s must not set securityContext.procMount to \"%.100s\"; remove it or "
 			       "set it to Default%s",
-			       ct.label, v.s, user_ns_hint ? " (or run the pod in a user namespace with hostUsers: false)" : "");
+			       ct->label, v.s, user_ns_hint ? " (or run the pod in a user namespace with hostUsers: false)" : "");
 	}
 }
 
@@ -282,16 +282,16 @@ bool kg_pss_seccomp_field_bad(const struct kg_node *sc, char *vb, size_t size, s
 void kg_pss_seccomp_baseline(struct kg_pss_ctx *x)
 {
 	struct kg_pss_iter it = { 0 };
-	struct kg_pss_container ct;
+	const struct kg_pss_container *ct;
 	if (x->minor < 19) {
 		static const char prefix[] = "container.seccomp.security.alpha.kubernetes.io/";
 		const struct kg_node *ann = kg_pss_map(x->meta, "annotations");
 		if (!ann)
 			return;
 		seccomp_annotation(x, ann, "seccomp.security.alpha.kubernetes.io/pod");
-		while (kg_pss_next_container(x, &it, &ct)) {
+		while ((ct = kg_pss_next_ct(x, &it))) {
 			char key[sizeof(prefix) + 256];
-			snprintf(key, sizeof(key), "%s%.255s", prefix, ct.name);
+			snprintf(key, sizeof(key), "%s%.255s", prefix, ct->name);
 			seccomp_annotation(x, ann, key);
 		}
 		return;
@@ -302,9 +302,9 @@ void kg_pss_seccomp_baseline(struct kg_pss_ctx *x)
 	struct kg_pss_str t;
 	if (kg_pss_seccomp_field_bad(kg_pss_map(x->spec, "securityContext"), vb, sizeof(vb), &t))
 		kg_pss_emit_pod(x, "securityContext.seccompProfile.type", fmt, "the pod", t.s);
-	while (kg_pss_next_container(x, &it, &ct))
-		if (kg_pss_seccomp_field_bad(ct.sc, vb, sizeof(vb), &t))
-			kg_pss_emit_ct(x, &ct, "securityContext.seccompProfile.type", fmt, ct.label, t.s);
+	while ((ct = kg_pss_next_ct(x, &it)))
+		if (kg_pss_seccomp_field_bad(ct->sc, vb, sizeof(vb), &t))
+			kg_pss_emit_ct(x, ct, "securityContext.seccompProfile.type", fmt, ct->label, t.s);
 }
 
 /* sysctls: spec.securityContext.sysctls[*].name from the allow-list of the version; the list
@@ -367,10 +367,10 @@ void kg_pss_windows_host_process(struct kg_pss_ctx *x)
 	if (kg_pss_bool(kg_node_get(x->spec, rel)) == 1)
 		kg_pss_emit_pod(x, rel, fmt, "the pod");
 	struct kg_pss_iter it = { 0 };
-	struct kg_pss_container ct;
-	while (kg_pss_next_container(x, &it, &ct))
-		if (kg_pss_bool(kg_node_get(ct.node, rel)) == 1)
-			kg_pss_emit_ct(x, &ct, rel, fmt, ct.label);
+	const struct kg_pss_container *ct;
+	while ((ct = kg_pss_next_ct(x, &it)))
+		if (kg_pss_bool(kg_node_get(ct->node, rel)) == 1)
+			kg_pss_emit_ct(x, ct, rel, fmt, ct->label);
 }
 
 /* hostProbesAndHostLifecycle (v1.34+): httpGet.host and tcpSocket.host of the liveness,
@@ -381,20 +381,31 @@ void kg_pss_host_probes(struct kg_pss_ctx *x)
 		"livenessProbe", "readinessProbe", "startupProbe", "lifecycle.postStart", "lifecycle.preStop",
 	};
 	static const char *const kinds[] = { "httpGet", "tcpSocket" };
+	static const char *const rels[][2] = {
+		{ "livenessProbe.httpGet.host", "livenessProbe.tcpSocket.host" },
+		{ "readinessProbe.httpGet.host", "readinessProbe.tcpSocket.host" },
+		{ "startupProbe.httpGet.host", "startupProbe.tcpSocket.host" },
+		{ "lifecycle.postStart.httpGet.host", "lifecycle.postStart.tcpSocket.host" },
+		{ "lifecycle.preStop.httpGet.host", "lifecycle.preStop.tcpSocket.host" },
+	};
 	struct kg_pss_iter it = { 0 };
-	struct kg_pss_container ct;
-	while (kg_pss_next_container(x, &it, &ct)) {
+	const struct kg_pss_container *ct;
+	while ((ct = kg_pss_next_ct(x, &it))) {
 		for (size_t h = 0; h < sizeof(handlers) / sizeof(handlers[0]); h++) {
+			const struct kg_node *handler = kg_node_get(ct->node, handlers[h]);
+			if (!kg_is_map(handler))
+				continue;
 			for (size_t k = 0; k < 2; k++) {
-				char rel[96], vb[VALBUF];
-				snprintf(rel, sizeof(rel), "%s.%s.host", handlers[h], kinds[k]);
-				struct kg_pss_str host = kg_pss_strv(kg_node_get(ct.node, rel), vb, sizeof(vb));
+				char vb[VALBUF];
+				const char *rel = rels[h][k];
+				struct kg_pss_str host = kg_pss_strv(kg_map_get(kg_map_get(handler, kinds[k]), "host"), vb,
+								     sizeof(vb));
 				if (!host.len)
 					continue;
-				kg_pss_emit_ct(x, &ct, rel,
+				kg_pss_emit_ct(x, ct, rel,
 					       "probe or lifecycle host: %s uses probe or lifecycle host \"%.200s\" in "
 					       "%s; remove host so that the kubelet targets the pod's own IP",
-					       ct.label, host.s, rel);
+					       ct->label, host.s, rel);
 			}
 		}
 	}

@@ -54,6 +54,8 @@ struct kg_pss_ctx {
 	int minor;                   /* policy version v1.<minor> */
 	bool windows;                /* spec.os.name == "windows" */
 	bool user_ns;                /* spec.hostUsers == false */
+	const struct kg_pss_container *cts; /* every container, or NULL when there are too many */
+	unsigned ncts;
 };
 
 /* One container of any of the three lists, as PSA's visitor walks them. */
@@ -71,11 +73,16 @@ struct kg_pss_container {
 struct kg_pss_iter {
 	int list;
 	uint32_t i;
+	unsigned n;                  /* next entry of the context's container cache */
+	struct kg_pss_container tmp; /* the current container when the pod has too many to cache */
 };
 
 /* Next container in visiting order (initContainers, containers, ephemeralContainers); false at
  * the end. Start with a zeroed iterator. */
 bool kg_pss_next_container(const struct kg_pss_ctx *x, struct kg_pss_iter *it, struct kg_pss_container *out);
+/* The same from the containers pss_check gathered once for all checks; NULL at the end. The
+ * pointer is valid until the next call. */
+const struct kg_pss_container *kg_pss_next_ct(const struct kg_pss_ctx *x, struct kg_pss_iter *it);
 
 /* Report a finding of the current check. base: the node the field hangs from; base_path: its
  * path from the object root; rel: dotted map keys below base (NULL or "" for base itself).

@@ -17,16 +17,16 @@ void kg_pss_allow_priv_esc(struct kg_pss_ctx *x)
 	if (x->minor >= 25 && x->windows)
 		return;
 	struct kg_pss_iter it = { 0 };
-	struct kg_pss_container ct;
-	while (kg_pss_next_container(x, &it, &ct)) {
-		int v = kg_pss_bool(kg_map_get(ct.sc, "allowPrivilegeEscalation"));
+	const struct kg_pss_container *ct;
+	while ((ct = kg_pss_next_ct(x, &it))) {
+		int v = kg_pss_bool(kg_map_get(ct->sc, "allowPrivilegeEscalation"));
 		if (v == 0)
 			continue;
-		kg_pss_emit_ct(x, &ct, "securityContext.allowPrivilegeEscalation",
+		kg_pss_emit_ct(x, ct, "securityContext.allowPrivilegeEscalation",
 			       "allowPrivilegeEscalation != false: %s must set securityContext.allowPrivilegeEscalation="
 			       "false (it is %s), so that setuid binaries and file capabilities cannot raise its "
 			       "privileges",
-			       ct.label, v == 1 ? "true" : "not set");
+			       ct->label, v == 1 ? "true" : "not set");
 	}
 }
 
@@ -37,9 +37,9 @@ void kg_pss_caps_restricted(struct kg_pss_ctx *x)
 	if (x->minor >= 25 && x->windows)
 		return;
 	struct kg_pss_iter it = { 0 };
-	struct kg_pss_container ct;
-	while (kg_pss_next_container(x, &it, &ct)) {
-		const struct kg_node *caps = kg_pss_map(ct.sc, "capabilities");
+	const struct kg_pss_container *ct;
+	while ((ct = kg_pss_next_ct(x, &it))) {
+		const struct kg_node *caps = kg_pss_map(ct->sc, "capabilities");
 		const struct kg_node *drop = kg_map_get(caps, "drop");
 		bool dropped_all = false;
 		char vb[VALBUF];
@@ -47,11 +47,11 @@ void kg_pss_caps_restricted(struct kg_pss_ctx *x)
 			for (uint32_t i = 0; i < drop->len && !dropped_all; i++)
 				dropped_all = kg_pss_str_eq(kg_pss_strv(drop->v.items[i], vb, sizeof(vb)), "ALL");
 		if (!dropped_all)
-			kg_pss_emit_ct(x, &ct, "securityContext.capabilities.drop",
+			kg_pss_emit_ct(x, ct, "securityContext.capabilities.drop",
 				       "unrestricted capabilities: %s must set securityContext.capabilities.drop="
 				       "[\"ALL\"]; drop ALL and add back only NET_BIND_SERVICE if it binds a port "
 				       "below 1024",
-				       ct.label);
+				       ct->label);
 		const struct kg_node *add = kg_map_get(caps, "add");
 		if (!kg_is_seq(add))
 			continue;
@@ -62,10 +62,10 @@ void kg_pss_caps_restricted(struct kg_pss_ctx *x)
 				kg_pss_quote_append(bad, sizeof(bad), v.s);
 		}
 		if (bad[0])
-			kg_pss_emit_ct(x, &ct, "securityContext.capabilities.add",
+			kg_pss_emit_ct(x, ct, "securityContext.capabilities.add",
 				       "unrestricted capabilities: %s must not include %s in "
 				       "securityContext.capabilities.add; only NET_BIND_SERVICE may be added",
-				       ct.label, bad);
+				       ct->label, bad);
 	}
 }
 
@@ -123,19 +123,19 @@ void kg_pss_run_as_non_root(struct kg_pss_ctx *x)
 				"runAsNonRoot != true: the pod must not set securityContext.runAsNonRoot=false; set it "
 				"to true and give the image a non-zero user");
 	struct kg_pss_iter it = { 0 };
-	struct kg_pss_container ct;
-	while (kg_pss_next_container(x, &it, &ct)) {
-		int v = kg_pss_bool(kg_map_get(ct.sc, "runAsNonRoot"));
+	const struct kg_pss_container *ct;
+	while ((ct = kg_pss_next_ct(x, &it))) {
+		int v = kg_pss_bool(kg_map_get(ct->sc, "runAsNonRoot"));
 		if (v == 0)
-			kg_pss_emit_ct(x, &ct, "securityContext.runAsNonRoot",
+			kg_pss_emit_ct(x, ct, "securityContext.runAsNonRoot",
 				       "runAsNonRoot != true: %s must not set securityContext.runAsNonRoot=false; set "
 				       "it to true (or remove it when the pod sets it to true)",
-				       ct.label);
+				       ct->label);
 		else if (v < 0 && pod < 0)
-			kg_pss_emit_ct(x, &ct, "securityContext.runAsNonRoot",
+			kg_pss_emit_ct(x, ct, "securityContext.runAsNonRoot",
 				       "runAsNonRoot != true: pod or %s must set securityContext.runAsNonRoot=true; "
 				       "set it once in the pod's securityContext to cover every container",
-				       ct.label);
+				       ct->label);
 	}
 }
 
@@ -151,10 +151,10 @@ void kg_pss_run_as_user(struct kg_pss_ctx *x)
 	if (kg_as_int(kg_node_get(x->spec, "securityContext.runAsUser"), &uid) && uid == 0)
 		kg_pss_emit_pod(x, "securityContext.runAsUser", fmt, "the pod", hint);
 	struct kg_pss_iter it = { 0 };
-	struct kg_pss_container ct;
-	while (kg_pss_next_container(x, &it, &ct))
-		if (kg_as_int(kg_map_get(ct.sc, "runAsUser"), &uid) && uid == 0)
-			kg_pss_emit_ct(x, &ct, "securityContext.runAsUser", fmt, ct.label, hint);
+	const struct kg_pss_container *ct;
+	while ((ct = kg_pss_next_ct(x, &it)))
+		if (kg_as_int(kg_map_get(ct->sc, "runAsUser"), &uid) && uid == 0)
+			kg_pss_emit_ct(x, ct, "securityContext.runAsUser", fmt, ct->label, hint);
 }
 
 /* seccompProfile_restricted (v1.19+, replaces seccompProfile_baseline): the pod, or else every
@@ -173,17 +173,17 @@ void kg_pss_seccomp_restricted(struct kg_pss_ctx *x)
 	if (kg_pss_seccomp_field_bad(psc, vb, sizeof(vb), &t))
 		kg_pss_emit_pod(x, "securityContext.seccompProfile.type", fmt, "the pod", t.s);
 	struct kg_pss_iter it = { 0 };
-	struct kg_pss_container ct;
-	while (kg_pss_next_container(x, &it, &ct)) {
-		if (kg_pss_is_set(kg_map_get(ct.sc, "seccompProfile"))) {
-			if (kg_pss_seccomp_field_bad(ct.sc, vb, sizeof(vb), &t))
-				kg_pss_emit_ct(x, &ct, "securityContext.seccompProfile.type", fmt, ct.label, t.s);
+	const struct kg_pss_container *ct;
+	while ((ct = kg_pss_next_ct(x, &it))) {
+		if (kg_pss_is_set(kg_map_get(ct->sc, "seccompProfile"))) {
+			if (kg_pss_seccomp_field_bad(ct->sc, vb, sizeof(vb), &t))
+				kg_pss_emit_ct(x, ct, "securityContext.seccompProfile.type", fmt, ct->label, t.s);
 		} else if (!pod_set) {
-			kg_pss_emit_ct(x, &ct, "securityContext.seccompProfile.type",
+			kg_pss_emit_ct(x, ct, "securityContext.seccompProfile.type",
 				       "seccompProfile: pod or %s must set securityContext.seccompProfile.type to "
 				       "\"RuntimeDefault\" or \"Localhost\"; set it once in the pod's securityContext "
 				       "to cover every container",
-				       ct.label);
+				       ct->label);
 		}
 	}
 }

@@ -124,6 +124,8 @@ static bool match_prefix_fmt(const char *t, size_t n, size_t at, struct kg_secre
 {
 	for (size_t f = 0; f < sizeof(prefix_fmts) / sizeof(prefix_fmts[0]); f++) {
 		const struct prefix_fmt *pf = &prefix_fmts[f];
+		if (pf->prefix[0] != t[at])
+			continue;
 		size_t pl = strlen(pf->prefix);
 		if (at + pl > n || memcmp(t + at, pf->prefix, pl) || !word_start(t, at))
 			continue;

@@ -107,6 +107,16 @@ STR_CASE(str_neg_big_hex, "-0x8000000000000001")
 STR_CASE(str_1e400, "1e400")
 STR_CASE(str_neg_1e400, "-1e400")
 STR_CASE(str_dot_5e400, ".5e400")
+/* near misses of each word list the first byte picks */
+STR_CASE(str_oFF, "oFF")
+STR_CASE(str_OfF, "OfF")
+STR_CASE(str_fALSE, "fALSE")
+STR_CASE(str_yess, "yess")
+STR_CASE(str_tilde2, "~~")
+STR_CASE(str_nope, "nope")
+STR_CASE(str_minus_nan, "-.nan")
+STR_CASE(str_plus_inf_nodot, "+inf")
+STR_CASE(str_long_word, "falsey")
 
 #define INT_CASE(name, text, val)                                                              \
 	TEST(name)                                                                             \
