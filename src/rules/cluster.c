@@ -89,8 +89,25 @@ static const struct kg_rule cluster_rules[] = {
 	  "it suppresses nothing.",
 	  "Use an id from `kguard rules` (or a pattern such as pss.*); see docs/policy.md.",
 	  "", "" },
+	/* RBAC attack paths: rbac.* ids, reported here because they need every object of the run */
+	{ "rbac.workload-sa-takeover", KG_SEV_CRITICAL, "rbac", "Workload's service account can take over the cluster or its namespace",
+	  "The pod runs as a service account that a binding in the scanned files gives full control, "
+	  "escalate, bind, impersonate, nodes/proxy, CSR approval or admission control. Anyone who gets "
+	  "code execution in the pod (a dependency, an RCE, a compromised image) gets that power.",
+	  "Run the workload as a dedicated service account with only what it needs, or set "
+	  "automountServiceAccountToken: false when it does not call the API.",
+	  "https://kubernetes.io/docs/concepts/security/rbac-good-practices/", "kubescape:C-0053" },
+	{ "rbac.workload-sa-dangerous", KG_SEV_HIGH, "rbac", "Workload's service account has dangerous permissions",
+	  "The pod runs as a service account that a binding in the scanned files allows to read Secrets, "
+	  "exec into pods, create pods or workloads, create tokens or use wildcards. Code running in the "
+	  "pod can use them to move to other workloads and identities.",
+	  "Narrow the role (resourceNames, fewer verbs), bind it to a dedicated service account, or set "
+	  "automountServiceAccountToken: false when the workload does not call the API.",
+	  "https://kubernetes.io/docs/concepts/security/rbac-good-practices/", "kubescape:C-0053" },
 };
 #define NRULES (sizeof(cluster_rules) / sizeof(cluster_rules[0]))
+const struct kg_rule *const kg_rule_workload_sa_takeover = &cluster_rules[NRULES - 2];
+const struct kg_rule *const kg_rule_workload_sa_dangerous = &cluster_rules[NRULES - 1];
 
 const struct kg_rule *kg_cluster_rule(const char *id)
 {

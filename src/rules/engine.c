@@ -11,6 +11,7 @@
 struct kg_engine {
 	struct kg_scan_opts opts;
 	void **states; /* one per family */
+	bool *active;  /* families with at least one rule the policy leaves on: the others never run */
 	size_t nfamilies;
 	char *last_file; /* input of the previous document: a new input flushes a streamed report */
 };
@@ -24,11 +25,18 @@ struct kg_engine *kg_engine_new(const struct kg_scan_opts *opts)
 	while (kg_families[e->nfamilies])
 		e->nfamilies++;
 	e->states = calloc(e->nfamilies + 1, sizeof(*e->states));
-	if (!e->states)
+	e->active = calloc(e->nfamilies + 1, sizeof(*e->active));
+	if (!e->states || !e->active)
 		abort();
-	for (size_t f = 0; f < e->nfamilies; f++)
-		if (kg_families[f]->state_new)
-			e->states[f] = kg_families[f]->state_new(&e->opts);
+	for (size_t f = 0; f < e->nfamilies; f++) {
+		const struct kg_family *fam = kg_families[f];
+		for (size_t i = 0; i < fam->nrules && !e->active[f]; i++) {
+			enum kg_severity sev = fam->rules[i].severity;
+			e->active[f] = kg_policy_decide(e->opts.policy, &fam->rules[i], NULL, &sev) == KG_POLICY_REPORT;
+		}
+		if (e->active[f] && fam->state_new)
+			e->states[f] = fam->state_new(&e->opts);
+	}
 	return e;
 }
 
@@ -37,9 +45,10 @@ void kg_engine_free(struct kg_engine *e)
 	if (!e)
 		return;
 	for (size_t f = 0; f < e->nfamilies; f++)
-		if (kg_families[f]->state_free)
+		if (e->active[f] && kg_families[f]->state_free)
 			kg_families[f]->state_free(e->states[f]);
 	free(e->states);
+	free(e->active);
 	free(e->last_file);
 	free(e);
 }
@@ -128,7 +137,7 @@ static void check_object(struct kg_engine *e, const struct kg_object *obj, const
 	struct kg_obj_ignores ignores = { 0 };
 	r->sum.objects++;
 	for (size_t f = 0; f < e->nfamilies; f++) {
-		if (!kg_families[f]->check)
+		if (!e->active[f] || !kg_families[f]->check)
 			continue;
 		struct kg_check c = { &e->opts, r, obj, doc, e->states[f], &handled, &ignores };
 		kg_families[f]->check(&c);
@@ -193,7 +202,7 @@ void kg_engine_finish(struct kg_engine *e, struct kg_report *r)
 {
 	kg_report_flush(r);
 	for (size_t f = 0; f < e->nfamilies; f++) {
-		if (!kg_families[f]->finish)
+		if (!e->active[f] || !kg_families[f]->finish)
 			continue;
 		bool ignored = false;
 		struct kg_check c = { &e->opts, r, NULL, NULL, e->states[f], &ignored, NULL };

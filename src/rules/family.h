@@ -1,5 +1,6 @@
 /* Rule families: a family owns a set of rules (catalog data) and the code that checks objects for
- * them. The scan engine calls check() for every object and finish() once after all inputs, for
+ * them. A family reports only rules of its own table: the engine does not run a family whose
+ * rules the policy turns off, so a rule reported from another family's code would vanish. The scan engine calls check() for every object and finish() once after all inputs, for
  * checks across objects. Families that need cross-object state keep it in *state, which the engine
  * creates with state_new() and frees with state_free(); state must copy what it keeps, since
  * documents are freed after check() returns. Families never print. */
