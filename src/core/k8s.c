@@ -1,3 +1,4 @@
+#include "../util/fmt.h"
 #include "k8s.h"
 
 #include <pthread.h>
@@ -354,7 +355,7 @@ static const struct kg_node *follow(const struct kg_node *n, const char *path, c
 				char idx[24];
 				if (used >= nchoice || !kg_is_seq(n) || choice[used] >= n->len)
 					return NULL;
-				int w = snprintf(idx, sizeof(idx), "[%u]", choice[used]);
+				int w = kg_fmt(idx, sizeof(idx), "[%u]", choice[used]);
 				if (!path_add(buf, &len, "", idx, (size_t)w))
 					return NULL;
 				n = n->v.items[choice[used++]];

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/fmt.h"
 #include "family.h"
 #include "params.h"
 #include "policy.h"
@@ -200,10 +201,10 @@ static void api_check(struct kg_check *c)
 	const struct kg_node *at = kg_map_get(obj->node, "apiVersion");
 	char repl[200];
 	if (e->replacement)
-		snprintf(repl, sizeof(repl), "use %s%s%s", e->replacement, strchr(e->replacement, ' ') ? "" : " ",
+		kg_fmt(repl, sizeof(repl), "use %s%s%s", e->replacement, strchr(e->replacement, ' ') ? "" : " ",
 			 strchr(e->replacement, ' ') ? "" : obj->kind);
 	else
-		snprintf(repl, sizeof(repl), "there is no replacement apiVersion");
+		kg_fmt(repl, sizeof(repl), "there is no replacement apiVersion");
 	if (e->removed && e->removed <= st->target)
 		kg_emit(c, &api_rules[API_REMOVED], at, "apiVersion", NULL,
 			"%s %s is no longer served since Kubernetes v1.%d (deprecated in v1.%d); %s%s%s%s", obj->api_version,

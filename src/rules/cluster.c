@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/fmt.h"
 #include "cluster_priv.h"
 #include "policy_priv.h"
 
@@ -204,7 +205,7 @@ void kg_rec_emit(struct kg_check *c, const struct kg_rec *r, const struct kg_rul
 	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	kg_vfmt(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	const struct kg_object *saved = c->obj;
 	c->obj = &r->obj;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../util/fmt.h"
 #include "cluster_priv.h"
 #include "policy_priv.h"
 
@@ -38,15 +39,15 @@ static void collect_workload(struct kg_check *c, struct kg_cluster_state *s)
 		san = kg_map_get(ref.spec, "serviceAccount"); /* deprecated alias, still honoured */
 	char keep_labels[160], keep_ann[192], sa_path[160];
 	const char *extra[2] = { keep_labels, keep_ann };
-	snprintf(keep_labels, sizeof(keep_labels), "%s.labels", ref.meta_path ? ref.meta_path : "metadata");
+	kg_fmt(keep_labels, sizeof(keep_labels), "%s.labels", ref.meta_path ? ref.meta_path : "metadata");
 	/* of the annotations only the suppression one matters after the document is gone */
-	snprintf(keep_ann, sizeof(keep_ann), "%s.annotations.%s", ref.meta_path ? ref.meta_path : "metadata",
+	kg_fmt(keep_ann, sizeof(keep_ann), "%s.annotations.%s", ref.meta_path ? ref.meta_path : "metadata",
 		 KG_IGNORE_ANNOTATION);
 	struct kg_workload *w = KG_PUSH(s->workloads);
 	if (kg_str(san)) {
 		const struct kg_pair *p = kg_map_pair(ref.spec, kg_str(kg_map_get(ref.spec, "serviceAccountName"))
 									? "serviceAccountName" : "serviceAccount");
-		snprintf(sa_path, sizeof(sa_path), "%s.%s", ref.spec_path, p->key);
+		kg_fmt(sa_path, sizeof(sa_path), "%s.%s", ref.spec_path, p->key);
 		kg_rec_init(s, &w->r, c, extra, 2, san, sa_path);
 		w->sa = kg_arena_strdup(&s->arena, kg_str(san));
 	} else {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/fmt.h"
 #include "cluster_priv.h"
 #include "policy_priv.h"
 
@@ -92,7 +93,7 @@ static bool builtin_with_aggregates(struct kg_cluster_state *s, const char *name
 	if (!kg_rbac_builtin_role(name, g))
 		return false;
 	char label[96];
-	snprintf(label, sizeof(label), "rbac.authorization.k8s.io/aggregate-to-%s", name);
+	kg_fmt(label, sizeof(label), "rbac.authorization.k8s.io/aggregate-to-%s", name);
 	for (size_t j = 0; j < s->roles.n; j++) {
 		struct kg_role *src = &s->roles.v[j];
 		const char *v = kg_str(kg_map_get(src->labels, label));
@@ -119,7 +120,7 @@ static bool subject_is(const struct kg_subject *sj, const char *ns, const char *
 		size_t pl = sizeof(pre) - 1, nl = strlen(ns), sl = strlen(sa);
 		if (pl + nl + 1 + sl >= 512) {
 			char user[512];
-			snprintf(user, sizeof(user), "%s%s:%s", pre, ns, sa);
+			kg_fmt(user, sizeof(user), "%s%s:%s", pre, ns, sa);
 			return !strcmp(sj->name, user);
 		}
 		const char *n = sj->name;
@@ -193,13 +194,13 @@ static void report_path(struct kg_check *c, struct kg_cluster_state *s, const st
 			bool take = (KG_CAPS_TAKEOVER & KG_CAP_BIT(cap)) != 0;
 			if (!(caps & KG_CAP_BIT(cap)) || take != (pass == 0) || len >= sizeof(list) - 1)
 				continue;
-			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "", what[cap]);
+			len += (size_t)kg_fmt(list + len, sizeof(list) - len, "%s%s", len ? ", " : "", what[cap]);
 		}
 	char scope[300];
 	if (b->cluster)
-		snprintf(scope, sizeof(scope), "cluster-wide");
+		kg_fmt(scope, sizeof(scope), "cluster-wide");
 	else
-		snprintf(scope, sizeof(scope), "in namespace %s", b->r.ns);
+		kg_fmt(scope, sizeof(scope), "in namespace %s", b->r.ns);
 	const struct kg_rule *rule = (caps & KG_CAPS_TAKEOVER) ? kg_rule_workload_sa_takeover : kg_rule_workload_sa_dangerous;
 	kg_rec_emit(c, &w->r, rule, "%s runs as %s/%s%s, which can %s %s via %s %s (%s %s)", w->what, w->r.ns, sa,
 		    w->sa ? "" : " (serviceAccountName not set)", list, scope, b->cluster ? "ClusterRoleBinding" : "RoleBinding",

@@ -1,6 +1,7 @@
 /* Rules about the document itself rather than its Kubernetes meaning. */
 #include <stdio.h>
 
+#include "../util/fmt.h"
 #include "family.h"
 
 static const struct kg_rule core_rules[] = {
@@ -29,11 +30,11 @@ void kg_core_doc_findings(struct kg_check *c)
 		char first[48], second[48];
 		/* columns only where lines alone cannot tell the two places apart (JSON on one line) */
 		if (d->first_line == d->second_line) {
-			snprintf(first, sizeof(first), "line %u column %u", d->first_line, d->first_col);
-			snprintf(second, sizeof(second), "line %u column %u", d->second_line, d->second_col);
+			kg_fmt(first, sizeof(first), "line %u column %u", d->first_line, d->first_col);
+			kg_fmt(second, sizeof(second), "line %u column %u", d->second_line, d->second_col);
 		} else {
-			snprintf(first, sizeof(first), "line %u", d->first_line);
-			snprintf(second, sizeof(second), "line %u", d->second_line);
+			kg_fmt(first, sizeof(first), "line %u", d->first_line);
+			kg_fmt(second, sizeof(second), "line %u", d->second_line);
 		}
 		if (d->by_merge)
 			kg_emit(c, dup_rule, &at, d->path, NULL,

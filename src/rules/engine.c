@@ -1,3 +1,4 @@
+#include "../util/fmt.h"
 #include "engine.h"
 
 #include <stdarg.h>
@@ -188,7 +189,7 @@ void kg_engine_doc(struct kg_engine *e, const struct kg_doc *doc, struct kg_repo
 		const struct kg_node *items = kg_map_get(obj.node, "items");
 		for (uint32_t i = 0; i < items->len; i++) {
 			char ip[32];
-			snprintf(ip, sizeof(ip), "items[%u]", i);
+			kg_fmt(ip, sizeof(ip), "items[%u]", i);
 			struct kg_object item;
 			if (kg_object_init(&item, items->v.items[i], doc, ip))
 				check_object(e, &item, doc, r);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../util/fmt.h"
 #include "image_ref.h"
 #include "workload_priv.h"
 
@@ -27,9 +28,9 @@ static void check_registry(const struct wl_pod *pod, const struct wl_ctr *ctr, c
 			return;
 	list[0] = '\0';
 	for (unsigned i = 0; i < cfg->ntrusted && used + 8 < sizeof(list); i++) {
-		int w = snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", cfg->trusted[i]);
+		int w = kg_fmt(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", cfg->trusted[i]);
 		if (w < 0 || (size_t)w >= sizeof(list) - used) {
-			snprintf(list + used, sizeof(list) - used, ", ...");
+			kg_fmt(list + used, sizeof(list) - used, ", ...");
 			break;
 		}
 		used += (size_t)w;

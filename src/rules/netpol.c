@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/fmt.h"
 #include "cluster_priv.h"
 #include "policy_priv.h"
 
@@ -73,7 +74,7 @@ static void check_service(struct kg_check *c)
 		char ips[256] = "";
 		size_t len = 0;
 		for (uint32_t i = 0; i < ext->len && len < sizeof(ips) - 1; i++)
-			len += (size_t)snprintf(ips + len, sizeof(ips) - len, "%s%s", i ? ", " : "",
+			len += (size_t)kg_fmt(ips + len, sizeof(ips) - len, "%s%s", i ? ", " : "",
 						kg_str(ext->v.items[i]) ? kg_str(ext->v.items[i]) : "?");
 		kg_emit(c, kg_cluster_rule("network.service-external-ips"), ext, "spec.externalIPs", NULL,
 			"Service %s claims externalIPs %s: nodes will route traffic for them to it", name, ips);
@@ -139,7 +140,7 @@ static void check_ingress(struct kg_check *c)
 		if (!h || host_covered(h, tls))
 			continue;
 		char path[48];
-		snprintf(path, sizeof(path), "spec.rules[%u].host", i);
+		kg_fmt(path, sizeof(path), "spec.rules[%u].host", i);
 		kg_emit(c, kg_cluster_rule("network.ingress-no-tls"), host, path, NULL,
 			"Ingress %s serves host %s without TLS: no spec.tls entry lists it", name, h);
 	}

@@ -1,4 +1,5 @@
 /* Policy decisions (per finding, read-only) and the accessors the front ends use. */
+#include "../util/fmt.h"
 #include "policy.h"
 
 #include <limits.h>
@@ -212,7 +213,7 @@ static void relative_to_cwd(const char *abs, char *buf, size_t size)
 {
 	char cwd[PATH_MAX];
 	if (!getcwd(cwd, sizeof(cwd))) {
-		snprintf(buf, size, "%s", abs);
+		kg_fmt(buf, size, "%s", abs);
 		return;
 	}
 	size_t common = 0, i = 0;
@@ -229,14 +230,14 @@ static void relative_to_cwd(const char *abs, char *buf, size_t size)
 		if (*c == '/')
 			ups++;
 	if (ups > 3) {
-		snprintf(buf, size, "%s", abs);
+		kg_fmt(buf, size, "%s", abs);
 		return;
 	}
 	buf[0] = '\0';
 	size_t len = 0;
 	for (size_t k = 0; k < ups && len + 3 < size; k++)
-		len += (size_t)snprintf(buf + len, size - len, "../");
-	snprintf(buf + len, size - len, "%s", abs + common + 1);
+		len += (size_t)kg_fmt(buf + len, size - len, "../");
+	kg_fmt(buf + len, size - len, "%s", abs + common + 1);
 }
 
 int kg_policy_discover(const char *start, char *buf, size_t size)
@@ -251,18 +252,18 @@ int kg_policy_discover(const char *start, char *buf, size_t size)
 		if (slash && slash != dir)
 			*slash = '\0';
 		else
-			snprintf(dir, sizeof(dir), "/");
+			kg_fmt(dir, sizeof(dir), "/");
 	}
 	for (;;) {
 		static const char *const names[] = { ".kguard.yaml", ".kguard.yml" };
 		for (int k = 0; k < 2; k++) {
-			snprintf(cand, sizeof(cand), "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", names[k]);
+			kg_fmt(cand, sizeof(cand), "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", names[k]);
 			if (exists(cand, false)) {
 				relative_to_cwd(cand, buf, size);
 				return 0;
 			}
 		}
-		snprintf(cand, sizeof(cand), "%s%s.git", dir, strcmp(dir, "/") ? "/" : "");
+		kg_fmt(cand, sizeof(cand), "%s%s.git", dir, strcmp(dir, "/") ? "/" : "");
 		struct stat st;
 		if (!strcmp(dir, "/") || !stat(cand, &st))
 			return -1;

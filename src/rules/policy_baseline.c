@@ -4,6 +4,7 @@
  *    "findings": [{"fingerprint": "…16 hex…", "rule": "…", "file": "…", "object": "…", "path": "…"}]}
  *
  * Only the fingerprint is used when reading; the other fields are there for the reviewer. */
+#include "../util/fmt.h"
 #include "baseline.h"
 
 #include <errno.h>
@@ -66,7 +67,7 @@ static uint64_t fingerprint(const struct kg_finding *f)
 
 void kg_finding_fingerprint(const struct kg_finding *f, char out[17])
 {
-	snprintf(out, 17, "%016llx", (unsigned long long)fingerprint(f));
+	kg_fmt(out, 17, "%016llx", (unsigned long long)fingerprint(f));
 }
 
 static struct slot *find_slot(const struct kg_baseline *b, uint64_t key)
@@ -238,7 +239,7 @@ int kg_baseline_write(const char *path, struct kg_report *r, struct kg_diag *err
 		const struct kg_finding *f = &r->findings[i];
 		char fp[17], obj[512];
 		kg_finding_fingerprint(f, fp);
-		snprintf(obj, sizeof(obj), "%s %s%s%s", f->kind ? f->kind : "-", f->namespace_ ? f->namespace_ : "",
+		kg_fmt(obj, sizeof(obj), "%s %s%s%s", f->kind ? f->kind : "-", f->namespace_ ? f->namespace_ : "",
 			 f->namespace_ ? "/" : "", f->name ? f->name : "");
 		kg_jw_obj(&w);
 		kg_jw_kstr(&w, "fingerprint", fp);

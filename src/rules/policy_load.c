@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../util/fmt.h"
 #include "../core/load.h"
 #include "family.h"
 #include "params.h"
@@ -60,7 +61,7 @@ static int fail(struct loadctx *l, const struct kg_node *n, const char *fmt, ...
 	char msg[sizeof(l->err->message)];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	kg_vfmt(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	kg_diag_set(l->err, l->p->path, n ? n->line : 0, n ? n->col : 0, "%s", msg);
 	return -1;

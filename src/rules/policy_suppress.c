@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../util/fmt.h"
 #include "cluster_priv.h"
 #include "policy_priv.h"
 
@@ -30,7 +31,7 @@ static int check_item(void *ctx, const struct kg_suppress_item *it)
 {
 	struct sup_ctx *s = ctx;
 	char id[128];
-	snprintf(id, sizeof(id), "%.*s", (int)(it->id_len < 120 ? it->id_len : 120), it->id);
+	kg_fmt(id, sizeof(id), "%.*s", (int)(it->id_len < 120 ? it->id_len : 120), it->id);
 	bool unknown = it->id_len && !kg_rule_pattern_known(it->id, it->id_len);
 	if (!it->id_len || unknown || !it->reason_len) {
 		if (!room(s))
@@ -59,7 +60,7 @@ static void check_meta(struct kg_check *c, const struct kg_node *meta, const cha
 	if (!v)
 		return;
 	char path[256];
-	snprintf(path, sizeof(path), "%s.annotations.%s", meta_path, KG_IGNORE_ANNOTATION);
+	kg_fmt(path, sizeof(path), "%s.annotations.%s", meta_path, KG_IGNORE_ANNOTATION);
 	if (v->type != KG_STR) {
 		kg_emit(c, kg_cluster_rule("policy.suppression-unknown-rule"), v, path, NULL,
 			"%s must be a string of \"rule-id: reason\" entries", KG_IGNORE_ANNOTATION);

@@ -174,11 +174,11 @@ void kg_pss_quote_append(char *buf, size_t size, const char *item)
 	size_t len = strlen(buf);
 	if (len + 6 >= size || (len >= 3 && !strcmp(buf + len - 3, "...")))
 		return;
-	int n = snprintf(buf + len, size - len, "%s\"%s\"", len ? ", " : "", item);
+	int n = kg_fmt(buf + len, size - len, "%s\"%s\"", len ? ", " : "", item);
 	if (n < 0 || (size_t)n >= size - len) {
 		/* did not fit: cut back to the last complete item and mark the cut */
 		buf[len] = '\0';
-		snprintf(buf + len, size - len, "%s...", len ? ", " : "");
+		kg_fmt(buf + len, size - len, "%s...", len ? ", " : "");
 	}
 }
 
@@ -290,7 +290,7 @@ void kg_pss_emit_annotation(struct kg_pss_ctx *x, const char *key, const struct 
 		at = kg_map_get(x->meta, "annotations");
 	if (!at)
 		at = x->meta_near;
-	snprintf(path, sizeof(path), "%s.annotations['%.300s']", x->meta_path, key);
+	kg_fmt(path, sizeof(path), "%s.annotations['%.300s']", x->meta_path, key);
 	va_list ap;
 	va_start(ap, fmt);
 	vemit(x, at, path, NULL, NULL, fmt, ap);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../util/fmt.h"
 #include "pss_priv.h"
 
 #define VALBUF 64
@@ -85,7 +86,7 @@ void kg_pss_host_path(struct kg_pss_ctx *x)
 		if (!kg_pss_is_set(hp))
 			continue;
 		char base[KG_PSS_PATH_MAX], vb[VALBUF];
-		snprintf(base, sizeof(base), "%s.volumes[%u]", x->spec_path, i);
+		kg_fmt(base, sizeof(base), "%s.volumes[%u]", x->spec_path, i);
 		struct kg_pss_str name = kg_pss_strv(kg_map_get(v, "name"), vb, sizeof(vb));
 		const char *path = kg_str(kg_map_get(hp, "path"));
 		kg_pss_emit(x, v, base, "hostPath", NULL,
@@ -110,7 +111,7 @@ void kg_pss_host_ports(struct kg_pss_ctx *x)
 			if (!kg_as_int(kg_map_get(p, "hostPort"), &hp) || hp == 0)
 				continue;
 			char base[KG_PSS_PATH_MAX + 32];
-			snprintf(base, sizeof(base), "%s.ports[%u]", ct->path, i);
+			kg_fmt(base, sizeof(base), "%s.ports[%u]", ct->path, i);
 			kg_pss_emit(x, p, base, "hostPort", ct->has_name ? ct->name : NULL,
 				    "hostPort: %s uses hostPort %lld; remove hostPort and reach the container "
 				    "through a Service instead",
@@ -198,7 +199,7 @@ static void selinux_one(struct kg_pss_ctx *x, const struct kg_node *sc, const st
 		if (!v.len)
 			continue;
 		char rel[64];
-		snprintf(rel, sizeof(rel), "securityContext.seLinuxOptions.%s", fields[f]);
+		kg_fmt(rel, sizeof(rel), "securityContext.seLinuxOptions.%s", fields[f]);
 		const char *fmt = "seLinuxOptions: %s must not set securityContext.seLinuxOptions.%s (\"%.100s\"); "
 				  "remove it, a custom SELinux %s may not be set";
 		if (ct)
@@ -291,7 +292,7 @@ void kg_pss_seccomp_baseline(struct kg_pss_ctx *x)
 		seccomp_annotation(x, ann, "seccomp.security.alpha.kubernetes.io/pod");
 		while ((ct = kg_pss_next_ct(x, &it))) {
 			char key[sizeof(prefix) + 256];
-			snprintf(key, sizeof(key), "%s%.255s", prefix, ct->name);
+			kg_fmt(key, sizeof(key), "%s%.255s", prefix, ct->name);
 			seccomp_annotation(x, ann, key);
 		}
 		return;
@@ -349,7 +350,7 @@ void kg_pss_sysctls(struct kg_pss_ctx *x)
 		if (kg_pss_sysctl_allowed(name, x->minor))
 			continue;
 		char base[KG_PSS_PATH_MAX];
-		snprintf(base, sizeof(base), "%s.securityContext.sysctls[%u]", x->spec_path, i);
+		kg_fmt(base, sizeof(base), "%s.securityContext.sysctls[%u]", x->spec_path, i);
 		kg_pss_emit(x, item, base, "name", NULL,
 			    "forbidden sysctl \"%.200s\": it is not in the baseline allow-list of policy v1.%d "
 			    "(namespaced sysctls isolated from other pods); remove it",

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../util/fmt.h"
 #include "pss_priv.h"
 
 #define VALBUF 64
@@ -95,7 +96,7 @@ void kg_pss_restricted_volumes(struct kg_pss_ctx *x)
 		if (!kg_is_map(v))
 			continue; /* null decodes to a volume with no source: defaulted to emptyDir */
 		char base[KG_PSS_PATH_MAX], vb[VALBUF];
-		snprintf(base, sizeof(base), "%s.volumes[%u]", x->spec_path, i);
+		kg_fmt(base, sizeof(base), "%s.volumes[%u]", x->spec_path, i);
 		struct kg_pss_str name = kg_pss_strv(kg_map_get(v, "name"), vb, sizeof(vb));
 		/* A volume with two sources is invalid; PSA would let it pass when one of them is
 		 * allowed, kguard reports every restricted source it sees. */

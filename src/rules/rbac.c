@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../util/fmt.h"
 #include "../core/load.h"
 #include "policy_priv.h"
 #include "rbac_priv.h"
@@ -223,9 +224,9 @@ static void check_role(struct kg_check *c)
 		return;
 	char scope[320];
 	if (cluster)
-		snprintf(scope, sizeof(scope), "cluster-wide when bound by a ClusterRoleBinding");
+		kg_fmt(scope, sizeof(scope), "cluster-wide when bound by a ClusterRoleBinding");
 	else
-		snprintf(scope, sizeof(scope), "in namespace %s", o->namespace_ ? o->namespace_ : "default");
+		kg_fmt(scope, sizeof(scope), "in namespace %s", o->namespace_ ? o->namespace_ : "default");
 	unsigned done = 0, all = 0;
 	for (uint32_t i = 0; i < rules->len; i++) {
 		struct kg_rbac_grant g;
@@ -239,7 +240,7 @@ static void check_role(struct kg_check *c)
 		if (all & KG_CAP_BIT(KG_CAP_ALL))
 			g.caps &= KG_CAP_BIT(KG_CAP_ALL) | KG_CAP_BIT(KG_CAP_WILD_GROUPS);
 		char path[32];
-		snprintf(path, sizeof(path), "rules[%u]", i);
+		kg_fmt(path, sizeof(path), "rules[%u]", i);
 		for (int cap = 0; cap < KG_CAP_COUNT; cap++) {
 			const struct kg_rule *r = rule(cap_rule_ids[cap]);
 			if (!(g.caps & KG_CAP_BIT(cap)) || (done & KG_CAP_BIT(cap)))
@@ -265,7 +266,7 @@ static void check_role(struct kg_check *c)
 				kg_rbac_rule_grants(rules->v.items[i], &g);
 				for (int cap = 0; cap < KG_CAP_COUNT; cap++)
 					if ((g.caps & extra & KG_CAP_BIT(cap)) && len < sizeof(list) - 1) {
-						len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "",
+						len += (size_t)kg_fmt(list + len, sizeof(list) - len, "%s%s", len ? ", " : "",
 									g.what[cap]);
 						extra &= ~KG_CAP_BIT(cap);
 					}
@@ -310,9 +311,9 @@ static void check_binding(struct kg_check *c)
 	}
 	char scope[300];
 	if (cluster)
-		snprintf(scope, sizeof(scope), "cluster-wide");
+		kg_fmt(scope, sizeof(scope), "cluster-wide");
 	else
-		snprintf(scope, sizeof(scope), "in namespace %s", o->namespace_ ? o->namespace_ : "default");
+		kg_fmt(scope, sizeof(scope), "in namespace %s", o->namespace_ ? o->namespace_ : "default");
 	/* the API server's own cluster-admin binding is to system:masters: nothing to add */
 	if (role && !strcmp(role, "cluster-admin") && role_kind && !strcmp(role_kind, "ClusterRole") && !only_masters)
 		kg_emit(c, rule("rbac.binding-cluster-admin"), kg_map_get(ref, "name"), "roleRef.name", NULL,
@@ -321,7 +322,7 @@ static void check_binding(struct kg_check *c)
 		const struct kg_node *s = subjects->v.items[i];
 		const char *k = kg_str(kg_map_get(s, "kind")), *n = kg_str(kg_map_get(s, "name"));
 		char path[32];
-		snprintf(path, sizeof(path), "subjects[%u]", i);
+		kg_fmt(path, sizeof(path), "subjects[%u]", i);
 		if (!k || !n)
 			continue;
 		bool group = !strcmp(k, "Group"), user = !strcmp(k, "User");

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../util/fmt.h"
 #include "../core/load.h"
 #include "rbac_priv.h"
 
@@ -43,7 +44,7 @@ static void report_invalid(struct aws_ctx *a, unsigned line, unsigned col, const
 	a->reported = true;
 	struct kg_node at = at_inner(a, line, col);
 	char path[64];
-	snprintf(path, sizeof(path), "data.%s", a->key);
+	kg_fmt(path, sizeof(path), "data.%s", a->key);
 	kg_emit(a->c, kg_rbac_rule("rbac.aws-auth-invalid"), &at, path, NULL, "data.%s: %s", a->key, why);
 }
 
@@ -51,7 +52,7 @@ static void on_error(void *ctx, const struct kg_diag *d)
 {
 	struct aws_ctx *a = ctx;
 	char why[600];
-	snprintf(why, sizeof(why), "not valid YAML (%s)", d->message);
+	kg_fmt(why, sizeof(why), "not valid YAML (%s)", d->message);
 	report_invalid(a, d->line, d->col, why);
 }
 
@@ -67,11 +68,11 @@ static void check_entry(struct aws_ctx *a, const struct kg_node *e, uint32_t i)
 	const char *arns = kg_str(arn);
 	if (!arns) {
 		char why[96];
-		snprintf(why, sizeof(why), "entry %u has no %s", i, arn_key);
+		kg_fmt(why, sizeof(why), "entry %u has no %s", i, arn_key);
 		report_invalid(a, e->line, e->col, why);
 		return;
 	}
-	snprintf(path, sizeof(path), "data.%s[%u].%s", a->key, i, arn_key);
+	kg_fmt(path, sizeof(path), "data.%s[%u].%s", a->key, i, arn_key);
 	if (strchr(arns, '*')) {
 		struct kg_node at = at_inner(a, arn->line, arn->col);
 		kg_emit(a->c, kg_rbac_rule("rbac.aws-auth-wildcard-arn"), &at, path, NULL,
@@ -82,7 +83,7 @@ static void check_entry(struct aws_ctx *a, const struct kg_node *e, uint32_t i)
 		const char *gs = kg_str(groups->v.items[g]);
 		if (gs && !strcmp(gs, "system:masters")) {
 			struct kg_node at = at_inner(a, groups->v.items[g]->line, groups->v.items[g]->col);
-			snprintf(path, sizeof(path), "data.%s[%u].groups[%u]", a->key, i, g);
+			kg_fmt(path, sizeof(path), "data.%s[%u].groups[%u]", a->key, i, g);
 			kg_emit(a->c, kg_rbac_rule("rbac.aws-auth-system-masters"), &at, path, NULL,
 				"aws-auth %s maps %s to system:masters (unrestricted cluster-admin)", a->key, arns);
 		}
@@ -138,7 +139,7 @@ void kg_rbac_check_aws_auth(struct kg_check *c, struct kg_loader *L)
 		a.block = memchr(v->v.s, '\n', v->len) != NULL && !is_json_file(c->obj->file);
 		struct kg_load_sink sink = { &a, on_doc, on_error };
 		char display[64];
-		snprintf(display, sizeof(display), "data.%s", keys[k]);
+		kg_fmt(display, sizeof(display), "data.%s", keys[k]);
 		kg_loader_buffer(L, display, v->v.s, v->len, &sink);
 	}
 }

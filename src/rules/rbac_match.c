@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../util/fmt.h"
 #include "rbac_priv.h"
 
 static bool list_has(const struct kg_node *list, const char *want)
@@ -37,7 +38,7 @@ static bool res_has(const struct kg_node *resources, const char *res)
 	if (!slash)
 		return false;
 	char any[96];
-	snprintf(any, sizeof(any), "*%s", slash);
+	kg_fmt(any, sizeof(any), "*%s", slash);
 	return list_has_exact(resources, any);
 }
 
@@ -58,18 +59,18 @@ static bool verbs_on(const struct rule_view *rv, const char *group, const char *
 	size_t len = 0;
 	for (size_t i = 0; verbs[i]; i++)
 		if (grants(rv, group, res, verbs[i]))
-			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? "/" : "", verbs[i]);
+			len += (size_t)kg_fmt(buf + len, sizeof(buf) - len, "%s%s", len ? "/" : "", verbs[i]);
 	if (!len || len >= sizeof(buf))
 		return len != 0;
 	/* several grants of one capability: list them while they fit, then an ellipsis */
 	size_t have = strlen(out);
 	bool full = have >= 3 && !strcmp(out + have - 3, "...");
 	if (!have)
-		snprintf(out, size, "%s %s", buf, noun);
+		kg_fmt(out, size, "%s %s", buf, noun);
 	else if (!full && have + 2 + len + 1 + strlen(noun) + 5 < size)
-		snprintf(out + have, size - have, ", %s %s", buf, noun);
+		kg_fmt(out + have, size - have, ", %s %s", buf, noun);
 	else if (!full && have + 5 < size)
-		snprintf(out + have, size - have, ", ...");
+		kg_fmt(out + have, size - have, ", ...");
 	return true;
 }
 
@@ -91,20 +92,20 @@ void kg_rbac_rule_grants(const struct kg_node *rule, struct kg_rbac_grant *g)
 	 * reported as wildcards plus whatever dangerous grants those groups contain */
 	if (wv && wr && wg) {
 		g->caps |= KG_CAP_BIT(KG_CAP_ALL);
-		snprintf(g->what[KG_CAP_ALL], sizeof(g->what[0]), "do anything to any resource%s",
+		kg_fmt(g->what[KG_CAP_ALL], sizeof(g->what[0]), "do anything to any resource%s",
 			 named ? " (of the listed names)" : "");
 	}
 	if (wv) {
 		g->caps |= KG_CAP_BIT(KG_CAP_WILD_VERBS);
-		snprintf(g->what[KG_CAP_WILD_VERBS], sizeof(g->what[0]), "use every verb (\"*\")");
+		kg_fmt(g->what[KG_CAP_WILD_VERBS], sizeof(g->what[0]), "use every verb (\"*\")");
 	}
 	if (wr) {
 		g->caps |= KG_CAP_BIT(KG_CAP_WILD_RESOURCES);
-		snprintf(g->what[KG_CAP_WILD_RESOURCES], sizeof(g->what[0]), "reach every resource (\"*\")");
+		kg_fmt(g->what[KG_CAP_WILD_RESOURCES], sizeof(g->what[0]), "reach every resource (\"*\")");
 	}
 	if (wg) {
 		g->caps |= KG_CAP_BIT(KG_CAP_WILD_GROUPS);
-		snprintf(g->what[KG_CAP_WILD_GROUPS], sizeof(g->what[0]), "reach every API group (\"*\")");
+		kg_fmt(g->what[KG_CAP_WILD_GROUPS], sizeof(g->what[0]), "reach every API group (\"*\")");
 	}
 	/* A rule narrowed to resourceNames is the recommended least-privilege form: it is not
 	 * reported as a dangerous capability (wildcards above still are). */
@@ -175,18 +176,18 @@ bool kg_rbac_builtin_role(const char *name, struct kg_rbac_grant *g)
 	memset(g, 0, sizeof(*g));
 	if (!strcmp(name, "cluster-admin")) {
 		g->caps = KG_CAP_BIT(KG_CAP_ALL);
-		snprintf(g->what[KG_CAP_ALL], sizeof(g->what[0]), "do anything to any resource (cluster-admin)");
+		kg_fmt(g->what[KG_CAP_ALL], sizeof(g->what[0]), "do anything to any resource (cluster-admin)");
 		return true;
 	}
 	if (!strcmp(name, "admin") || !strcmp(name, "edit")) {
 		/* both read Secrets, exec into pods, run workloads and impersonate service accounts */
 		g->caps = KG_CAP_BIT(KG_CAP_SECRETS_READ) | KG_CAP_BIT(KG_CAP_POD_EXEC) | KG_CAP_BIT(KG_CAP_PORTFORWARD) |
 			  KG_CAP_BIT(KG_CAP_CREATE_PODS) | KG_CAP_BIT(KG_CAP_IMPERSONATE_SA);
-		snprintf(g->what[KG_CAP_SECRETS_READ], sizeof(g->what[0]), "get/list/watch Secrets");
-		snprintf(g->what[KG_CAP_POD_EXEC], sizeof(g->what[0]), "create pods/exec");
-		snprintf(g->what[KG_CAP_PORTFORWARD], sizeof(g->what[0]), "create pods/portforward");
-		snprintf(g->what[KG_CAP_CREATE_PODS], sizeof(g->what[0]), "create/update/patch pods");
-		snprintf(g->what[KG_CAP_IMPERSONATE_SA], sizeof(g->what[0]), "impersonate service accounts");
+		kg_fmt(g->what[KG_CAP_SECRETS_READ], sizeof(g->what[0]), "get/list/watch Secrets");
+		kg_fmt(g->what[KG_CAP_POD_EXEC], sizeof(g->what[0]), "create pods/exec");
+		kg_fmt(g->what[KG_CAP_PORTFORWARD], sizeof(g->what[0]), "create pods/portforward");
+		kg_fmt(g->what[KG_CAP_CREATE_PODS], sizeof(g->what[0]), "create/update/patch pods");
+		kg_fmt(g->what[KG_CAP_IMPERSONATE_SA], sizeof(g->what[0]), "impersonate service accounts");
 		return true;
 	}
 	if (!strcmp(name, "view"))

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../util/fmt.h"
 #include "secret_detect.h"
 #include "family.h"
 
@@ -90,7 +91,7 @@ static void emit_ctr(const struct sec_pod *p, int rule, const struct kg_node *ct
 		     const char *path, const char *fmt, const char *a, const char *b, const char *d)
 {
 	char msg[1024];
-	snprintf(msg, sizeof(msg), fmt, a, b, d);
+	kg_fmt(msg, sizeof(msg), fmt, a, b, d);
 	kg_emit(p->c, &secret_rules[rule], at ? at : ctr, path, kg_str(kg_map_get(ctr, "name")), "%s", msg);
 }
 
@@ -98,7 +99,7 @@ static const char *ctr_label(const struct kg_node *ctr, enum kg_container_kind k
 {
 	static const char *const kinds[] = { "init container", "container", "ephemeral container" };
 	const char *name = kg_str(kg_map_get(ctr, "name"));
-	snprintf(buf, size, "%s '%s'", kinds[kind], name ? name : "?");
+	kg_fmt(buf, size, "%s '%s'", kinds[kind], name ? name : "?");
 	return buf;
 }
 
@@ -106,12 +107,12 @@ static const char *ctr_label(const struct kg_node *ctr, enum kg_container_kind k
 static void describe(const struct kg_secret_hit *hit, char *buf, size_t size)
 {
 	if (hit->kind == KG_SECRET_GENERIC)
-		snprintf(buf, size, "a high-entropy value under key '%s' (%zu characters, %.1f bits/char; redacted)",
+		kg_fmt(buf, size, "a high-entropy value under key '%s' (%zu characters, %.1f bits/char; redacted)",
 			 hit->key, hit->length, hit->entropy);
 	else if (hit->kind == KG_SECRET_URL_PASSWORD)
-		snprintf(buf, size, "a password in a URL (%zu characters; redacted)", hit->length);
+		kg_fmt(buf, size, "a password in a URL (%zu characters; redacted)", hit->length);
 	else
-		snprintf(buf, size, "a %s (%zu characters; redacted)", kg_secret_kind_name(hit->kind), hit->length);
+		kg_fmt(buf, size, "a %s (%zu characters; redacted)", kg_secret_kind_name(hit->kind), hit->length);
 }
 
 static void check_env(const struct sec_pod *p, const struct kg_node *ctr, const char *cpath, const char *who)
@@ -125,8 +126,8 @@ static void check_env(const struct sec_pod *p, const struct kg_node *ctr, const 
 		if (kg_is_map(ref)) {
 			char src[300];
 			const char *sn = kg_str(kg_map_get(ref, "name")), *sk = kg_str(kg_map_get(ref, "key"));
-			snprintf(src, sizeof(src), "%s/%s", sn ? sn : "?", sk ? sk : "?");
-			snprintf(path, sizeof(path), "%s.env[%u].valueFrom.secretKeyRef", cpath, i);
+			kg_fmt(src, sizeof(src), "%s/%s", sn ? sn : "?", sk ? sk : "?");
+			kg_fmt(path, sizeof(path), "%s.env[%u].valueFrom.secretKeyRef", cpath, i);
 			emit_ctr(p, SEC_ENV_REF, ctr, ref, path,
 				 "%s reads Secret key %s into environment variable %s; mount the Secret as a file instead",
 				 who, src, name ? name : "?");
@@ -137,7 +138,7 @@ static void check_env(const struct sec_pod *p, const struct kg_node *ctr, const 
 		struct kg_secret_hit hit;
 		if (v && kg_secret_scan_value(name, v, vn->len, &hit)) {
 			describe(&hit, what, sizeof(what));
-			snprintf(path, sizeof(path), "%s.env[%u].value", cpath, i);
+			kg_fmt(path, sizeof(path), "%s.env[%u].value", cpath, i);
 			emit_ctr(p, SEC_CONTAINER_LITERAL, ctr, vn, path,
 				 "%s has %s in environment variable %s; move it into a Secret mounted as a file and rotate it",
 				 who, what, name ? name : "?");
@@ -151,7 +152,7 @@ static void check_env(const struct sec_pod *p, const struct kg_node *ctr, const 
 		if (!kg_is_map(ref))
 			continue;
 		const char *sn = kg_str(kg_map_get(ref, "name"));
-		snprintf(path, sizeof(path), "%s.envFrom[%u].secretRef", cpath, i);
+		kg_fmt(path, sizeof(path), "%s.envFrom[%u].secretRef", cpath, i);
 		emit_ctr(p, SEC_ENV_REF, ctr, ref, path,
 			 "%s imports every key of Secret '%s' as environment variables (envFrom)%s; mount the Secret as a "
 			 "volume instead", who, sn ? sn : "?", "");
@@ -190,7 +191,7 @@ static void check_args(const struct sec_pod *p, const struct kg_node *ctr, const
 			if (!found)
 				continue;
 			describe(&hit, what, sizeof(what));
-			snprintf(path, sizeof(path), "%s.%s[%u]", cpath, fields[f], i);
+			kg_fmt(path, sizeof(path), "%s.%s[%u]", cpath, fields[f], i);
 			emit_ctr(p, SEC_CONTAINER_LITERAL, ctr, it, path,
 				 "%s has %s in its %s; pass it through a mounted Secret file and rotate it", who, what, fields[f]);
 		}
@@ -201,7 +202,7 @@ static void on_container(void *ctx, const struct kg_node *ctr, enum kg_container
 {
 	const struct sec_pod *p = ctx;
 	char cpath[400], who[160];
-	snprintf(cpath, sizeof(cpath), "%s.%s[%u]", p->ref->spec_path, kg_container_fields[kind], index);
+	kg_fmt(cpath, sizeof(cpath), "%s.%s[%u]", p->ref->spec_path, kg_container_fields[kind], index);
 	ctr_label(ctr, kind, who, sizeof(who));
 	check_env(p, ctr, cpath, who);
 	check_args(p, ctr, cpath, who);
@@ -260,7 +261,7 @@ static void check_annotations(struct kg_check *c, const struct kg_node *meta, co
 		if (!scan_entry(after_slash(pr->key), pr->value, &hit))
 			continue;
 		describe(&hit, what, sizeof(what));
-		snprintf(path, sizeof(path), "%s.annotations.%s", meta_path, pr->key);
+		kg_fmt(path, sizeof(path), "%s.annotations.%s", meta_path, pr->key);
 		kg_emit(c, &secret_rules[SEC_ANNOTATION_LITERAL], pr->value, path, NULL,
 			"annotation '%s' holds %s; remove it from the annotation, keep it in a Secret and rotate it", pr->key,
 			what);
@@ -281,8 +282,8 @@ static void check_configmap(struct kg_check *c)
 		describe(&hit, what, sizeof(what));
 		where[0] = '\0';
 		if (memchr(pr->value->v.s, '\n', pr->value->len))
-			snprintf(where, sizeof(where), " (line %u of the value)", line_in_value(pr->value->v.s, hit.offset));
-		snprintf(path, sizeof(path), "data.%s", pr->key);
+			kg_fmt(where, sizeof(where), " (line %u of the value)", line_in_value(pr->value->v.s, hit.offset));
+		kg_fmt(path, sizeof(path), "data.%s", pr->key);
 		kg_emit(c, &secret_rules[SEC_CONFIGMAP_LITERAL], pr->value, path, NULL,
 			"ConfigMap key '%s' holds %s%s; move it into a Secret and rotate it", pr->key, what, where);
 	}
@@ -301,7 +302,7 @@ static void list_keys(const struct kg_node *m, const char *label, char *buf, siz
 		(*count)++;
 		if (*used + 1 >= size)
 			continue;
-		int w = snprintf(buf + *used, size - *used, "%s%s%s", first ? (*used ? "; " : "") : ", ",
+		int w = kg_fmt(buf + *used, size - *used, "%s%s%s", first ? (*used ? "; " : "") : ", ",
 				 first ? label : "", m->v.pairs[i].key);
 		first = false;
 		if (w > 0)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../util/fmt.h"
 #include "workload_priv.h"
 
 #define HP_MAX 1024
@@ -84,21 +85,21 @@ static const char *socket_reason(const char *path, char *buf, size_t size)
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	if (!strcmp(path, "/")) {
-		snprintf(buf, size, "it is the host's root filesystem, runtime sockets included");
+		kg_fmt(buf, size, "it is the host's root filesystem, runtime sockets included");
 		return buf;
 	}
 	for (int i = 0; socket_names[i]; i++)
 		if (!strcmp(base, socket_names[i])) {
-			snprintf(buf, size, "it is the runtime socket %s", socket_names[i]);
+			kg_fmt(buf, size, "it is the runtime socket %s", socket_names[i]);
 			return buf;
 		}
 	for (int i = 0; socket_dirs[i]; i++) {
 		if (!strcmp(path, socket_dirs[i])) {
-			snprintf(buf, size, "%s holds container runtime sockets", path);
+			kg_fmt(buf, size, "%s holds container runtime sockets", path);
 			return buf;
 		}
 		if (under(socket_dirs[i], path)) {
-			snprintf(buf, size, "it contains %s, which holds container runtime sockets", socket_dirs[i]);
+			kg_fmt(buf, size, "it contains %s, which holds container runtime sockets", socket_dirs[i]);
 			return buf;
 		}
 	}
@@ -108,7 +109,7 @@ static const char *socket_reason(const char *path, char *buf, size_t size)
 static const char *sensitive_reason(const struct wl_cfg *cfg, const char *path, char *buf, size_t size)
 {
 	if (!strcmp(path, "/")) {
-		snprintf(buf, size, "it is the host's root filesystem");
+		kg_fmt(buf, size, "it is the host's root filesystem");
 		return buf;
 	}
 	char extra[HP_MAX];
@@ -124,13 +125,13 @@ static const char *sensitive_reason(const struct wl_cfg *cfg, const char *path, 
 		for (int i = 0; list[i]; i++) {
 			if (under(path, list[i])) {
 				if (strcmp(path, list[i]))
-					snprintf(buf, size, "it lies under %s", list[i]);
+					kg_fmt(buf, size, "it lies under %s", list[i]);
 				else
-					snprintf(buf, size, "%s is a sensitive host directory", list[i]);
+					kg_fmt(buf, size, "%s is a sensitive host directory", list[i]);
 				return buf;
 			}
 			if (under(list[i], path)) {
-				snprintf(buf, size, "it contains %s", list[i]);
+				kg_fmt(buf, size, "it contains %s", list[i]);
 				return buf;
 			}
 		}
@@ -151,7 +152,7 @@ static enum hp_class classify(const struct wl_pod *pod, const char *raw, char *w
 {
 	char path[HP_MAX];
 	if (windows_runtime_pipe(raw)) {
-		snprintf(why, size, "it is the container runtime's named pipe");
+		kg_fmt(why, size, "it is the container runtime's named pipe");
 		return HP_SOCKET;
 	}
 	if (!norm_path(raw, path, sizeof(path)))
@@ -197,14 +198,14 @@ static void check_writable(const struct wl_pod *pod, const char *vname, const ch
 			ctr.name = kg_str(kg_map_get(c, "name"));
 			const char *rp = kg_str(kg_map_get(c, "restartPolicy"));
 			ctr.sidecar = k == KG_INIT_CONTAINER && rp && !strcmp(rp, "Always");
-			snprintf(ctr.path, sizeof(ctr.path), "%s.%s[%u]", pod->ref->spec_path, kg_container_fields[k], i);
+			kg_fmt(ctr.path, sizeof(ctr.path), "%s.%s[%u]", pod->ref->spec_path, kg_container_fields[k], i);
 			for (uint32_t m = 0; m < mounts->len; m++) {
 				const struct kg_node *mnt = mounts->v.items[m];
 				const char *n = kg_str(kg_map_get(mnt, "name"));
 				if (!n || strcmp(n, vname) || kg_is_true(kg_map_get(mnt, "readOnly")))
 					continue;
 				const char *at = kg_str(kg_map_get(mnt, "mountPath"));
-				snprintf(sub, sizeof(sub), "volumeMounts[%u]", m);
+				kg_fmt(sub, sizeof(sub), "volumeMounts[%u]", m);
 				wl_emit(pod, &ctr, WL_WRITABLE_HOSTPATH, mnt, sub,
 					"%s mounts host path %s (volume '%s') writable at %s; set readOnly: true on the "
 					"volumeMount",
@@ -227,7 +228,7 @@ static void check_host_paths(const struct wl_pod *pod)
 		const char *vname = kg_str(kg_map_get(vol, "name"));
 		if (!path)
 			continue;
-		snprintf(sub, sizeof(sub), "volumes[%u].hostPath.path", i);
+		kg_fmt(sub, sizeof(sub), "volumes[%u].hostPath.path", i);
 		switch (classify(pod, path, why, sizeof(why))) {
 		case HP_SOCKET:
 			wl_emit(pod, NULL, WL_RUNTIME_SOCKET, pn, sub,
@@ -285,19 +286,19 @@ void wl_check_ports(const struct wl_pod *pod, const struct wl_ctr *ctr)
 		const char *proto = kg_str(kg_map_get(p, "protocol"));
 		bool tcp = !proto || !strcmp(proto, "TCP");
 		if (tcp && (cport == 22 || hport == 22)) {
-			snprintf(sub, sizeof(sub), "ports[%u].%s", i, hport == 22 ? "hostPort" : "containerPort");
+			kg_fmt(sub, sizeof(sub), "ports[%u].%s", i, hport == 22 ? "hostPort" : "containerPort");
 			wl_emit(pod, ctr, WL_SSH_PORT, hport == 22 ? hn : cn, sub,
 				"%s exposes port 22 (SSH); remove the SSH server and use kubectl exec or a debug container",
 				wl_ctr_label(ctr, who, sizeof(who)));
 			continue; /* port 22 is also privileged: one finding is enough */
 		}
 		if (hport > 0 && hport < 1024) {
-			snprintf(sub, sizeof(sub), "ports[%u].hostPort", i);
+			kg_fmt(sub, sizeof(sub), "ports[%u].hostPort", i);
 			wl_emit(pod, ctr, WL_PRIVILEGED_PORT, hn, sub,
 				"%s binds privileged port %lld on the node (hostPort); use a port of 1024 or above and a "
 				"Service in front", wl_ctr_label(ctr, who, sizeof(who)), (long long)hport);
 		} else if (cport > 0 && cport < 1024) {
-			snprintf(sub, sizeof(sub), "ports[%u].containerPort", i);
+			kg_fmt(sub, sizeof(sub), "ports[%u].containerPort", i);
 			wl_emit(pod, ctr, WL_PRIVILEGED_PORT, cn, sub,
 				"%s listens on privileged port %lld%s (needs root or NET_BIND_SERVICE); listen on a port of "
 				"1024 or above and map %lld in the Service", wl_ctr_label(ctr, who, sizeof(who)),

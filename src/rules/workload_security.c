@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../util/fmt.h"
 #include "workload_priv.h"
 
 /* Capabilities that give control over the node, with the reason shown in messages. */
@@ -78,7 +79,7 @@ static void check_caps(const struct wl_pod *pod, const struct wl_ctr *ctr)
 		const char *why = cap_danger(pod->cfg, norm);
 		if (!why)
 			continue;
-		snprintf(sub, sizeof(sub), "securityContext.capabilities.add[%u]", i);
+		kg_fmt(sub, sizeof(sub), "securityContext.capabilities.add[%u]", i);
 		wl_emit(pod, ctr, WL_DANGEROUS_CAPS, add->v.items[i], sub,
 			"%s adds capability %s (%s); remove it from capabilities.add, drop ALL and add back only "
 			"what the process needs",
@@ -107,9 +108,9 @@ static bool in_range(const struct wl_range *r, int64_t v)
 static void range_text(const struct wl_range *r, char *buf, size_t size)
 {
 	if (r->max >= 2147483647LL)
-		snprintf(buf, size, "%lld or above", (long long)r->min);
+		kg_fmt(buf, size, "%lld or above", (long long)r->min);
 	else
-		snprintf(buf, size, "%lld-%lld", (long long)r->min, (long long)r->max);
+		kg_fmt(buf, size, "%lld-%lld", (long long)r->min, (long long)r->max);
 }
 
 /* runAsUser / runAsGroup set on the container itself, or unset on both levels. */
@@ -225,7 +226,7 @@ void wl_check_pod_security(const struct wl_pod *pod)
 	const struct kg_node *sg = kg_map_get(pod->psc, "supplementalGroups");
 	if (kg_is_seq(sg))
 		for (uint32_t i = 0; i < sg->len; i++) {
-			snprintf(sub, sizeof(sub), "securityContext.supplementalGroups[%u]", i);
+			kg_fmt(sub, sizeof(sub), "securityContext.supplementalGroups[%u]", i);
 			pod_id(pod, "supplementalGroups entry", sg->v.items[i], sub, ranges, &pod->cfg->gid, WL_GID_RANGE,
 			       "GIDs");
 		}
