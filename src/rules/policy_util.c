@@ -62,9 +62,20 @@ static struct kg_node *keep_rec(struct clone_ctx *c, const struct kg_node *n, co
 	struct kg_node *o = kg_arena_alloc(c->a, sizeof(*o));
 	*o = *n;
 	o->len = 0;
-	o->v.pairs = n->len ? kg_arena_alloc(c->a, n->len * sizeof(*o->v.pairs)) : NULL;
-	const char *sub[32];
+	/* room for the keys some path names, not for the whole map: the clones of a run stay small */
+	uint32_t named = 0;
 	for (uint32_t i = 0; i < n->len; i++) {
+		const struct kg_pair *p = &n->v.pairs[i];
+		for (size_t k = 0; k < npaths; k++)
+			if (!strncmp(paths[k], p->key, p->key_len) &&
+			    (paths[k][p->key_len] == '\0' || paths[k][p->key_len] == '.')) {
+				named++;
+				break;
+			}
+	}
+	o->v.pairs = named ? kg_arena_alloc(c->a, named * sizeof(*o->v.pairs)) : NULL;
+	const char *sub[32];
+	for (uint32_t i = 0; i < n->len && o->len < named; i++) {
 		const struct kg_pair *p = &n->v.pairs[i];
 		size_t nsub = 0;
 		bool whole = false;
