@@ -155,7 +155,7 @@ void kg_rec_init(struct kg_cluster_state *s, struct kg_rec *r, const struct kg_c
 		 size_t nextra, const struct kg_node *at, const char *path)
 {
 	const char *paths[16] = { "apiVersion", "kind", "metadata.name", "metadata.generateName", "metadata.namespace",
-				  "metadata.labels", "metadata.annotations." KG_IGNORE_ANNOTATION };
+				  "metadata.labels", ("metadata.annotations." KG_IGNORE_ANNOTATION) };
 	size_t np = 7;
 	for (size_t i = 0; i < nextra && np < 16; i++)
 		paths[np++] = extra[i];
