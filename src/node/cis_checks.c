@@ -1,9 +1,11 @@
 /* The CIS Kubernetes Benchmark v1.12 as kube-bench's cfg/cis-1.12 tests it, one row per check
  * that can be decided from files and command lines, and the evaluation of a row: test items
  * looked up in the command line first, then the component's config file, then its environment
- * (kube-bench's order, which is also the kubelet's: flags override the config file), combined
- * with and/or; file permission and ownership checks with stat. */
+ * (kube-bench's order, which is also the kubelet's: flags override the config file; a
+ * kube-scheduler with --config ignores the flags its file replaces), combined with and/or; file
+ * permission and ownership checks with stat. */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -196,7 +198,8 @@ static const struct kg_cis_check table[] = {
 	FLAG2("1.3.7", "master", M, true, CM, true, CMP("--bind-address", "eq", "127.0.0.1"), UNSET("--bind-address"),
 	      "set --bind-address=127.0.0.1"),
 	/* 1.4 scheduler */
-	FLAG1("1.4.1", "master", M, true, SCH, CMP("--profiling", "eq", "false"), "set --profiling=false"),
+	FLAG1("1.4.1", "master", M, true, SCH, KCMP("--profiling", "enableProfiling", 'b', "eq", "false"),
+	      "set --profiling=false (with --config: enableProfiling: false in the KubeSchedulerConfiguration)"),
 	FLAG2("1.4.2", "master", M, true, SCH, true, CMP("--bind-address", "eq", "127.0.0.1"), UNSET("--bind-address"),
 	      "set --bind-address=127.0.0.1"),
 	/* 2 etcd: flags, or ETCD_* variables, or etcd's YAML config (--config-file) */
@@ -469,6 +472,8 @@ struct lookup {
 	const char *value; /* what the operator sees */
 	const char *shown; /* "--profiling=true", "readOnlyPort: 10255", "ETCD_AUTO_TLS=true" */
 	struct kg_cis_loc at;
+	const char *file;    /* config file of an invalid value */
+	const char *ignored; /* a flag on the command line that the component ignores ("--profiling=false") */
 };
 
 static const char *type_name(char t)
@@ -494,7 +499,8 @@ static bool seen_bad(struct kg_cis_run *run, const char *key)
 
 static void config_lookup(struct kg_cis_run *run, const struct kg_cis_comp *c, const struct item *it, struct lookup *lk)
 {
-	const struct kg_node *n = kg_cis_config_get(c->config, it->path);
+	const char *file;
+	const struct kg_node *n = kg_cis_config_at(c, it->path, false, &file);
 	if (!n || n->type == KG_NULL)
 		return;
 	const char *v = NULL;
@@ -530,9 +536,10 @@ static void config_lookup(struct kg_cis_run *run, const struct kg_cis_comp *c, c
 	}
 	if (!v) {
 		lk->invalid = true;
-		const char *key = kg_arena_printf(&run->arena, "%s:%s", c->config_file, it->path);
+		lk->file = file;
+		const char *key = kg_arena_printf(&run->arena, "%s:%s", file, it->path);
 		if (!seen_bad(run, key))
-			kg_cis_error(run, c->config_file, n->line, n->col, "%s must be %s, not %s (%s would refuse this file)",
+			kg_cis_error(run, file, n->line, n->col, "%s must be %s, not %s (%s would refuse this file)",
 				     it->path, type_name(it->type), kg_type_name((enum kg_type)n->type), c->name);
 		return;
 	}
@@ -541,7 +548,7 @@ static void config_lookup(struct kg_cis_run *run, const struct kg_cis_comp *c, c
 	lk->found = true;
 	lk->value = v;
 	lk->shown = kg_arena_printf(&run->arena, "%s: %s", it->path, v);
-	lk->at = (struct kg_cis_loc){ c->config_file, n->line, n->col, it->path, NULL };
+	lk->at = (struct kg_cis_loc){ file, n->line, n->col, it->path, NULL };
 }
 
 static void flag_lookup(struct kg_cis_run *run, const struct kg_cis_comp *c, const struct item *it, struct lookup *lk)
@@ -581,11 +588,22 @@ static void flag_lookup(struct kg_cis_run *run, const struct kg_cis_comp *c, con
 	}
 }
 
+/* The component reads this item's flag (kube-scheduler ignores the flags its --config replaces). */
+static bool flag_read(const struct kg_cis_comp *c, const struct item *it)
+{
+	return it->flag && !c->config_exclusive && !(c->config_over_flags && it->path);
+}
+
 static void lookup(struct kg_cis_run *run, const struct kg_cis_comp *c, const struct item *it, struct lookup *lk)
 {
 	memset(lk, 0, sizeof(*lk));
-	if (it->flag && !c->config_exclusive)
+	if (flag_read(c, it)) {
 		flag_lookup(run, c, it, lk);
+	} else if (it->flag && c->config_over_flags) {
+		flag_lookup(run, c, it, lk);
+		lk->ignored = lk->found ? lk->shown : NULL;
+		memset(lk, 0, offsetof(struct lookup, ignored));
+	}
 	if (!lk->found && it->path && c->config)
 		config_lookup(run, c, it, lk);
 	if (!lk->found && !lk->invalid && it->env && !c->config_exclusive) {
@@ -613,7 +631,7 @@ static bool item_pass(const struct item *it, const struct lookup *lk)
 static const char *names(struct kg_cis_run *run, const struct kg_cis_comp *c, const struct item *it)
 {
 	const char *s = "";
-	if (it->flag && !c->config_exclusive)
+	if (flag_read(c, it))
 		s = it->flag;
 	if (it->path && c->config)
 		s = *s ? kg_arena_printf(&run->arena, "%s / %s", s, it->path) : it->path;
@@ -625,8 +643,9 @@ static const char *names(struct kg_cis_run *run, const struct kg_cis_comp *c, co
 static struct kg_cis_loc missing_loc(const struct kg_cis_comp *c, const struct item *it)
 {
 	if (it->path && c->config) {
-		const struct kg_node *n = kg_nearest(c->config, it->path);
-		return (struct kg_cis_loc){ c->config_file, n->line, n->col, it->path, NULL };
+		const char *file;
+		const struct kg_node *n = kg_cis_config_at(c, it->path, true, &file);
+		return (struct kg_cis_loc){ file, n->line, n->col, it->path, NULL };
 	}
 	return c->anchor;
 }
@@ -634,11 +653,17 @@ static struct kg_cis_loc missing_loc(const struct kg_cis_comp *c, const struct i
 static const char *describe(struct kg_cis_run *run, const struct kg_cis_comp *c, const struct item *it,
 			    const struct lookup *lk)
 {
+	const char *d;
 	if (!lk->found)
-		return kg_arena_printf(&run->arena, "%s is not set", names(run, c, it));
-	if (it->unset)
-		return kg_arena_printf(&run->arena, "%s is set", lk->shown);
-	return lk->shown;
+		d = kg_arena_printf(&run->arena, "%s is not set", names(run, c, it));
+	else if (it->unset)
+		d = kg_arena_printf(&run->arena, "%s is set", lk->shown);
+	else
+		d = lk->shown;
+	if (lk->ignored)
+		d = kg_arena_printf(&run->arena, "%s (%s on the command line is ignored: %s reads %s)", d, lk->ignored, c->name,
+				    c->config_file);
+	return d;
 }
 
 bool kg_cis_item_value(struct kg_cis_run *run, const struct kg_cis_eval *ev, size_t i, const char **value,
@@ -663,7 +688,7 @@ bool kg_cis_eval_items(struct kg_cis_run *run, struct kg_cis_eval *ev, bool repo
 	for (size_t i = 0; i < n; i++) {
 		lookup(run, c, &ck->it[i], &lk[i]);
 		if (lk[i].invalid) {
-			kg_cis_undecided(run, ev, NULL, "%s in %s is not %s", ck->it[i].path, c->config_file,
+			kg_cis_undecided(run, ev, NULL, "%s in %s is not %s", ck->it[i].path, lk[i].file,
 					 type_name(ck->it[i].type));
 			return false;
 		}
@@ -747,6 +772,18 @@ static const char *flag_or_first(struct kg_cis_run *run, enum kg_cis_comp_id id,
 	return kg_cis_first_existing(run, cands);
 }
 
+/* With --config the scheduler takes its kubeconfig from clientConnection.kubeconfig and ignores
+ * --kubeconfig; without, --kubeconfig; else kube-bench's list. */
+static const char *sched_kubeconfig(struct kg_cis_run *run)
+{
+	const struct kg_cis_comp *c = &run->comp[KG_CIS_SCHEDULER];
+	if (c->loaded && c->config_over_flags) {
+		const char *p = kg_cis_abs(run, kg_str(kg_cis_config_at(c, "clientConnection.kubeconfig", false, NULL)));
+		return p && kg_cis_exists(run, p) ? p : kg_cis_first_existing(run, kg_cis_sched_kubeconfigs);
+	}
+	return flag_or_first(run, KG_CIS_SCHEDULER, "kubeconfig", kg_cis_sched_kubeconfigs);
+}
+
 static const char *etcd_data_dir(struct kg_cis_run *run)
 {
 	const struct kg_cis_comp *c = &run->comp[KG_CIS_ETCD];
@@ -802,7 +839,7 @@ static void target_files(struct kg_cis_run *run, const struct kg_cis_check *ck, 
 		*looked = kg_cis_looked_for(run, admin);
 		break;
 	case T_SCHED_KUBECONFIG:
-		add_existing(run, fs, flag_or_first(run, KG_CIS_SCHEDULER, "kubeconfig", kg_cis_sched_kubeconfigs));
+		add_existing(run, fs, sched_kubeconfig(run));
 		*looked = kg_cis_looked_for(run, kg_cis_sched_kubeconfigs);
 		*def = kg_cis_sched_kubeconfigs[0];
 		break;
@@ -842,7 +879,7 @@ static void target_files(struct kg_cis_run *run, const struct kg_cis_check *ck, 
 	case T_KUBELET_CAFILE: {
 		const char *p = c->loaded ? kg_cis_flag_path(run, KG_CIS_KUBELET, "client-ca-file") : NULL;
 		if (!p && c->config)
-			p = kg_cis_abs(run, kg_str(kg_cis_config_get(c->config, "authentication.x509.clientCAFile")));
+			p = kg_cis_abs(run, kg_str(kg_cis_config_at(c, "authentication.x509.clientCAFile", false, NULL)));
 		if (!p || !kg_cis_exists(run, p))
 			p = kg_cis_first_existing(run, kg_cis_kubelet_cafiles);
 		add_existing(run, fs, p);
@@ -850,8 +887,10 @@ static void target_files(struct kg_cis_run *run, const struct kg_cis_check *ck, 
 		*def = "/etc/kubernetes/pki/ca.crt";
 		break;
 	}
-	case T_KUBELET_CONF:
+	case T_KUBELET_CONF: /* the config in use: the --config file and every --config-dir drop-in */
 		add_existing(run, fs, c->config_path);
+		for (size_t i = 0; i < c->ndropins; i++)
+			add_existing(run, fs, c->dropins[i]);
 		break;
 	case T_NONE:
 		break;

@@ -271,30 +271,13 @@ const struct kg_node *kg_cis_load_doc(struct kg_cis_run *run, const char *np, bo
 	run->report->sum.files++;
 	struct docsink s = { run, disp, NULL, false };
 	struct kg_load_sink sink = { &s, on_doc, on_error };
-	kg_loader_buffer(run->loader, disp, b.data, b.len, &sink);
+	int nerr = kg_loader_buffer(run->loader, disp, b.data, b.len, &sink);
 	kg_buf_release(&b);
-	if (!s.root && !s.too_big)
+	if (!s.root && !s.too_big && !nerr) /* a syntax error already says why */
 		kg_cis_error(run, disp, 0, 0, "no YAML or JSON document in the file");
 	if (s.root)
 		run->report->sum.objects++;
 	return s.root;
-}
-
-const struct kg_node *kg_cis_config_get(const struct kg_node *root, const char *dotted)
-{
-	const struct kg_node *n = root;
-	char key[256];
-	while (n && *dotted) {
-		const char *dot = strchr(dotted, '.');
-		size_t len = dot ? (size_t)(dot - dotted) : strlen(dotted);
-		if (len >= sizeof(key))
-			return NULL;
-		memcpy(key, dotted, len);
-		key[len] = '\0';
-		n = kg_map_get(n, key);
-		dotted += len + (dot ? 1 : 0);
-	}
-	return n;
 }
 
 static const char *kind_of(const struct kg_node *root)
@@ -956,6 +939,24 @@ static void load_config_files(struct kg_cis_run *run, enum kg_cis_comp_id id)
 			c->config = kg_cis_load_config(run, np, "KubeletConfiguration", ref, "--config");
 			c->config_path = np;
 			c->config_file = kg_cis_display(run, np);
+		}
+		if ((f = kg_cis_flags_get(&c->flags, "config-dir")) && f->value[0])
+			kg_cis_load_dropins(run, c, f);
+	} else if (id == KG_CIS_SCHEDULER) {
+		if ((f = kg_cis_flags_get(&c->flags, "config")) && f->value[0]) {
+			const char *np = kg_cis_abs(run, f->value);
+			c->config = kg_cis_load_config(run, np, "KubeSchedulerConfiguration", &f->at, "--config");
+			c->config_path = np;
+			c->config_file = kg_cis_display(run, np);
+			/* with --config the scheduler ignores its deprecated flags (--profiling, --kubeconfig,
+			 * ...): options.go ApplyTo applies them only without a config file */
+			c->config_over_flags = c->config != NULL;
+			const struct kg_node *av = c->config ? kg_map_get(c->config, "apiVersion") : NULL;
+			const char *v = kg_str(av);
+			if (c->config && (!v || strcmp(v, "kubescheduler.config.k8s.io/v1")))
+				kg_cis_error(run, c->config_file, av ? av->line : c->config->line, av ? av->col : c->config->col,
+					     "%s%s%s: kube-scheduler reads kubescheduler.config.k8s.io/v1 (v1beta3 was removed in 1.29)",
+					     v ? "apiVersion '" : "no apiVersion", v ? v : "", v ? "'" : "");
 		}
 	} else if (id == KG_CIS_PROXY) {
 		if ((f = kg_cis_flags_get(&c->flags, "config")) && f->value[0]) {

@@ -22,6 +22,7 @@
 #define KG_CIS_MAX_VARS 1024u       /* environment variables of one unit or container */
 #define KG_CIS_MAX_WALK 20000u      /* files visited under one directory */
 #define KG_CIS_MAX_NODES 200000u    /* nodes kept from one config document */
+#define KG_CIS_MAX_DROPINS 256u     /* kubelet --config-dir files merged */
 
 /* Object identity of a finding (a static pod), NULL fields when unknown. */
 struct kg_cis_obj {
@@ -144,8 +145,22 @@ struct kg_cis_comp {
 	const char *config_file;       /* display path */
 	const char *config_path;       /* path on the node */
 	bool config_exclusive;         /* etcd --config-file: flags and environment are ignored */
+	bool config_over_flags;        /* kube-scheduler --config: flags that have a config field are
+					* ignored (the scheduler's deprecated flags) */
+	const char **dropins;          /* kubelet --config-dir: *.conf files in merge order (node paths) */
+	size_t ndropins;
+	struct kg_cis_origin *origins; /* config merged from drop-ins: who wrote what */
+	size_t norigins, aorigins;
 	const char **units;            /* kubelet: unit file and drop-ins (node paths) */
 	size_t nunits;
+};
+
+/* A node that a kubelet drop-in put into the merged config (or a map the merge built), and the
+ * file that wrote it. A node of the merged tree belongs to its nearest recorded ancestor-or-self,
+ * else to config_file. */
+struct kg_cis_origin {
+	const struct kg_node *node;
+	const char *file; /* display path */
 };
 
 struct kg_cis_accept {
@@ -222,8 +237,6 @@ const struct kg_node *kg_cis_load_doc(struct kg_cis_run *run, const char *np, bo
  * points to it (errors about a missing file go there), what: the flag's name. NULL with an error. */
 const struct kg_node *kg_cis_load_config(struct kg_cis_run *run, const char *np, const char *kind,
 					 const struct kg_cis_loc *ref, const char *what);
-/* A value of a config tree at a dotted path (keys may not contain dots), or NULL. */
-const struct kg_node *kg_cis_config_get(const struct kg_node *root, const char *dotted);
 /* Where a path-like flag of a component points (node path), or NULL. */
 const char *kg_cis_flag_path(struct kg_cis_run *run, enum kg_cis_comp_id id, const char *flag);
 /* First existing node path of a NULL-terminated list, or NULL. */
@@ -240,6 +253,18 @@ extern const char *const kg_cis_kubelet_kubeconfigs[];
 extern const char *const kg_cis_proxy_kubeconfigs[];
 extern const char *const kg_cis_sched_kubeconfigs[];
 extern const char *const kg_cis_cm_kubeconfigs[];
+
+/* --- cis_dropin.c: layered config files --- */
+
+/* kubelet --config-dir (flag f): every *.conf file under the directory, in the kubelet's order
+ * (filepath.WalkDir: names sorted byte-wise, subdirectories at their place), merged over
+ * c->config as a JSON merge patch (RFC 7386; maps merge key by key, lists and scalars are
+ * replaced; null gives the field back the main file's value). A broken drop-in is an error with
+ * its position and is left out; the others still apply. */
+void kg_cis_load_dropins(struct kg_cis_run *run, struct kg_cis_comp *c, const struct kg_cis_flag *f);
+/* A value of c's config at a dotted path and the file that set it (a drop-in, else config_file);
+ * NULL when absent, or with nearest the deepest node that exists along the path. */
+const struct kg_node *kg_cis_config_at(const struct kg_cis_comp *c, const char *dotted, bool nearest, const char **file);
 
 /* --- cis_checks.c: evaluating one check --- */
 

@@ -328,9 +328,10 @@ void kg_cis_check_kubelet_tls(struct kg_cis_run *run, struct kg_cis_eval *ev)
 		kg_cis_actual(run, ev, &f->at, "--rotate-server-certificates=%s", f->value);
 		return;
 	}
-	const struct kg_node *b = c->config ? kg_cis_config_get(c->config, "serverTLSBootstrap") : NULL;
+	const char *file;
+	const struct kg_node *b = c->config ? kg_cis_config_at(c, "serverTLSBootstrap", false, &file) : NULL;
 	if (!f && b && b->type == KG_BOOL && b->v.b) {
-		struct kg_cis_loc at = { c->config_file, b->line, b->col, "serverTLSBootstrap", NULL };
+		struct kg_cis_loc at = { file, b->line, b->col, "serverTLSBootstrap", NULL };
 		kg_cis_actual(run, ev, &at, "serverTLSBootstrap: true");
 		return;
 	}

@@ -269,7 +269,10 @@ const struct kg_rule kg_node_rules[] = {
 	/* 1.4 scheduler */
 	{ "cis.1.4.1", KG_SEV_LOW, CP, "Scheduler profiling is disabled",
 	  "The profiling endpoints expose internals of the process; they are for debugging.",
-	  "Set --profiling=false.", CIS SCHED, "kube-bench:1.4.1" },
+	  "Set --profiling=false; when the scheduler runs with --config, set enableProfiling: false in its "
+	  "KubeSchedulerConfiguration instead (the scheduler then ignores --profiling, and enableProfiling "
+	  "defaults to true).",
+	  CIS SCHED, "kube-bench:1.4.1" },
 	{ "cis.1.4.2", KG_SEV_MEDIUM, CP, "The scheduler listens on localhost only",
 	  "The scheduler's secure port serves health and metrics; bound to all interfaces it is reachable from "
 	  "the network.",
@@ -332,9 +335,9 @@ const struct kg_rule kg_node_rules[] = {
 	PERM("4.1.7", KG_SEV_LOW, KL, "kubelet client CA file",
 	     "decides which client certificates the kubelet API accepts.", "644", KLAUTH),
 	OWN("4.1.8", KG_SEV_LOW, KL, "kubelet client CA file", "root:root", KLAUTH),
-	PERM("4.1.9", KG_SEV_MEDIUM, KL, "kubelet config file",
+	PERM("4.1.9", KG_SEV_MEDIUM, KL, "kubelet config file (and --config-dir drop-ins)",
 	     "holds the kubelet's authentication, authorization and TLS settings.", "600", KLCFG),
-	OWN("4.1.10", KG_SEV_MEDIUM, KL, "kubelet config file", "root:root", KLCFG),
+	OWN("4.1.10", KG_SEV_MEDIUM, KL, "kubelet config file (and --config-dir drop-ins)", "root:root", KLCFG),
 	/* 4.2 kubelet */
 	{ "cis.4.2.1", KG_SEV_HIGH, KL, "The kubelet does not accept anonymous requests",
 	  "The kubelet API runs commands in containers and reads their logs. Anonymous requests reach it as "
