@@ -3,7 +3,8 @@
 # libyaml parse-only baseline (bench/parse_only.c), over every manifest of ../shared/corpus
 # (.yaml/.yml/.json, hidden folders included: the files are passed explicitly, in one process).
 # Prints wall and CPU seconds (user+sys), files/s, MB/s and peak RSS for both, and the ratios;
-# also the same scan with every finding dropped by a policy, to show what the report costs.
+# also the same scan with every finding dropped by a policy (what the report costs) and with
+# every rule family off (what reading and parsing into the typed tree costs: the floor).
 #
 # Environment: KGUARD (default ./kguard), CORPUS (default ../shared/corpus), RUNS (default 5),
 # BENCH_STRICT=1 to exit 1 when a goal is missed. Goals: CPU ratio <= 1.5, peak RSS <= 32 MiB.
@@ -51,16 +52,13 @@ if [[ $seen != "$nfiles" ]]; then
 	exit 2
 fi
 
-# run NAME CMD...: RUNS timed runs; appends "wall cpu rss_kib" per run to $tmp/NAME
-run() {
+# once NAME CMD...: one timed run; appends "wall cpu rss_kib" to $tmp/NAME
+once() {
 	local name=$1
 	shift
-	: > "$tmp/$name"
-	for ((i = 0; i < RUNS; i++)); do
-		/usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "$@" > /dev/null 2>> "$tmp/$name.err" || true
-		# the last line is ours; "Command exited with non-zero status" may precede it
-		tail -n 1 "$tmp/time" | awk '{ printf "%.3f %.3f %d\n", $1, $2 + $3, $4 }' >> "$tmp/$name"
-	done
+	/usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "$@" > /dev/null 2>> "$tmp/$name.err" || true
+	# the last line is ours; "Command exited with non-zero status" may precede it
+	tail -n 1 "$tmp/time" | awk '{ printf "%.3f %.3f %d\n", $1, $2 + $3, $4 }' >> "$tmp/$name"
 }
 
 # median of column C of file F
@@ -90,10 +88,15 @@ fi
 
 # warm the page cache so all start from the same state
 cat "${files[@]}" > /dev/null
-run parse "$out/parse_only" "${files[@]}"
-run kguard "$K" scan --no-policy -f json "${files[@]}"
-(( quiet )) && run quiet "$K" scan --policy "$tmp/all-exempt.yaml" -f json "${files[@]}"
-(( load )) && run load "$K" scan --policy "$tmp/load-only.yaml" -f json "${files[@]}"
+# RUNS rounds, each running every command once: on a shared machine the load then weighs on all
+# of them alike, and the medians compare
+: > "$tmp/parse"; : > "$tmp/kguard"; : > "$tmp/quiet"; : > "$tmp/load"
+for ((i = 0; i < RUNS; i++)); do
+	once parse "$out/parse_only" "${files[@]}"
+	once kguard "$K" scan --no-policy -f json "${files[@]}"
+	(( quiet )) && once quiet "$K" scan --policy "$tmp/all-exempt.yaml" -f json "${files[@]}"
+	(( load )) && once load "$K" scan --policy "$tmp/load-only.yaml" -f json "${files[@]}"
+done
 
 echo "kguard scan benchmark: $nfiles files, $(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }') MB ($CORPUS)"
 echo "$RUNS runs each, medians; CPU = user+sys; peak RSS = the largest of the runs"
