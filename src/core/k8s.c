@@ -216,9 +216,7 @@ static bool kind_key_init(const struct kg_object *obj, struct kind_key *k)
 	k->group = obj->api_version;
 	const char *slash = strchr(obj->api_version, '/');
 	/* apps/v1beta1 and apps/v1beta2 are still "apps"; extensions is listed separately */
-	k->glen = slash ? (size_t)(slash - obj->api_version) : 0;
-	if (k->glen > 127)
-		k->glen = 127; /* the group was always read into 128 bytes; keep matching the same */
+	k->glen = slash ? (size_t)(slash - obj->api_version) : 0; /* the whole group, however long */
 	return true;
 }
 

@@ -142,3 +142,30 @@ TEST(registered_paths_with_fan_out)
 	run(&d, "apiVersion: other.io/v1\nkind: Fleet\nmetadata: {name: f}\nspec: {pools: []}\n");
 	CHECK(!d.has_pod);
 }
+
+/* API groups are compared whole, however long (DNS subdomains go up to 253 bytes): a group that
+ * shares its first 127 bytes with a registered one is another group. */
+TEST(long_api_groups_compared_whole)
+{
+	static char group[201], other[201];
+	memset(group, 'g', 190);
+	memcpy(group + 190, ".example.io", 11);
+	memcpy(other, group, sizeof(other));
+	other[150] = 'x';
+	static const struct kg_pod_path extra[] = {
+		{ group, "LongFleet", "spec.pod.spec", "spec.pod.metadata" },
+	};
+	kg_pod_paths_add(extra, 1);
+	char yaml[600];
+	struct doc_run d;
+	snprintf(yaml, sizeof(yaml), "apiVersion: %s/v1\nkind: LongFleet\nmetadata: {name: f}\nspec:\n"
+		 "  pod: {spec: {containers: []}}\n", group);
+	run(&d, yaml);
+	CHECK(d.has_pod);
+	CHECK_INT(d.seen.n, 1);
+	snprintf(yaml, sizeof(yaml), "apiVersion: %s/v1\nkind: LongFleet\nmetadata: {name: f}\nspec:\n"
+		 "  pod: {spec: {containers: []}}\n", other);
+	run(&d, yaml);
+	CHECK(!d.has_pod);
+	CHECK_INT(d.seen.n, 0);
+}
