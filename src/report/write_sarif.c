@@ -38,24 +38,49 @@
 
 #define FINGERPRINT_KEY "kguard/v1"
 
+/* A rendered part, bytes [off, off+len) of struct sarif's parts buffer. */
+struct part {
+	size_t off, len;
+};
+
 struct sarif_rule {
 	const char *id;
 	const struct kg_rule *rule;        /* NULL when the catalog does not know the id */
 	const struct kg_finding *first;    /* for rules described from their findings */
 	enum kg_severity max;              /* highest effective severity in this run */
+	size_t index;                      /* ruleIndex: place in the sorted list */
+	struct part head[KG_SEV_COUNT];    /* a result's opening up to its message, per level */
+	/* The fingerprint hash of id fp_id after the file (of generation file_gen) and after the
+	 * object (of generation obj_gen): a rule's findings repeat in a file and on an object. */
+	const char *fp_id;
+	unsigned file_gen, obj_gen;
+	uint64_t file_state, obj_state;
 };
+
+#define PTR_SLOTS 64
+/* Output is flushed in blocks of about this size. */
+#define OUT_CHUNK (1 << 16)
 
 struct sarif {
 	struct kg_jw w;
 	struct kg_buf b, tmp;
 	FILE *out;
 	int failed;
-	struct sarif_rule *rules;
+	struct sarif_rule *rules;          /* in order of first appearance; by_id sorts them */
+	struct sarif_rule **by_id;
 	size_t nrules;
+	uint32_t *rule_of;                 /* per finding, its entry in rules */
 	/* the last file seen, normalised and as a URI: findings come sorted by file */
 	const char *cache_file;
 	struct kg_buf cache_norm, cache_uri;
 	bool cache_base;                   /* relative: the URI takes uriBaseId %SRCROOT% */
+	/* Result parts that repeat: rule heads (kept for the run), the file's location opening and
+	 * the object's logical location and properties (rebuilt when they change). */
+	struct kg_buf parts, file_part, logical_part, object_part;
+	const char *obj[4];                /* apiVersion, kind, namespace, name of object_part */
+	size_t obj_len[4];
+	bool have_obj;
+	unsigned file_gen, obj_gen;        /* bumped when the file (and the object) changes */
 	/* occurrence counts of fingerprints: open addressing, power-of-two size */
 	uint64_t *fp_keys;
 	unsigned *fp_counts;
@@ -92,62 +117,109 @@ static void flush(struct sarif *s)
 
 /* --- rules present in the run ------------------------------------------------------------- */
 
-static int cmp_finding_rule(const void *pa, const void *pb)
+static int cmp_rule_id(const void *pa, const void *pb)
 {
-	const struct kg_finding *const *a = pa, *const *b = pb;
-	int c = strcmp((*a)->rule_id ? (*a)->rule_id : "", (*b)->rule_id ? (*b)->rule_id : "");
-	if (c)
-		return c;
-	return *a < *b ? -1 : *a > *b;
+	const struct sarif_rule *const *a = pa, *const *b = pb;
+	return strcmp((*a)->id, (*b)->id);
 }
 
+static size_t str_slot(const char *id, size_t mask)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	return (size_t)(h ^ (h >> 31)) & mask;
+}
+
+static size_t ptr_slot(const void *p)
+{
+	return (size_t)(((uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15u) >> 58) & (PTR_SLOTS - 1);
+}
+
+/* Put id's entries in a table of (entry + 1) of the given power-of-two size. */
+static void id_table_fill(const struct sarif *s, uint32_t *table, size_t size)
+{
+	for (size_t e = 0; e < s->nrules; e++) {
+		size_t h = str_slot(s->rules[e].id, size - 1);
+		while (table[h])
+			h = (h + 1) & (size - 1);
+		table[h] = (uint32_t)e + 1;
+	}
+}
+
+/* The rule entry of every finding, in one pass: ids are looked up by pointer (findings share a
+ * few, mostly the catalog's), then by text; entries are made in report order, so an entry's
+ * first finding is its first in the report. Then the entries are sorted by id. */
 static int collect_rules(struct sarif *s, const struct kg_report *r)
 {
-	if (!r->nfindings)
+	size_t n = r->nfindings, size = 64, alloc = 0;
+	struct {
+		const char *id;
+		uint32_t e;
+	} cache[PTR_SLOTS];
+	uint32_t *table = NULL;
+	int rc = -1;
+	if (!n)
 		return 0;
-	const struct kg_finding **by_rule = malloc(r->nfindings * sizeof(*by_rule));
-	s->rules = calloc(r->nfindings, sizeof(*s->rules));
-	if (!by_rule || !s->rules) {
-		free(by_rule);
-		return -1;
-	}
-	for (size_t i = 0; i < r->nfindings; i++)
-		by_rule[i] = &r->findings[i];
-	qsort(by_rule, r->nfindings, sizeof(*by_rule), cmp_finding_rule);
-	for (size_t i = 0; i < r->nfindings; i++) {
-		const struct kg_finding *f = by_rule[i];
+	memset(cache, 0, sizeof(cache));
+	s->rule_of = malloc(n * sizeof(*s->rule_of));
+	table = calloc(size, sizeof(*table));
+	if (!s->rule_of || !table)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const struct kg_finding *f = &r->findings[i];
 		const char *id = f->rule_id ? f->rule_id : "";
-		struct sarif_rule *last = s->nrules ? &s->rules[s->nrules - 1] : NULL;
-		if (last && !strcmp(last->id, id)) {
-			if (f->severity > last->max)
-				last->max = f->severity;
-			continue;
+		size_t c = ptr_slot(id);
+		if (cache[c].id != id) {
+			size_t h = str_slot(id, size - 1);
+			while (table[h] && strcmp(s->rules[table[h] - 1].id, id))
+				h = (h + 1) & (size - 1);
+			uint32_t e = table[h];
+			if (!e) {
+				if (s->nrules == alloc) {
+					size_t na = alloc ? 2 * alloc : 64;
+					struct sarif_rule *nr = realloc(s->rules, na * sizeof(*nr));
+					if (!nr)
+						goto out;
+					s->rules = nr;
+					alloc = na;
+				}
+				struct sarif_rule *sr = &s->rules[s->nrules];
+				memset(sr, 0, sizeof(*sr));
+				sr->id = id;
+				sr->rule = f->rule ? f->rule : kg_rule_find(id);
+				sr->first = f;
+				sr->max = f->severity;
+				e = table[h] = (uint32_t)++s->nrules;
+				if (2 * s->nrules > size) { /* keep the table at most half full */
+					free(table);
+					size *= 2;
+					table = calloc(size, sizeof(*table));
+					if (!table)
+						goto out;
+					id_table_fill(s, table, size);
+				}
+			}
+			cache[c].id = id;
+			cache[c].e = e - 1;
 		}
-		struct sarif_rule *sr = &s->rules[s->nrules++];
-		sr->id = id;
-		sr->rule = f->rule ? f->rule : kg_rule_find(id);
-		sr->first = f; /* lowest address = first in report order, thanks to the tie-break */
-		sr->max = f->severity;
+		struct sarif_rule *sr = &s->rules[cache[c].e];
+		if (f->severity > sr->max)
+			sr->max = f->severity;
+		s->rule_of[i] = cache[c].e;
 	}
-	free(by_rule);
-	return 0;
-}
-
-static size_t rule_index(const struct sarif *s, const char *id)
-{
-	size_t lo = 0, hi = s->nrules;
-	id = id ? id : "";
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(s->rules[mid].id, id);
-		if (!c)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0; /* not reached: every finding's rule was collected */
+	s->by_id = malloc(s->nrules * sizeof(*s->by_id));
+	if (!s->by_id)
+		goto out;
+	for (size_t e = 0; e < s->nrules; e++)
+		s->by_id[e] = &s->rules[e];
+	qsort(s->by_id, s->nrules, sizeof(*s->by_id), cmp_rule_id);
+	for (size_t e = 0; e < s->nrules; e++)
+		s->by_id[e]->index = e;
+	rc = 0;
+out:
+	free(table);
+	return rc;
 }
 
 /* "yaml.duplicate-key" -> "YamlDuplicateKey"; digits keep a '_' between numbers ("Cis1_2_6"). */
@@ -343,29 +415,88 @@ static void normalize_path(struct kg_buf *out, const char *path)
 	}
 }
 
+static size_t len0(const char *s)
+{
+	return s ? strlen(s) : 0;
+}
+
+/* Worst case of jstr() for n bytes. */
+static size_t jmax(size_t n)
+{
+	return KG_JSON_ESC_MAX(n) + 2;
+}
+
+/* A JSON string (or null), n = strlen(s), into reserved room. */
+static char *jstr(char *d, const char *s, size_t n)
+{
+	if (!s)
+		return kg_wp_put(d, KG_LIT("null"));
+	*d++ = '"';
+	d = kg_json_escape_to(d, s, n);
+	*d++ = '"';
+	return d;
+}
+
+/* A result's location from "locations" up to the startLine value, for the cached file. */
+static void file_part(struct sarif *s, bool is_stdin)
+{
+	struct kg_buf *p = &s->file_part;
+	const char *uri = s->cache_uri.data ? s->cache_uri.data : "";
+	size_t n = s->cache_uri.len;
+	kg_buf_reset(p);
+	char *d = kg_wp_room(p, 480 + jmax(n));
+	if (!d) {
+		s->failed = 1;
+		return;
+	}
+	d = kg_wp_put(d, KG_LIT(",\n          \"locations\": [\n            {\n              \"physicalLocation\": {\n"
+				"                \"artifactLocation\": {\n                  \"uri\": "));
+	d = jstr(d, uri, n);
+	if (s->cache_base)
+		d = kg_wp_put(d, KG_LIT(",\n                  \"uriBaseId\": \"%SRCROOT%\""));
+	if (is_stdin)
+		d = kg_wp_put(d, KG_LIT(",\n                  \"description\": {\n                    \"text\": \"standard input\"\n"
+					"                  }"));
+	d = kg_wp_put(d, KG_LIT("\n                },\n                \"region\": {\n                  \"startLine\": "));
+	kg_wp_done(p, d);
+}
+
 /* Fill the cache for file (a no-op when it is the cached one). */
 static void cache_path(struct sarif *s, const char *file)
 {
 	if (s->cache_file && (s->cache_file == file || !strcmp(s->cache_file, file)))
 		return;
 	s->cache_file = file;
+	s->file_gen++;
+	s->obj_gen++;
 	kg_buf_reset(&s->cache_uri);
-	if (!strcmp(file, "<stdin>")) {
+	bool is_stdin = !strcmp(file, "<stdin>");
+	if (is_stdin) {
 		kg_buf_reset(&s->cache_norm);
 		kg_buf_adds(&s->cache_norm, file);
 		kg_buf_adds(&s->cache_uri, uri_encode(s, "", file));
 		s->cache_base = false;
-		return;
+	} else {
+		normalize_path(&s->cache_norm, file);
+		s->cache_base = file[0] != '/';
+		kg_buf_adds(&s->cache_uri, uri_encode(s, s->cache_base ? "" : "file://", s->cache_norm.data));
 	}
-	normalize_path(&s->cache_norm, file);
-	s->cache_base = file[0] != '/';
-	kg_buf_adds(&s->cache_uri, uri_encode(s, s->cache_base ? "" : "file://", s->cache_norm.data));
+	file_part(s, is_stdin);
 }
 
-static void artifact_location(struct sarif *s, const char *file)
+/* "locations": [...] of an input error, through kg_jw (they are few); nothing when the file is
+ * unknown. Results write the same through file_part. */
+static void locations(struct sarif *s, const char *file, unsigned line, unsigned col)
 {
 	struct kg_jw *w = &s->w;
+	if (!nonempty(file))
+		return;
 	cache_path(s, file);
+	kg_jw_key(w, "locations");
+	kg_jw_arr(w);
+	kg_jw_obj(w);
+	kg_jw_key(w, "physicalLocation");
+	kg_jw_obj(w);
 	kg_jw_key(w, "artifactLocation");
 	kg_jw_obj(w);
 	kg_jw_kstr(w, "uri", s->cache_uri.data ? s->cache_uri.data : "");
@@ -378,20 +509,6 @@ static void artifact_location(struct sarif *s, const char *file)
 		kg_jw_obj_end(w);
 	}
 	kg_jw_obj_end(w);
-}
-
-/* "locations": [...] for a position; nothing when the file is unknown. */
-static void locations(struct sarif *s, const char *file, unsigned line, unsigned col, const struct kg_finding *f)
-{
-	struct kg_jw *w = &s->w;
-	if (!nonempty(file))
-		return;
-	kg_jw_key(w, "locations");
-	kg_jw_arr(w);
-	kg_jw_obj(w);
-	kg_jw_key(w, "physicalLocation");
-	kg_jw_obj(w);
-	artifact_location(s, file);
 	kg_jw_key(w, "region");
 	kg_jw_obj(w);
 	kg_jw_kint(w, "startLine", line ? line : 1);
@@ -399,57 +516,122 @@ static void locations(struct sarif *s, const char *file, unsigned line, unsigned
 		kg_jw_kint(w, "startColumn", col);
 	kg_jw_obj_end(w);
 	kg_jw_obj_end(w);
-	if (f && f->kind) {
-		struct kg_buf *label = &s->tmp; /* "kind/namespace/name", "kind//name" without one */
-		kg_buf_reset(label);
-		kg_buf_adds(label, f->kind);
-		kg_buf_addc(label, '/');
-		if (f->namespace_) {
-			kg_buf_adds(label, f->namespace_);
-			kg_buf_addc(label, '/');
-		}
-		if (f->name)
-			kg_buf_adds(label, f->name);
-		kg_jw_key(w, "logicalLocations");
-		kg_jw_arr(w);
-		kg_jw_obj(w);
-		if (f->name)
-			kg_jw_kstr(w, "name", f->name);
-		kg_jw_kstr(w, "fullyQualifiedName", label->data);
-		kg_jw_kstr(w, "kind", "resource");
-		kg_jw_obj_end(w);
-		kg_jw_arr_end(w);
-	}
 	kg_jw_obj_end(w);
 	kg_jw_arr_end(w);
 }
 
-/* --- fingerprints ------------------------------------------------------------------------- */
-
-static uint64_t fnv1a(uint64_t h, const char *s)
+/* Equal strings (or both NULL); equal pointers are the common case. */
+static bool same(const char *a, const char *b)
 {
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		h ^= *p;
-		h *= 0x100000001b3ULL;
-	}
-	/* a separator byte that strings cannot contain, and a marker for NULL */
-	h ^= s ? 0xff : 0xfe;
-	h *= 0x100000001b3ULL;
-	return h;
+	return a == b || (a && b && !strcmp(a, b));
 }
 
-static uint64_t finding_hash(struct sarif *s, const struct kg_finding *f)
+/* The parts of a result that depend only on the object: its logical location and the "object"
+ * property (both empty without a kind). Rebuilt when the object changes. */
+static void object_parts(struct sarif *s, const struct kg_finding *f)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	cache_path(s, f->file ? f->file : "");
-	h = fnv1a(h, f->rule_id);
-	h = fnv1a(h, s->cache_norm.data ? s->cache_norm.data : "");
-	h = fnv1a(h, f->kind);
-	h = fnv1a(h, f->namespace_);
-	h = fnv1a(h, f->name);
-	h = fnv1a(h, f->path);
-	h = fnv1a(h, f->container);
-	return h;
+	const char *id[4] = { f->api_version, f->kind, f->namespace_, f->name };
+	if (s->have_obj && same(s->obj[0], id[0]) && same(s->obj[1], id[1]) && same(s->obj[2], id[2]) &&
+	    same(s->obj[3], id[3]))
+		return;
+	s->have_obj = true;
+	memcpy(s->obj, id, sizeof(id));
+	s->obj_gen++;
+	size_t *n = s->obj_len;
+	for (int i = 0; i < 4; i++)
+		n[i] = len0(id[i]);
+	kg_buf_reset(&s->logical_part);
+	kg_buf_reset(&s->object_part);
+	if (!f->kind)
+		return;
+	struct kg_buf *label = &s->tmp; /* "kind/namespace/name", "kind//name" without one */
+	kg_buf_reset(label);
+	kg_buf_add(label, f->kind, n[1]);
+	kg_buf_addc(label, '/');
+	if (f->namespace_) {
+		kg_buf_add(label, f->namespace_, n[2]);
+		kg_buf_addc(label, '/');
+	}
+	if (f->name)
+		kg_buf_add(label, f->name, n[3]);
+	char *d = kg_wp_room(&s->logical_part, 256 + jmax(n[3]) + jmax(label->len));
+	if (!d) {
+		s->failed = 1;
+		return;
+	}
+	d = kg_wp_put(d, KG_LIT(",\n              \"logicalLocations\": [\n                {"));
+	if (f->name) {
+		d = kg_wp_put(d, KG_LIT("\n                  \"name\": "));
+		d = jstr(d, f->name, n[3]);
+		*d++ = ',';
+	}
+	d = kg_wp_put(d, KG_LIT("\n                  \"fullyQualifiedName\": "));
+	d = jstr(d, label->data ? label->data : "", label->len);
+	d = kg_wp_put(d, KG_LIT(",\n                  \"kind\": \"resource\"\n                }\n              ]"));
+	kg_wp_done(&s->logical_part, d);
+	d = kg_wp_room(&s->object_part, 256 + jmax(n[0]) + jmax(n[1]) + jmax(n[2]) + jmax(n[3]));
+	if (!d) {
+		s->failed = 1;
+		return;
+	}
+	d = kg_wp_put(d, KG_LIT(",\n            \"object\": {\n              \"apiVersion\": "));
+	d = jstr(d, id[0], n[0]);
+	d = kg_wp_put(d, KG_LIT(",\n              \"kind\": "));
+	d = jstr(d, id[1], n[1]);
+	d = kg_wp_put(d, KG_LIT(",\n              \"namespace\": "));
+	d = jstr(d, id[2], n[2]);
+	d = kg_wp_put(d, KG_LIT(",\n              \"name\": "));
+	d = jstr(d, id[3], n[3]);
+	d = kg_wp_put(d, KG_LIT("\n            }"));
+	kg_wp_done(&s->object_part, d);
+}
+
+/* --- fingerprints ------------------------------------------------------------------------- */
+
+#define FNV_PRIME 0x100000001b3ULL
+
+/* FNV-1a over s[0..n), n = strlen(s) (0 for NULL), then a separator byte that strings cannot
+ * contain, and a marker for NULL. Unrolled: this runs over every result's strings. */
+static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	for (; n - i >= 4; i += 4) {
+		h = (h ^ p[i]) * FNV_PRIME;
+		h = (h ^ p[i + 1]) * FNV_PRIME;
+		h = (h ^ p[i + 2]) * FNV_PRIME;
+		h = (h ^ p[i + 3]) * FNV_PRIME;
+	}
+	for (; i < n; i++)
+		h = (h ^ p[i]) * FNV_PRIME;
+	return (h ^ (s ? 0xff : 0xfe)) * FNV_PRIME;
+}
+
+/* Hash of rule, file, object, path and container (np, nc: their lengths). The states after the
+ * file and after the object are kept per rule. */
+static uint64_t finding_hash(struct sarif *s, struct sarif_rule *sr, const struct kg_finding *f, size_t np, size_t nc)
+{
+	uint64_t h;
+	if (sr->fp_id == f->rule_id && sr->obj_gen == s->obj_gen) {
+		h = sr->obj_state;
+	} else {
+		if (sr->fp_id == f->rule_id && sr->file_gen == s->file_gen) {
+			h = sr->file_state;
+		} else {
+			h = fnv1a(0xcbf29ce484222325ULL, f->rule_id, len0(f->rule_id));
+			h = fnv1a(h, s->cache_norm.data ? s->cache_norm.data : "", s->cache_norm.len);
+			sr->fp_id = f->rule_id;
+			sr->file_gen = s->file_gen;
+			sr->file_state = h;
+		}
+		h = fnv1a(h, f->kind, s->obj_len[1]);
+		h = fnv1a(h, f->namespace_, s->obj_len[2]);
+		h = fnv1a(h, f->name, s->obj_len[3]);
+		sr->obj_gen = s->obj_gen;
+		sr->obj_state = h;
+	}
+	h = fnv1a(h, f->path, np);
+	return fnv1a(h, f->container, nc);
 }
 
 static int fp_init(struct sarif *s, size_t n)
@@ -474,52 +656,101 @@ static unsigned fp_occurrence(struct sarif *s, uint64_t h)
 
 /* --- results ------------------------------------------------------------------------------ */
 
-static void result(struct sarif *s, const struct kg_finding *f)
+/* Results are formatted into reserved buffer space, exactly as kg_jw would write them at their
+ * depth (run.results[] of the one run: a result's keys are indented by 10), from parts that
+ * repeat: a rule's head, the file's location and the object's parts. Only message, position,
+ * fingerprint, path and container are formatted for each result. */
+
+/* The result's opening up to the message text, for the rule and the finding's severity. */
+static struct part rule_head(struct sarif *s, struct sarif_rule *sr, const struct kg_finding *f)
 {
-	struct kg_jw *w = &s->w;
-	char fp[40]; /* "%016llx:%u", without printf's cost: this runs for every result */
-	static const char hex[] = "0123456789abcdef";
-	uint64_t h = finding_hash(s, f);
-	unsigned occ = fp_occurrence(s, h);
-	for (int i = 0; i < 16; i++)
-		fp[i] = hex[(h >> (60 - 4 * i)) & 15];
-	fp[16] = ':';
-	char t[12];
-	size_t k = sizeof(t);
-	do {
-		t[--k] = (char)('0' + occ % 10);
-		occ /= 10;
-	} while (occ);
-	memcpy(fp + 17, t + k, sizeof(t) - k);
-	fp[17 + sizeof(t) - k] = '\0';
-	kg_jw_obj(w);
-	kg_jw_kstr(w, "ruleId", f->rule_id ? f->rule_id : "");
-	kg_jw_kint(w, "ruleIndex", (int64_t)rule_index(s, f->rule_id));
-	kg_jw_kstr(w, "level", level_of(f->severity));
-	text_obj(w, "message", nonempty(f->message) ? f->message : nonempty(f->title) ? f->title : f->rule_id ? f->rule_id : "finding");
-	locations(s, f->file, f->line, f->col, f);
-	kg_jw_key(w, "partialFingerprints");
-	kg_jw_obj(w);
-	kg_jw_kstr(w, FINGERPRINT_KEY, fp);
-	kg_jw_obj_end(w);
-	kg_jw_key(w, "properties");
-	kg_jw_obj(w);
-	kg_jw_kstr(w, "severity", kg_severity_name(f->severity));
-	if (f->path)
-		kg_jw_kstr(w, "path", f->path);
-	if (f->container)
-		kg_jw_kstr(w, "container", f->container);
-	if (f->kind) {
-		kg_jw_key(w, "object");
-		kg_jw_obj(w);
-		kg_jw_kstr(w, "apiVersion", f->api_version);
-		kg_jw_kstr(w, "kind", f->kind);
-		kg_jw_kstr(w, "namespace", f->namespace_);
-		kg_jw_kstr(w, "name", f->name);
-		kg_jw_obj_end(w);
+	unsigned sev = (unsigned)f->severity;
+	if (sev < KG_SEV_COUNT && sr->head[sev].len)
+		return sr->head[sev];
+	const char *id = f->rule_id ? f->rule_id : "", *level = level_of(f->severity);
+	size_t n = strlen(id);
+	struct part p = { s->parts.len, 0 };
+	char *d = kg_wp_room(&s->parts, 192 + jmax(n));
+	if (!d) {
+		s->failed = 1;
+		return p;
 	}
-	kg_jw_obj_end(w);
-	kg_jw_obj_end(w);
+	d = kg_wp_put(d, KG_LIT("{\n          \"ruleId\": "));
+	d = jstr(d, id, n);
+	d = kg_wp_put(d, KG_LIT(",\n          \"ruleIndex\": "));
+	d = kg_wp_uint(d, sr->index);
+	d = kg_wp_put(d, KG_LIT(",\n          \"level\": \""));
+	d = kg_wp_put(d, level, strlen(level));
+	d = kg_wp_put(d, KG_LIT("\",\n          \"message\": {\n            \"text\": "));
+	kg_wp_done(&s->parts, d);
+	p.len = s->parts.len - p.off;
+	if (sev < KG_SEV_COUNT)
+		sr->head[sev] = p;
+	return p;
+}
+
+/* "%016llx:%u" without printf's cost. */
+static size_t fingerprint(char *fp, uint64_t h, unsigned occ)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 0; i < 8; i++) {
+		unsigned byte = (unsigned)(h >> (56 - 8 * i)) & 0xff;
+		fp[2 * i] = hex[byte >> 4];
+		fp[2 * i + 1] = hex[byte & 15];
+	}
+	fp[16] = ':';
+	return 17 + (size_t)(kg_wp_uint(fp + 17, occ) - (fp + 17));
+}
+
+static void result(struct sarif *s, const struct kg_finding *f, struct sarif_rule *sr, bool comma)
+{
+	const char *msg = nonempty(f->message) ? f->message : nonempty(f->title) ? f->title : f->rule_id ? f->rule_id : "finding";
+	const char *sev = kg_severity_name(f->severity);
+	size_t nm = strlen(msg), np = len0(f->path), nc = len0(f->container), ns = strlen(sev);
+	cache_path(s, f->file ? f->file : "");
+	object_parts(s, f);
+	uint64_t h = finding_hash(s, sr, f, np, nc);
+	char fp[40];
+	size_t nfp = fingerprint(fp, h, fp_occurrence(s, h));
+	struct part head = rule_head(s, sr, f);
+	bool loc = nonempty(f->file);
+	size_t max = 512 + head.len + jmax(nm) + jmax(np) + jmax(nc) + ns + s->object_part.len +
+		     (loc ? s->file_part.len + s->logical_part.len : 0);
+	char *d = kg_wp_room(&s->b, max);
+	if (!d) {
+		s->failed = 1;
+		return;
+	}
+	d = comma ? kg_wp_put(d, KG_LIT(",\n        ")) : kg_wp_put(d, KG_LIT("\n        "));
+	d = kg_wp_put(d, s->parts.data + head.off, head.len);
+	d = jstr(d, msg, nm);
+	d = kg_wp_put(d, KG_LIT("\n          }"));
+	if (loc) {
+		d = kg_wp_put(d, s->file_part.data, s->file_part.len);
+		d = kg_wp_uint(d, f->line ? f->line : 1);
+		if (f->line && f->col) {
+			d = kg_wp_put(d, KG_LIT(",\n                  \"startColumn\": "));
+			d = kg_wp_uint(d, f->col);
+		}
+		d = kg_wp_put(d, KG_LIT("\n                }\n              }"));
+		d = kg_wp_put(d, s->logical_part.data, s->logical_part.len);
+		d = kg_wp_put(d, KG_LIT("\n            }\n          ]"));
+	}
+	d = kg_wp_put(d, KG_LIT(",\n          \"partialFingerprints\": {\n            \"" FINGERPRINT_KEY "\": \""));
+	d = kg_wp_put(d, fp, nfp);
+	d = kg_wp_put(d, KG_LIT("\"\n          },\n          \"properties\": {\n            \"severity\": "));
+	d = jstr(d, sev, ns);
+	if (f->path) {
+		d = kg_wp_put(d, KG_LIT(",\n            \"path\": "));
+		d = jstr(d, f->path, np);
+	}
+	if (f->container) {
+		d = kg_wp_put(d, KG_LIT(",\n            \"container\": "));
+		d = jstr(d, f->container, nc);
+	}
+	d = kg_wp_put(d, s->object_part.data, s->object_part.len);
+	d = kg_wp_put(d, KG_LIT("\n          }\n        }"));
+	kg_wp_done(&s->b, d);
 }
 
 static void invocation(struct sarif *s, const struct kg_report *r)
@@ -537,7 +768,7 @@ static void invocation(struct sarif *s, const struct kg_report *r)
 			kg_jw_obj(w);
 			kg_jw_kstr(w, "level", "error");
 			text_obj(w, "message", nonempty(e->message) ? e->message : "input error");
-			locations(s, e->file, e->line, e->col, NULL);
+			locations(s, e->file, e->line, e->col);
 			kg_jw_key(w, "descriptor");
 			kg_jw_obj(w);
 			kg_jw_kstr(w, "id", "input-error");
@@ -567,7 +798,7 @@ static void driver(struct sarif *s, const struct kg_report *r)
 	kg_jw_key(w, "rules");
 	kg_jw_arr(w);
 	for (size_t i = 0; i < s->nrules; i++)
-		rule_descriptor(s, &s->rules[i]);
+		rule_descriptor(s, s->by_id[i]);
 	kg_jw_arr_end(w);
 	if (r->nerrors) {
 		kg_jw_key(w, "notifications");
@@ -603,6 +834,11 @@ int kg_write_sarif(FILE *out, const struct kg_report *r, const struct kg_write_o
 	kg_buf_init(&s.tmp, 0);
 	kg_buf_init(&s.cache_norm, 0);
 	kg_buf_init(&s.cache_uri, 0);
+	kg_buf_init(&s.parts, 0);
+	kg_buf_init(&s.file_part, 0);
+	kg_buf_init(&s.logical_part, 0);
+	kg_buf_init(&s.object_part, 0);
+	s.file_gen = s.obj_gen = 1;
 	kg_jw_init(&s.w, &s.b, true);
 	if (collect_rules(&s, r) || fp_init(&s, r->nfindings)) {
 		s.failed = 1;
@@ -628,10 +864,12 @@ int kg_write_sarif(FILE *out, const struct kg_report *r, const struct kg_write_o
 	kg_jw_key(w, "results");
 	kg_jw_arr(w);
 	for (size_t i = 0; i < r->nfindings; i++) {
-		result(&s, &r->findings[i]);
-		if (s.b.len > 1 << 20)
+		result(&s, &r->findings[i], &s.rules[s.rule_of[i]], i > 0);
+		if (s.b.len > OUT_CHUNK * 3 / 4)
 			flush(&s);
 	}
+	if (r->nfindings) /* the results were written past kg_jw: it continues after them */
+		w->need_comma[w->depth] = true;
 	kg_jw_arr_end(w);
 	if (o && o->command) {
 		kg_jw_key(w, "properties");
@@ -648,11 +886,17 @@ int kg_write_sarif(FILE *out, const struct kg_report *r, const struct kg_write_o
 	flush(&s);
 out:
 	free(s.rules);
+	free(s.by_id);
+	free(s.rule_of);
 	free(s.fp_keys);
 	free(s.fp_counts);
 	kg_buf_release(&s.b);
 	kg_buf_release(&s.tmp);
 	kg_buf_release(&s.cache_norm);
 	kg_buf_release(&s.cache_uri);
+	kg_buf_release(&s.parts);
+	kg_buf_release(&s.file_part);
+	kg_buf_release(&s.logical_part);
+	kg_buf_release(&s.object_part);
 	return s.failed ? -1 : 0;
 }
