@@ -27,6 +27,7 @@
 #include "../util/jsonw.h"
 #include "write.h"
 #include "write_priv.h"
+#include "write_sarif.h"
 
 #ifndef KG_VERSION
 #define KG_VERSION "0.0.0"
@@ -37,320 +38,14 @@
 #endif
 
 #define FINGERPRINT_KEY "kguard/v1"
-
-/* A rendered part, bytes [off, off+len) of struct sarif's parts buffer. */
-struct part {
-	size_t off, len;
-};
-
-struct sarif_rule {
-	const char *id;
-	const struct kg_rule *rule;        /* NULL when the catalog does not know the id */
-	const struct kg_finding *first;    /* for rules described from their findings */
-	enum kg_severity max;              /* highest effective severity in this run */
-	size_t index;                      /* ruleIndex: place in the sorted list */
-	struct part head[KG_SEV_COUNT];    /* a result's opening up to its message, per level */
-	/* The fingerprint hash of id fp_id after the file (of generation file_gen) and after the
-	 * object (of generation obj_gen): a rule's findings repeat in a file and on an object. */
-	const char *fp_id;
-	unsigned file_gen, obj_gen;
-	uint64_t file_state, obj_state;
-};
-
-#define PTR_SLOTS 64
 /* Output is flushed in blocks of about this size. */
 #define OUT_CHUNK (1 << 16)
 
-struct sarif {
-	struct kg_jw w;
-	struct kg_buf b, tmp;
-	FILE *out;
-	int failed;
-	struct sarif_rule *rules;          /* in order of first appearance; by_id sorts them */
-	struct sarif_rule **by_id;
-	size_t nrules;
-	uint32_t *rule_of;                 /* per finding, its entry in rules */
-	/* the last file seen, normalised and as a URI: findings come sorted by file */
-	const char *cache_file;
-	struct kg_buf cache_norm, cache_uri;
-	bool cache_base;                   /* relative: the URI takes uriBaseId %SRCROOT% */
-	/* Result parts that repeat: rule heads (kept for the run), the file's location opening and
-	 * the object's logical location and properties (rebuilt when they change). */
-	struct kg_buf parts, file_part, logical_part, object_part;
-	const char *obj[4];                /* apiVersion, kind, namespace, name of object_part */
-	size_t obj_len[4];
-	bool have_obj;
-	unsigned file_gen, obj_gen;        /* bumped when the file (and the object) changes */
-	/* occurrence counts of fingerprints: open addressing, power-of-two size */
-	uint64_t *fp_keys;
-	unsigned *fp_counts;
-	size_t fp_size;
-};
-
-static const char *level_of(enum kg_severity s)
-{
-	switch (s) {
-	case KG_SEV_CRITICAL:
-	case KG_SEV_HIGH: return "error";
-	case KG_SEV_MEDIUM: return "warning";
-	default: return "note";
-	}
-}
-
-static const char *security_severity(enum kg_severity s)
-{
-	switch (s) {
-	case KG_SEV_CRITICAL: return "9.5";
-	case KG_SEV_HIGH: return "8.0";
-	case KG_SEV_MEDIUM: return "5.5";
-	case KG_SEV_LOW: return "2.0";
-	default: return NULL;
-	}
-}
-
-static void flush(struct sarif *s)
+static void flush(struct kg_sarif *s)
 {
 	if (s->b.len && fwrite(s->b.data, 1, s->b.len, s->out) != s->b.len)
 		s->failed = 1;
 	kg_buf_reset(&s->b);
-}
-
-/* --- rules present in the run ------------------------------------------------------------- */
-
-static int cmp_rule_id(const void *pa, const void *pb)
-{
-	const struct sarif_rule *const *a = pa, *const *b = pb;
-	return strcmp((*a)->id, (*b)->id);
-}
-
-static size_t str_slot(const char *id, size_t mask)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
-		h = (h ^ *p) * 0x100000001b3ULL;
-	return (size_t)(h ^ (h >> 31)) & mask;
-}
-
-static size_t ptr_slot(const void *p)
-{
-	return (size_t)(((uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15u) >> 58) & (PTR_SLOTS - 1);
-}
-
-/* Put id's entries in a table of (entry + 1) of the given power-of-two size. */
-static void id_table_fill(const struct sarif *s, uint32_t *table, size_t size)
-{
-	for (size_t e = 0; e < s->nrules; e++) {
-		size_t h = str_slot(s->rules[e].id, size - 1);
-		while (table[h])
-			h = (h + 1) & (size - 1);
-		table[h] = (uint32_t)e + 1;
-	}
-}
-
-/* The rule entry of every finding, in one pass: ids are looked up by pointer (findings share a
- * few, mostly the catalog's), then by text; entries are made in report order, so an entry's
- * first finding is its first in the report. Then the entries are sorted by id. */
-static int collect_rules(struct sarif *s, const struct kg_report *r)
-{
-	size_t n = r->nfindings, size = 64, alloc = 0;
-	struct {
-		const char *id;
-		uint32_t e;
-	} cache[PTR_SLOTS];
-	uint32_t *table = NULL;
-	int rc = -1;
-	if (!n)
-		return 0;
-	memset(cache, 0, sizeof(cache));
-	s->rule_of = malloc(n * sizeof(*s->rule_of));
-	table = calloc(size, sizeof(*table));
-	if (!s->rule_of || !table)
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		const struct kg_finding *f = &r->findings[i];
-		const char *id = f->rule_id ? f->rule_id : "";
-		size_t c = ptr_slot(id);
-		if (cache[c].id != id) {
-			size_t h = str_slot(id, size - 1);
-			while (table[h] && strcmp(s->rules[table[h] - 1].id, id))
-				h = (h + 1) & (size - 1);
-			uint32_t e = table[h];
-			if (!e) {
-				if (s->nrules == alloc) {
-					size_t na = alloc ? 2 * alloc : 64;
-					struct sarif_rule *nr = realloc(s->rules, na * sizeof(*nr));
-					if (!nr)
-						goto out;
-					s->rules = nr;
-					alloc = na;
-				}
-				struct sarif_rule *sr = &s->rules[s->nrules];
-				memset(sr, 0, sizeof(*sr));
-				sr->id = id;
-				sr->rule = f->rule ? f->rule : kg_rule_find(id);
-				sr->first = f;
-				sr->max = f->severity;
-				e = table[h] = (uint32_t)++s->nrules;
-				if (2 * s->nrules > size) { /* keep the table at most half full */
-					free(table);
-					size *= 2;
-					table = calloc(size, sizeof(*table));
-					if (!table)
-						goto out;
-					id_table_fill(s, table, size);
-				}
-			}
-			cache[c].id = id;
-			cache[c].e = e - 1;
-		}
-		struct sarif_rule *sr = &s->rules[cache[c].e];
-		if (f->severity > sr->max)
-			sr->max = f->severity;
-		s->rule_of[i] = cache[c].e;
-	}
-	s->by_id = malloc(s->nrules * sizeof(*s->by_id));
-	if (!s->by_id)
-		goto out;
-	for (size_t e = 0; e < s->nrules; e++)
-		s->by_id[e] = &s->rules[e];
-	qsort(s->by_id, s->nrules, sizeof(*s->by_id), cmp_rule_id);
-	for (size_t e = 0; e < s->nrules; e++)
-		s->by_id[e]->index = e;
-	rc = 0;
-out:
-	free(table);
-	return rc;
-}
-
-/* "yaml.duplicate-key" -> "YamlDuplicateKey"; digits keep a '_' between numbers ("Cis1_2_6"). */
-static void rule_name(struct kg_buf *b, const char *id)
-{
-	bool upper = true;
-	for (const char *p = id; *p; p++) {
-		char c = *p;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-			kg_buf_addc(b, upper && c >= 'a' ? (char)(c - 'a' + 'A') : c);
-			upper = false;
-		} else if (c >= '0' && c <= '9') {
-			if (upper && b->len && b->data[b->len - 1] >= '0' && b->data[b->len - 1] <= '9')
-				kg_buf_addc(b, '_');
-			kg_buf_addc(b, c);
-			upper = false;
-		} else {
-			upper = true;
-		}
-	}
-}
-
-static bool nonempty(const char *s)
-{
-	return s && *s;
-}
-
-/* The first reference that is an absolute http(s) URL, copied into tmp. */
-static const char *first_url(struct sarif *s, const char *refs)
-{
-	const char *p = refs;
-	while (p && *p) {
-		while (*p == ' ')
-			p++;
-		size_t n = strcspn(p, " ");
-		if (n && (!strncmp(p, "https://", 8) || !strncmp(p, "http://", 7))) {
-			kg_buf_reset(&s->tmp);
-			kg_buf_add(&s->tmp, p, n);
-			return s->tmp.data;
-		}
-		p += n;
-	}
-	return NULL;
-}
-
-static void help(struct sarif *s, const struct kg_rule *rule)
-{
-	struct kg_jw *w = &s->w;
-	struct kg_buf text = KG_BUF_INIT, md = KG_BUF_INIT;
-	const char *desc = nonempty(rule->description) ? rule->description : rule->title;
-	kg_buf_printf(&text, "%s", desc ? desc : "");
-	kg_buf_printf(&md, "**%s**\n\n%s", rule->title ? rule->title : rule->id, desc ? desc : "");
-	if (nonempty(rule->remediation)) {
-		kg_buf_printf(&text, "\n\nFix: %s", rule->remediation);
-		kg_buf_printf(&md, "\n\n**Fix:** %s", rule->remediation);
-	}
-	if (nonempty(rule->references)) {
-		kg_buf_adds(&text, "\n\nReferences:");
-		kg_buf_adds(&md, "\n\n**References:**\n");
-		for (const char *p = rule->references; *p;) {
-			while (*p == ' ')
-				p++;
-			size_t n = strcspn(p, " ");
-			if (n) {
-				kg_buf_printf(&text, "\n- %.*s", (int)n, p);
-				kg_buf_printf(&md, "\n- <%.*s>", (int)n, p);
-			}
-			p += n;
-		}
-	}
-	kg_jw_key(w, "help");
-	kg_jw_obj(w);
-	kg_jw_kstr(w, "text", text.data ? text.data : "");
-	kg_jw_kstr(w, "markdown", md.data ? md.data : "");
-	kg_jw_obj_end(w);
-	kg_buf_release(&text);
-	kg_buf_release(&md);
-}
-
-static void text_obj(struct kg_jw *w, const char *key, const char *text)
-{
-	kg_jw_key(w, key);
-	kg_jw_obj(w);
-	kg_jw_kstr(w, "text", text);
-	kg_jw_obj_end(w);
-}
-
-static void rule_descriptor(struct sarif *s, const struct sarif_rule *sr)
-{
-	struct kg_jw *w = &s->w;
-	const struct kg_rule *rule = sr->rule;
-	struct kg_buf name = KG_BUF_INIT, family = KG_BUF_INIT;
-	rule_name(&name, sr->id);
-	kg_write_family(&family, sr->id);
-	kg_jw_obj(w);
-	kg_jw_kstr(w, "id", sr->id);
-	kg_jw_kstr(w, "name", name.data ? name.data : "Rule");
-	const char *title = rule && nonempty(rule->title) ? rule->title
-			    : nonempty(sr->first->title) ? sr->first->title : sr->id;
-	text_obj(w, "shortDescription", title);
-	if (rule) {
-		text_obj(w, "fullDescription", nonempty(rule->description) ? rule->description : title);
-		help(s, rule);
-		const char *url = first_url(s, rule->references);
-		if (url)
-			kg_jw_kstr(w, "helpUri", url);
-	} else {
-		text_obj(w, "fullDescription", title);
-	}
-	kg_jw_key(w, "defaultConfiguration");
-	kg_jw_obj(w);
-	kg_jw_kstr(w, "level", level_of(rule ? rule->severity : sr->max));
-	kg_jw_obj_end(w);
-	kg_jw_key(w, "properties");
-	kg_jw_obj(w);
-	kg_jw_key(w, "tags");
-	kg_jw_arr(w);
-	kg_jw_str(w, "security");
-	if (rule && nonempty(rule->category))
-		kg_jw_str(w, rule->category);
-	if (family.data && *family.data && !(rule && rule->category && !strcmp(rule->category, family.data)))
-		kg_jw_str(w, family.data);
-	kg_jw_arr_end(w);
-	kg_jw_kstr(w, "precision", "high");
-	const char *ss = security_severity(sr->max);
-	if (ss)
-		kg_jw_kstr(w, "security-severity", ss);
-	kg_jw_obj_end(w);
-	kg_jw_obj_end(w);
-	kg_buf_release(&name);
-	kg_buf_release(&family);
 }
 
 /* --- locations ---------------------------------------------------------------------------- */
@@ -361,7 +56,7 @@ static bool uri_keep(unsigned char c)
 }
 
 /* Percent-encode a path into tmp. */
-static const char *uri_encode(struct sarif *s, const char *prefix, const char *path)
+static const char *uri_encode(struct kg_sarif *s, const char *prefix, const char *path)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	kg_buf_reset(&s->tmp);
@@ -438,7 +133,7 @@ static char *jstr(char *d, const char *s, size_t n)
 }
 
 /* A result's location from "locations" up to the startLine value, for the cached file. */
-static void file_part(struct sarif *s, bool is_stdin)
+static void file_part(struct kg_sarif *s, bool is_stdin)
 {
 	struct kg_buf *p = &s->file_part;
 	const char *uri = s->cache_uri.data ? s->cache_uri.data : "";
@@ -462,7 +157,7 @@ static void file_part(struct sarif *s, bool is_stdin)
 }
 
 /* Fill the cache for file (a no-op when it is the cached one). */
-static void cache_path(struct sarif *s, const char *file)
+static void cache_path(struct kg_sarif *s, const char *file)
 {
 	if (s->cache_file && (s->cache_file == file || !strcmp(s->cache_file, file)))
 		return;
@@ -486,10 +181,10 @@ static void cache_path(struct sarif *s, const char *file)
 
 /* "locations": [...] of an input error, through kg_jw (they are few); nothing when the file is
  * unknown. Results write the same through file_part. */
-static void locations(struct sarif *s, const char *file, unsigned line, unsigned col)
+static void locations(struct kg_sarif *s, const char *file, unsigned line, unsigned col)
 {
 	struct kg_jw *w = &s->w;
-	if (!nonempty(file))
+	if (!kg_sarif_nonempty(file))
 		return;
 	cache_path(s, file);
 	kg_jw_key(w, "locations");
@@ -528,7 +223,7 @@ static bool same(const char *a, const char *b)
 
 /* The parts of a result that depend only on the object: its logical location and the "object"
  * property (both empty without a kind). Rebuilt when the object changes. */
-static void object_parts(struct sarif *s, const struct kg_finding *f)
+static void object_parts(struct kg_sarif *s, const struct kg_finding *f)
 {
 	const char *id[4] = { f->api_version, f->kind, f->namespace_, f->name };
 	if (s->have_obj && same(s->obj[0], id[0]) && same(s->obj[1], id[1]) && same(s->obj[2], id[2]) &&
@@ -609,7 +304,7 @@ static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
 
 /* Hash of rule, file, object, path and container (np, nc: their lengths). The states after the
  * file and after the object are kept per rule. */
-static uint64_t finding_hash(struct sarif *s, struct sarif_rule *sr, const struct kg_finding *f, size_t np, size_t nc)
+static uint64_t finding_hash(struct kg_sarif *s, struct kg_sarif_rule *sr, const struct kg_finding *f, size_t np, size_t nc)
 {
 	uint64_t h;
 	if (sr->fp_id == f->rule_id && sr->obj_gen == s->obj_gen) {
@@ -634,7 +329,7 @@ static uint64_t finding_hash(struct sarif *s, struct sarif_rule *sr, const struc
 	return fnv1a(h, f->container, nc);
 }
 
-static int fp_init(struct sarif *s, size_t n)
+static int fp_init(struct kg_sarif *s, size_t n)
 {
 	s->fp_size = 16;
 	while (s->fp_size < 2 * n)
@@ -645,7 +340,7 @@ static int fp_init(struct sarif *s, size_t n)
 }
 
 /* 1 for the first finding with this hash, 2 for the next, ... (report order is deterministic) */
-static unsigned fp_occurrence(struct sarif *s, uint64_t h)
+static unsigned fp_occurrence(struct kg_sarif *s, uint64_t h)
 {
 	size_t i = (size_t)(h ^ (h >> 29)) & (s->fp_size - 1);
 	while (s->fp_counts[i] && s->fp_keys[i] != h)
@@ -662,14 +357,14 @@ static unsigned fp_occurrence(struct sarif *s, uint64_t h)
  * fingerprint, path and container are formatted for each result. */
 
 /* The result's opening up to the message text, for the rule and the finding's severity. */
-static struct part rule_head(struct sarif *s, struct sarif_rule *sr, const struct kg_finding *f)
+static struct kg_sarif_part rule_head(struct kg_sarif *s, struct kg_sarif_rule *sr, const struct kg_finding *f)
 {
 	unsigned sev = (unsigned)f->severity;
 	if (sev < KG_SEV_COUNT && sr->head[sev].len)
 		return sr->head[sev];
-	const char *id = f->rule_id ? f->rule_id : "", *level = level_of(f->severity);
+	const char *id = f->rule_id ? f->rule_id : "", *level = kg_sarif_level(f->severity);
 	size_t n = strlen(id);
-	struct part p = { s->parts.len, 0 };
+	struct kg_sarif_part p = { s->parts.len, 0 };
 	char *d = kg_wp_room(&s->parts, 192 + jmax(n));
 	if (!d) {
 		s->failed = 1;
@@ -702,9 +397,9 @@ static size_t fingerprint(char *fp, uint64_t h, unsigned occ)
 	return 17 + (size_t)(kg_wp_uint(fp + 17, occ) - (fp + 17));
 }
 
-static void result(struct sarif *s, const struct kg_finding *f, struct sarif_rule *sr, bool comma)
+static void result(struct kg_sarif *s, const struct kg_finding *f, struct kg_sarif_rule *sr, bool comma)
 {
-	const char *msg = nonempty(f->message) ? f->message : nonempty(f->title) ? f->title : f->rule_id ? f->rule_id : "finding";
+	const char *msg = kg_sarif_nonempty(f->message) ? f->message : kg_sarif_nonempty(f->title) ? f->title : f->rule_id ? f->rule_id : "finding";
 	const char *sev = kg_severity_name(f->severity);
 	size_t nm = strlen(msg), np = len0(f->path), nc = len0(f->container), ns = strlen(sev);
 	cache_path(s, f->file ? f->file : "");
@@ -712,8 +407,8 @@ static void result(struct sarif *s, const struct kg_finding *f, struct sarif_rul
 	uint64_t h = finding_hash(s, sr, f, np, nc);
 	char fp[40];
 	size_t nfp = fingerprint(fp, h, fp_occurrence(s, h));
-	struct part head = rule_head(s, sr, f);
-	bool loc = nonempty(f->file);
+	struct kg_sarif_part head = rule_head(s, sr, f);
+	bool loc = kg_sarif_nonempty(f->file);
 	size_t max = 512 + head.len + jmax(nm) + jmax(np) + jmax(nc) + ns + s->object_part.len +
 		     (loc ? s->file_part.len + s->logical_part.len : 0);
 	char *d = kg_wp_room(&s->b, max);
@@ -753,7 +448,7 @@ static void result(struct sarif *s, const struct kg_finding *f, struct sarif_rul
 	kg_wp_done(&s->b, d);
 }
 
-static void invocation(struct sarif *s, const struct kg_report *r)
+static void invocation(struct kg_sarif *s, const struct kg_report *r)
 {
 	struct kg_jw *w = &s->w;
 	kg_jw_key(w, "invocations");
@@ -767,7 +462,7 @@ static void invocation(struct sarif *s, const struct kg_report *r)
 			const struct kg_error_rec *e = &r->errors[i];
 			kg_jw_obj(w);
 			kg_jw_kstr(w, "level", "error");
-			text_obj(w, "message", nonempty(e->message) ? e->message : "input error");
+			kg_sarif_text(w, "message", kg_sarif_nonempty(e->message) ? e->message : "input error");
 			locations(s, e->file, e->line, e->col);
 			kg_jw_key(w, "descriptor");
 			kg_jw_obj(w);
@@ -784,7 +479,7 @@ static void invocation(struct sarif *s, const struct kg_report *r)
 	kg_jw_arr_end(w);
 }
 
-static void driver(struct sarif *s, const struct kg_report *r)
+static void driver(struct kg_sarif *s, const struct kg_report *r)
 {
 	struct kg_jw *w = &s->w;
 	kg_jw_key(w, "tool");
@@ -798,7 +493,7 @@ static void driver(struct sarif *s, const struct kg_report *r)
 	kg_jw_key(w, "rules");
 	kg_jw_arr(w);
 	for (size_t i = 0; i < s->nrules; i++)
-		rule_descriptor(s, s->by_id[i]);
+		kg_sarif_rule_descriptor(s, s->by_id[i]);
 	kg_jw_arr_end(w);
 	if (r->nerrors) {
 		kg_jw_key(w, "notifications");
@@ -806,8 +501,8 @@ static void driver(struct sarif *s, const struct kg_report *r)
 		kg_jw_obj(w);
 		kg_jw_kstr(w, "id", "input-error");
 		kg_jw_kstr(w, "name", "InputError");
-		text_obj(w, "shortDescription", "Input error");
-		text_obj(w, "fullDescription", "An input could not be read or is not valid YAML/JSON or not a "
+		kg_sarif_text(w, "shortDescription", "Input error");
+		kg_sarif_text(w, "fullDescription", "An input could not be read or is not valid YAML/JSON or not a "
 			 "Kubernetes object; kguard reported it and scanned the other inputs.");
 		kg_jw_key(w, "help");
 		kg_jw_obj(w);
@@ -827,7 +522,7 @@ static void driver(struct sarif *s, const struct kg_report *r)
 
 int kg_write_sarif(FILE *out, const struct kg_report *r, const struct kg_write_opts *o)
 {
-	struct sarif s;
+	struct kg_sarif s;
 	memset(&s, 0, sizeof(s));
 	s.out = out;
 	kg_buf_init(&s.b, 0);
@@ -840,7 +535,7 @@ int kg_write_sarif(FILE *out, const struct kg_report *r, const struct kg_write_o
 	kg_buf_init(&s.object_part, 0);
 	s.file_gen = s.obj_gen = 1;
 	kg_jw_init(&s.w, &s.b, true);
-	if (collect_rules(&s, r) || fp_init(&s, r->nfindings)) {
+	if (kg_sarif_collect_rules(&s, r) || fp_init(&s, r->nfindings)) {
 		s.failed = 1;
 		goto out;
 	}
@@ -857,7 +552,7 @@ int kg_write_sarif(FILE *out, const struct kg_report *r, const struct kg_write_o
 	kg_jw_obj(w);
 	kg_jw_key(w, "%SRCROOT%");
 	kg_jw_obj(w);
-	text_obj(w, "description", "The directory kguard ran in: file paths are relative to it, as given on its command line.");
+	kg_sarif_text(w, "description", "The directory kguard ran in: file paths are relative to it, as given on its command line.");
 	kg_jw_obj_end(w);
 	kg_jw_obj_end(w);
 	kg_jw_kstr(w, "columnKind", "unicodeCodePoints");
