@@ -15,48 +15,59 @@
  * gets one passing test case, since several CI reporters fail on a report without tests.
  * Output is plain XML 1.0: markup characters are escaped, and characters XML cannot carry (control
  * characters, invalid UTF-8, U+FFFE/U+FFFF) become U+FFFD. No timestamps, durations or host names. */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "write.h"
 #include "write_priv.h"
 
+/* Output is flushed in blocks of about this size (and after each file). */
+#define OUT_CHUNK (1 << 16)
+
 struct jw {
 	FILE *out;
 	struct kg_buf b;
 	int failed;
 	const struct kg_report *r;
+	struct kg_buf file_text, file_attr; /* the suite's file name, escaped for text and attributes */
+	struct kg_buf name;                 /* scratch: a test case's name */
 };
+
+/* Output goes through reserved room (see write_priv.h): one bounds check per piece. */
+static char *room(struct jw *j, size_t n)
+{
+	char *d = kg_wp_room(&j->b, n);
+	if (!d)
+		j->failed = 1;
+	return d;
+}
+
+static void put_n(struct jw *j, const char *s, size_t n)
+{
+	char *d = room(j, n);
+	if (d)
+		kg_wp_done(&j->b, kg_wp_put(d, s, n));
+}
+
+#define PUT(j, lit) put_n(j, lit, sizeof(lit) - 1)
 
 static void put(struct jw *j, const char *s)
 {
-	if (kg_buf_adds(&j->b, s))
-		j->failed = 1;
+	put_n(j, s, strlen(s));
 }
 
-static void putf(struct jw *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void putf(struct jw *j, const char *fmt, ...)
+static void put_uint(struct jw *j, uint64_t v)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	if (kg_buf_vprintf(&j->b, fmt, ap))
-		j->failed = 1;
-	va_end(ap);
+	char *d = room(j, 24);
+	if (d)
+		kg_wp_done(&j->b, kg_wp_uint(d, v));
 }
 
-/* ":N" without printf: this runs for every finding */
-static void put_pos(struct jw *j, unsigned v)
+/* ":N" */
+static char *pos(char *d, unsigned v)
 {
-	char t[16];
-	size_t i = sizeof(t);
-	do {
-		t[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	t[--i] = ':';
-	if (kg_buf_add(&j->b, t + i, sizeof(t) - i))
-		j->failed = 1;
+	*d++ = ':';
+	return kg_wp_uint(d, v);
 }
 
 static void flush(struct jw *j)
@@ -66,62 +77,43 @@ static void flush(struct jw *j)
 	kg_buf_reset(&j->b);
 }
 
-/* Escape text for XML; attr: inside a double-quoted attribute (where newlines and tabs must be
- * character references to survive attribute-value normalisation). */
-static void esc_n(struct jw *j, const char *s, size_t n, bool attr)
+static size_t len0(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t i = 0, run = 0; /* bytes copied as they are, in runs */
-	while (i < n) {
-		unsigned char c = p[i];
-		size_t len = 1;
-		const char *rep = NULL;
-		if (c >= 0x80) {
-			uint32_t cp;
-			len = kg_utf8_decode(p + i, n - i, &cp);
-			if (!len) {
-				rep = "\xef\xbf\xbd";
-				len = 1;
-			} else if (cp == 0xFFFE || cp == 0xFFFF) {
-				rep = "\xef\xbf\xbd";
-			}
-		} else if (c == '&') {
-			rep = "&amp;";
-		} else if (c == '<') {
-			rep = "&lt;";
-		} else if (c == '>') {
-			rep = "&gt;";
-		} else if (c == '"' && attr) {
-			rep = "&quot;";
-		} else if (c == '\n' || c == '\t') {
-			rep = attr ? (c == '\n' ? "&#10;" : "&#9;") : NULL;
-		} else if (c == '\r') {
-			rep = "&#13;";
-		} else if (c < 0x20) {
-			rep = "\xef\xbf\xbd";
-		}
-		if (!rep) {
-			i += len;
-			run += len;
-			continue;
-		}
-		if (run && kg_buf_add(&j->b, p + i - run, run))
-			j->failed = 1;
-		run = 0;
-		put(j, rep);
-		i += len;
-	}
-	if (run && kg_buf_add(&j->b, p + i - run, run))
-		j->failed = 1;
+	return s ? strlen(s) : 0;
 }
 
+/* Escaped s (NULL: nothing) into reserved room; n = len0(s). */
+static char *esc_to(char *d, const char *s, size_t n, bool attr)
+{
+	return s ? kg_xml_escape_to(d, s, n, attr) : d;
+}
+
+/* Escape text for XML; attr: inside a double-quoted attribute (kg_xml_escape_to). */
 static void esc(struct jw *j, const char *s, bool attr)
 {
-	esc_n(j, s, s ? strlen(s) : 0, attr);
+	size_t n = len0(s);
+	char *d = room(j, KG_XML_ESC_MAX(n));
+	if (d)
+		kg_wp_done(&j->b, esc_to(d, s, n, attr));
+}
+
+/* Escape s into its own buffer, for a piece written many times. */
+static void esc_buf(struct jw *j, struct kg_buf *b, const char *s, bool attr)
+{
+	size_t n = len0(s);
+	kg_buf_reset(b);
+	char *d = kg_wp_room(b, KG_XML_ESC_MAX(n));
+	if (!d) {
+		j->failed = 1;
+		return;
+	}
+	kg_wp_done(b, esc_to(d, s, n, attr));
 }
 
 static int cmp0(const char *a, const char *b)
 {
+	if (a == b) /* the report interns file names: the common case */
+		return 0;
 	return strcmp(a ? a : "", b ? b : "");
 }
 
@@ -157,61 +149,237 @@ static bool same_case(const struct kg_finding *a, const struct kg_finding *b)
 	return !kg_write_cmp_object(a, b) && !family_cmp(a->rule_id, b->rule_id);
 }
 
+/* Sorting into test case order compares precomputed ranks, not strings: each finding gets its
+ * family's rank among the report's families and its object's rank among its file's objects, and
+ * a file's findings are sorted by (object, family, report order) packed in 64 bits. More than
+ * FAM_MAX families or 2^24 objects in a file (neither happens with the catalog) fall back to
+ * comparing strings. */
+#define FAM_MAX 256
+#define PTR_SLOTS 64
+
+struct grouping {
+	const struct kg_finding **tmp; /* the findings in test case order */
+	bool *starts;                  /* tmp[i] begins a test case */
+	uint8_t *fam;                  /* per finding (report order), its family's rank */
+	uint64_t *key;                 /* scratch for one file */
+	struct obj_ent {
+		const struct kg_finding *f;
+		uint32_t e;
+	} *ent;                        /* scratch: a file's object changes */
+	uint32_t *rank;                /* scratch: rank of each entry */
+};
+
+struct fam {
+	const char *s;
+	size_t n;
+};
+
+static int fam_cmp(const struct fam *a, const struct fam *b)
+{
+	int c = strncmp(a->s, b->s, a->n < b->n ? a->n : b->n);
+	return c ? c : a->n < b->n ? -1 : a->n > b->n;
+}
+
+/* Every finding's family rank into g->fam; -1 when there are more than FAM_MAX families. */
+static int family_ranks(const struct kg_report *r, struct grouping *g)
+{
+	struct fam fams[FAM_MAX];
+	uint8_t order[FAM_MAX], rank[FAM_MAX];
+	struct {
+		const char *id;
+		uint8_t e;
+	} cache[PTR_SLOTS];
+	size_t nf = 0;
+	memset(cache, 0, sizeof(cache));
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const char *id = r->findings[i].rule_id ? r->findings[i].rule_id : "";
+		size_t c = (size_t)(((uint64_t)(uintptr_t)id * 0x9E3779B97F4A7C15u) >> 58) & (PTR_SLOTS - 1);
+		if (cache[c].id != id) {
+			struct fam f = { id, strcspn(id, ".") };
+			size_t e = 0;
+			while (e < nf && (fams[e].n != f.n || memcmp(fams[e].s, f.s, f.n)))
+				e++;
+			if (e == nf) {
+				if (nf == FAM_MAX)
+					return -1;
+				fams[nf++] = f;
+			}
+			cache[c].id = id;
+			cache[c].e = (uint8_t)e;
+		}
+		g->fam[i] = cache[c].e;
+	}
+	for (size_t e = 0; e < nf; e++) { /* insertion sort: a handful of families */
+		size_t k = e;
+		for (; k > 0 && fam_cmp(&fams[order[k - 1]], &fams[e]) > 0; k--)
+			order[k] = order[k - 1];
+		order[k] = (uint8_t)e;
+	}
+	for (size_t k = 0; k < nf; k++)
+		rank[order[k]] = (uint8_t)k;
+	for (size_t i = 0; i < r->nfindings; i++)
+		g->fam[i] = rank[g->fam[i]];
+	return 0;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static bool same_object(const struct kg_finding *a, const struct kg_finding *b)
+{
+	return a->doc_index == b->doc_index && same_str(a->kind, b->kind) && same_str(a->namespace_, b->namespace_) &&
+	       same_str(a->name, b->name) && same_str(a->api_version, b->api_version);
+}
+
+static int cmp_ent(const void *pa, const void *pb)
+{
+	const struct obj_ent *a = pa, *b = pb;
+	int c = kg_write_cmp_object(a->f, b->f);
+	return c ? c : a->e < b->e ? -1 : a->e > b->e;
+}
+
+static int cmp_u64(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+static void grouping_release(struct grouping *g)
+{
+	free(g->tmp);
+	free(g->starts);
+	free(g->fam);
+	free(g->key);
+	free(g->ent);
+	free(g->rank);
+}
+
+/* One file's findings f[0..n) into test case order at g->tmp + base. */
+static void order_file(struct grouping *g, const struct kg_finding *f, size_t n, size_t base, bool by_rank)
+{
+	const struct kg_finding **tmp = g->tmp + base;
+	bool *starts = g->starts + base;
+	if (by_rank && n < (1u << 24)) {
+		/* objects: an entry per change from the previous finding; equal entries share a rank */
+		size_t ne = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!i || !same_object(&f[i - 1], &f[i])) {
+				g->ent[ne].f = &f[i];
+				g->ent[ne].e = (uint32_t)ne;
+				ne++;
+			}
+		qsort(g->ent, ne, sizeof(*g->ent), cmp_ent);
+		uint32_t rk = 0;
+		for (size_t k = 0; k < ne; k++) {
+			if (k && kg_write_cmp_object(g->ent[k - 1].f, g->ent[k].f))
+				rk++;
+			g->rank[g->ent[k].e] = rk;
+		}
+		for (size_t i = 0, e = 0; i < n; i++) {
+			if (i && !same_object(&f[i - 1], &f[i]))
+				e++;
+			g->key[i] = (uint64_t)g->rank[e] << 40 | (uint64_t)g->fam[base + i] << 32 | i;
+		}
+		qsort(g->key, n, sizeof(*g->key), cmp_u64);
+		for (size_t i = 0; i < n; i++) {
+			tmp[i] = &f[g->key[i] & 0xffffffffu];
+			starts[i] = !i || g->key[i] >> 32 != g->key[i - 1] >> 32;
+		}
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = &f[i];
+	qsort(tmp, n, sizeof(*tmp), cmp_case);
+	for (size_t i = 0; i < n; i++)
+		starts[i] = !i || !same_case(tmp[i - 1], tmp[i]);
+}
+
+/* "FILE:LINE:COL: SEVERITY: MESSAGE [RULE]\n" and "  at PATH, container NAME\n" when known. */
 static void finding_line(struct jw *j, const struct kg_finding *f)
 {
-	esc(j, file_of(f->file), false);
+	const char *sev = kg_severity_name(f->severity);
+	size_t nm = len0(f->message), nr = len0(f->rule_id), np = len0(f->path), nc = len0(f->container);
+	size_t max = j->file_text.len + 80 + strlen(sev) + KG_XML_ESC_MAX(nm + nr + np + nc);
+	char *d = room(j, max);
+	if (!d)
+		return;
+	d = kg_wp_put(d, j->file_text.data, j->file_text.len);
 	if (f->line) {
-		put_pos(j, f->line);
+		d = pos(d, f->line);
 		if (f->col)
-			put_pos(j, f->col);
+			d = pos(d, f->col);
 	}
-	put(j, ": ");
-	put(j, kg_severity_name(f->severity));
-	put(j, ": ");
-	esc(j, f->message, false);
-	put(j, " [");
-	esc(j, f->rule_id, false);
-	put(j, "]\n");
+	d = kg_wp_put(d, KG_LIT(": "));
+	d = kg_wp_put(d, sev, strlen(sev));
+	d = kg_wp_put(d, KG_LIT(": "));
+	d = esc_to(d, f->message, nm, false);
+	d = kg_wp_put(d, KG_LIT(" ["));
+	d = esc_to(d, f->rule_id, nr, false);
+	d = kg_wp_put(d, KG_LIT("]\n"));
 	if (f->path || f->container) {
-		put(j, "  ");
+		d = kg_wp_put(d, KG_LIT("  "));
 		if (f->path) {
-			put(j, "at ");
-			esc(j, f->path, false);
+			d = kg_wp_put(d, KG_LIT("at "));
+			d = esc_to(d, f->path, np, false);
 		}
 		if (f->container) {
-			put(j, f->path ? ", container " : "container ");
-			esc(j, f->container, false);
+			d = f->path ? kg_wp_put(d, KG_LIT(", container ")) : kg_wp_put(d, KG_LIT("container "));
+			d = esc_to(d, f->container, nc, false);
 		}
-		put(j, "\n");
+		*d++ = '\n';
 	}
+	kg_wp_done(&j->b, d);
+}
+
+/* A test case's name: the object's label as kg_write_object_label writes it ("Kind ns/name",
+ * "Kind name", "Kind (unnamed)"; built here without printf), or "document N", then ": family". */
+static void case_name(struct kg_buf *b, const struct kg_finding *f)
+{
+	kg_buf_reset(b);
+	if (f->kind) {
+		kg_buf_adds(b, f->kind);
+		kg_buf_addc(b, ' ');
+		if (f->namespace_) {
+			kg_buf_adds(b, f->namespace_);
+			kg_buf_addc(b, '/');
+		}
+		kg_buf_adds(b, f->name ? f->name : "(unnamed)");
+	} else {
+		char t[24];
+		kg_buf_adds(b, "document ");
+		kg_buf_add(b, t, (size_t)(kg_wp_uint(t, (uint64_t)f->doc_index + 1) - t));
+	}
+	kg_buf_adds(b, ": ");
+	kg_write_family(b, f->rule_id);
 }
 
 static void testcase(struct jw *j, const struct kg_finding *const *g, size_t n)
 {
 	const struct kg_finding *f = g[0];
-	struct kg_buf name = KG_BUF_INIT;
-	if (f->kind)
-		kg_write_object_label(&name, f);
-	else
-		kg_buf_printf(&name, "document %u", f->doc_index + 1);
-	kg_buf_adds(&name, ": ");
-	kg_write_family(&name, f->rule_id);
+	case_name(&j->name, f);
 	enum kg_severity max = KG_SEV_NONE;
 	for (size_t i = 0; i < n; i++)
 		if (g[i]->severity > max)
 			max = g[i]->severity;
-	put(j, "    <testcase classname=\"");
-	esc(j, file_of(f->file), true);
-	put(j, "\" name=\"");
-	esc(j, name.data, true);
-	putf(j, "\">\n      <failure type=\"%s\" message=\"", kg_severity_name(max));
+	PUT(j, "    <testcase classname=\"");
+	put_n(j, j->file_attr.data, j->file_attr.len);
+	PUT(j, "\" name=\"");
+	esc(j, j->name.data, true);
+	PUT(j, "\">\n      <failure type=\"");
+	put(j, kg_severity_name(max));
+	PUT(j, "\" message=\"");
 	if (n == 1) {
 		esc(j, f->message, true);
-		put(j, " [");
+		PUT(j, " [");
 		esc(j, f->rule_id, true);
-		put(j, "]");
+		PUT(j, "]");
 	} else {
-		putf(j, "%zu findings, highest %s: ", n, kg_severity_name(max));
+		put_uint(j, n);
+		PUT(j, " findings, highest ");
+		put(j, kg_severity_name(max));
+		PUT(j, ": ");
 		/* distinct rule ids in order of first appearance; the quadratic check is capped so
 		 * that a huge object cannot make it expensive */
 		size_t shown = 0;
@@ -222,88 +390,97 @@ static void testcase(struct jw *j, const struct kg_finding *const *g, size_t n)
 			if (seen)
 				continue;
 			if (i >= 64) {
-				put(j, ", ...");
+				PUT(j, ", ...");
 				break;
 			}
 			if (shown++)
-				put(j, ", ");
+				PUT(j, ", ");
 			esc(j, g[i]->rule_id, true);
 		}
 	}
-	put(j, "\">");
+	PUT(j, "\">");
 	for (size_t i = 0; i < n; i++)
 		finding_line(j, g[i]);
-	put(j, "</failure>\n    </testcase>\n");
-	kg_buf_release(&name);
+	PUT(j, "</failure>\n    </testcase>\n");
 }
 
 static void errors_case(struct jw *j, const struct kg_error_rec *e, size_t n)
 {
-	put(j, "    <testcase classname=\"");
-	esc(j, file_of(e[0].file), true);
-	put(j, "\" name=\"input\">\n      <error type=\"input-error\" message=\"");
-	if (n == 1)
+	PUT(j, "    <testcase classname=\"");
+	put_n(j, j->file_attr.data, j->file_attr.len);
+	PUT(j, "\" name=\"input\">\n      <error type=\"input-error\" message=\"");
+	if (n == 1) {
 		esc(j, e[0].message, true);
-	else
-		putf(j, "%zu input errors", n);
-	put(j, "\">");
-	for (size_t i = 0; i < n; i++) {
-		esc(j, file_of(e[i].file), false);
-		if (e[i].line) {
-			put_pos(j, e[i].line);
-			if (e[i].col)
-				put_pos(j, e[i].col);
-		}
-		put(j, ": error: ");
-		esc(j, e[i].message, false);
-		put(j, "\n");
+	} else {
+		put_uint(j, n);
+		PUT(j, " input errors");
 	}
-	put(j, "</error>\n    </testcase>\n");
+	PUT(j, "\">");
+	for (size_t i = 0; i < n; i++) {
+		put_n(j, j->file_text.data, j->file_text.len);
+		char *d = room(j, 24);
+		if (d && e[i].line) {
+			d = pos(d, e[i].line);
+			if (e[i].col)
+				d = pos(d, e[i].col);
+			kg_wp_done(&j->b, d);
+		}
+		PUT(j, ": error: ");
+		esc(j, e[i].message, false);
+		PUT(j, "\n");
+	}
+	PUT(j, "</error>\n    </testcase>\n");
 }
 
 /* One file: findings [f0, f1) of the sorted report (sorted by file first), already put in test
- * case order in tmp[f0, f1) by count_cases; errors [e0, e1). */
-static void suite(struct jw *j, const char *file, size_t f0, size_t f1, size_t e0, size_t e1, const struct kg_finding **all)
+ * case order in g->tmp[f0, f1) by count_cases; errors [e0, e1). */
+static void suite(struct jw *j, const char *file, size_t f0, size_t f1, size_t e0, size_t e1, const struct grouping *g)
 {
 	const struct kg_report *r = j->r;
-	const struct kg_finding **tmp = all + f0;
+	const struct kg_finding **tmp = g->tmp + f0;
+	const bool *starts = g->starts + f0;
 	size_t n = f1 - f0, ncases = 0;
 	for (size_t i = 0; i < n; i++)
-		if (!i || !same_case(tmp[i - 1], tmp[i]))
-			ncases++;
+		ncases += starts[i];
 	size_t nerr = e1 > e0;
-	put(j, "  <testsuite name=\"");
-	esc(j, file, true);
-	putf(j, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"0\">\n", ncases + nerr, ncases, nerr);
+	esc_buf(j, &j->file_text, file, false);
+	esc_buf(j, &j->file_attr, file, true);
+	PUT(j, "  <testsuite name=\"");
+	put_n(j, j->file_attr.data, j->file_attr.len);
+	PUT(j, "\" tests=\"");
+	put_uint(j, ncases + nerr);
+	PUT(j, "\" failures=\"");
+	put_uint(j, ncases);
+	PUT(j, "\" errors=\"");
+	put_uint(j, nerr);
+	PUT(j, "\" skipped=\"0\">\n");
 	for (size_t i = 0; i < n;) {
 		size_t k = i + 1;
-		while (k < n && same_case(tmp[i], tmp[k]))
+		while (k < n && !starts[k])
 			k++;
 		testcase(j, tmp + i, k - i);
 		i = k;
-		if (j->b.len > 1 << 20)
+		if (j->b.len > OUT_CHUNK * 3 / 4)
 			flush(j);
 	}
 	if (nerr)
 		errors_case(j, &r->errors[e0], e1 - e0);
-	put(j, "  </testsuite>\n");
+	PUT(j, "  </testsuite>\n");
 }
 
-static size_t count_cases(const struct kg_report *r, const struct kg_finding **tmp)
+/* Cases never span files: each file's run of findings is put into test case order (the suites
+ * are written from it). Returns the number of cases. */
+static size_t count_cases(const struct kg_report *r, struct grouping *g)
 {
-	/* cases never span files: sort each file's run of findings into test case order (the
-	 * suites are written from it) and count the cases */
+	bool by_rank = !family_ranks(r, g);
 	size_t n = 0;
-	for (size_t i = 0; i < r->nfindings; i++)
-		tmp[i] = &r->findings[i];
 	for (size_t i = 0; i < r->nfindings;) {
 		size_t k = i + 1;
-		while (k < r->nfindings && !cmp0(tmp[i]->file, tmp[k]->file))
+		while (k < r->nfindings && !cmp0(r->findings[i].file, r->findings[k].file))
 			k++;
-		qsort(tmp + i, k - i, sizeof(*tmp), cmp_case);
+		order_file(g, &r->findings[i], k - i, i, by_rank);
 		for (size_t m = i; m < k; m++)
-			if (m == i || !same_case(tmp[m - 1], tmp[m]))
-				n++;
+			n += g->starts[m];
 		i = k;
 	}
 	return n;
@@ -320,22 +497,32 @@ static size_t count_error_files(const struct kg_report *r)
 
 int kg_write_junit(FILE *out, const struct kg_report *r, const struct kg_write_opts *o)
 {
-	struct jw j = { out, KG_BUF_INIT, 0, r };
+	struct jw j = { out, KG_BUF_INIT, 0, r, KG_BUF_INIT, KG_BUF_INIT, KG_BUF_INIT };
 	const char *command = o && o->command ? o->command : "scan";
-	const struct kg_finding **tmp = malloc((r->nfindings ? r->nfindings : 1) * sizeof(*tmp));
-	if (!tmp)
+	size_t nf = r->nfindings ? r->nfindings : 1;
+	struct grouping g = { malloc(nf * sizeof(*g.tmp)), malloc(nf * sizeof(*g.starts)), malloc(nf * sizeof(*g.fam)),
+			      malloc(nf * sizeof(*g.key)), malloc(nf * sizeof(*g.ent)), malloc(nf * sizeof(*g.rank)) };
+	if (!g.tmp || !g.starts || !g.fam || !g.key || !g.ent || !g.rank) {
+		grouping_release(&g);
 		return -1;
-	size_t failures = count_cases(r, tmp), errors = count_error_files(r);
-	put(&j, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kguard ");
+	}
+	size_t failures = count_cases(r, &g), errors = count_error_files(r);
+	PUT(&j, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kguard ");
 	esc(&j, command, true);
 	if (!failures && !errors) {
-		putf(&j, "\" tests=\"1\" failures=\"0\" errors=\"0\">\n  <testsuite name=\"kguard ");
+		PUT(&j, "\" tests=\"1\" failures=\"0\" errors=\"0\">\n  <testsuite name=\"kguard ");
 		esc(&j, command, true);
-		put(&j, "\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"0\">\n    <testcase classname=\"kguard\" name=\"");
+		PUT(&j, "\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"0\">\n    <testcase classname=\"kguard\" name=\"");
 		esc(&j, command, true);
-		put(&j, ": no findings\"/>\n  </testsuite>\n");
+		PUT(&j, ": no findings\"/>\n  </testsuite>\n");
 	} else {
-		putf(&j, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", failures + errors, failures, errors);
+		PUT(&j, "\" tests=\"");
+		put_uint(&j, failures + errors);
+		PUT(&j, "\" failures=\"");
+		put_uint(&j, failures);
+		PUT(&j, "\" errors=\"");
+		put_uint(&j, errors);
+		PUT(&j, "\">\n");
 	}
 	/* merge the file runs of findings and errors, both sorted by file name */
 	size_t fi = 0, ei = 0;
@@ -354,14 +541,17 @@ int kg_write_junit(FILE *out, const struct kg_report *r, const struct kg_write_o
 			f1++;
 		while (e1 < r->nerrors && !cmp0(r->errors[e1].file, file))
 			e1++;
-		suite(&j, file_of(file), fi, f1, ei, e1, tmp);
+		suite(&j, file_of(file), fi, f1, ei, e1, &g);
 		fi = f1;
 		ei = e1;
 		flush(&j);
 	}
-	put(&j, "</testsuites>\n");
+	PUT(&j, "</testsuites>\n");
 	flush(&j);
-	free(tmp);
+	grouping_release(&g);
 	kg_buf_release(&j.b);
+	kg_buf_release(&j.file_text);
+	kg_buf_release(&j.file_attr);
+	kg_buf_release(&j.name);
 	return j.failed ? -1 : 0;
 }

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "../util/buf.h"
 #include "../util/utf8.h"
@@ -19,5 +20,43 @@ int kg_write_family(struct kg_buf *b, const char *rule_id);
 
 /* Order of objects inside one file: document, then identity. Used to group findings. */
 int kg_write_cmp_object(const struct kg_finding *a, const struct kg_finding *b);
+
+/* Writers that reserve room first and then write through a pointer (one bounds check per part,
+ * not per byte). kg_wp_room: room for n more bytes and the NUL, the write position, or NULL when
+ * the buffer's cap is reached; kg_wp_done: the new end. */
+#define KG_LIT(s) s, sizeof(s) - 1
+
+static inline char *kg_wp_room(struct kg_buf *b, size_t n)
+{
+	if (b->alloc - b->len <= n && kg_buf_reserve(b, n))
+		return NULL;
+	return b->data + b->len;
+}
+
+static inline void kg_wp_done(struct kg_buf *b, char *end)
+{
+	b->len = (size_t)(end - b->data);
+	*end = '\0';
+}
+
+/* s may be NULL when n is 0 (an empty kg_buf's data) */
+static inline char *kg_wp_put(char *d, const char *s, size_t n)
+{
+	if (n)
+		memcpy(d, s, n);
+	return d + n;
+}
+
+/* Decimal digits of v (at most 20). */
+static inline char *kg_wp_uint(char *d, uint64_t v)
+{
+	char t[24];
+	size_t i = sizeof(t);
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return kg_wp_put(d, t + i, sizeof(t) - i);
+}
 
 #endif

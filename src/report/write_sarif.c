@@ -27,6 +27,7 @@
 #include "../util/jsonw.h"
 #include "write.h"
 #include "write_priv.h"
+#include "write_sarif.h"
 
 #ifndef KG_VERSION
 #define KG_VERSION "0.0.0"
@@ -37,248 +38,14 @@
 #endif
 
 #define FINGERPRINT_KEY "kguard/v1"
+/* Output is flushed in blocks of about this size. */
+#define OUT_CHUNK (1 << 16)
 
-struct sarif_rule {
-	const char *id;
-	const struct kg_rule *rule;        /* NULL when the catalog does not know the id */
-	const struct kg_finding *first;    /* for rules described from their findings */
-	enum kg_severity max;              /* highest effective severity in this run */
-};
-
-struct sarif {
-	struct kg_jw w;
-	struct kg_buf b, tmp;
-	FILE *out;
-	int failed;
-	struct sarif_rule *rules;
-	size_t nrules;
-	/* the last file seen, normalised and as a URI: findings come sorted by file */
-	const char *cache_file;
-	struct kg_buf cache_norm, cache_uri;
-	bool cache_base;                   /* relative: the URI takes uriBaseId %SRCROOT% */
-	/* occurrence counts of fingerprints: open addressing, power-of-two size */
-	uint64_t *fp_keys;
-	unsigned *fp_counts;
-	size_t fp_size;
-};
-
-static const char *level_of(enum kg_severity s)
-{
-	switch (s) {
-	case KG_SEV_CRITICAL:
-	case KG_SEV_HIGH: return "error";
-	case KG_SEV_MEDIUM: return "warning";
-	default: return "note";
-	}
-}
-
-static const char *security_severity(enum kg_severity s)
-{
-	switch (s) {
-	case KG_SEV_CRITICAL: return "9.5";
-	case KG_SEV_HIGH: return "8.0";
-	case KG_SEV_MEDIUM: return "5.5";
-	case KG_SEV_LOW: return "2.0";
-	default: return NULL;
-	}
-}
-
-static void flush(struct sarif *s)
+static void flush(struct kg_sarif *s)
 {
 	if (s->b.len && fwrite(s->b.data, 1, s->b.len, s->out) != s->b.len)
 		s->failed = 1;
 	kg_buf_reset(&s->b);
-}
-
-/* --- rules present in the run ------------------------------------------------------------- */
-
-static int cmp_finding_rule(const void *pa, const void *pb)
-{
-	const struct kg_finding *const *a = pa, *const *b = pb;
-	int c = strcmp((*a)->rule_id ? (*a)->rule_id : "", (*b)->rule_id ? (*b)->rule_id : "");
-	if (c)
-		return c;
-	return *a < *b ? -1 : *a > *b;
-}
-
-static int collect_rules(struct sarif *s, const struct kg_report *r)
-{
-	if (!r->nfindings)
-		return 0;
-	const struct kg_finding **by_rule = malloc(r->nfindings * sizeof(*by_rule));
-	s->rules = calloc(r->nfindings, sizeof(*s->rules));
-	if (!by_rule || !s->rules) {
-		free(by_rule);
-		return -1;
-	}
-	for (size_t i = 0; i < r->nfindings; i++)
-		by_rule[i] = &r->findings[i];
-	qsort(by_rule, r->nfindings, sizeof(*by_rule), cmp_finding_rule);
-	for (size_t i = 0; i < r->nfindings; i++) {
-		const struct kg_finding *f = by_rule[i];
-		const char *id = f->rule_id ? f->rule_id : "";
-		struct sarif_rule *last = s->nrules ? &s->rules[s->nrules - 1] : NULL;
-		if (last && !strcmp(last->id, id)) {
-			if (f->severity > last->max)
-				last->max = f->severity;
-			continue;
-		}
-		struct sarif_rule *sr = &s->rules[s->nrules++];
-		sr->id = id;
-		sr->rule = f->rule ? f->rule : kg_rule_find(id);
-		sr->first = f; /* lowest address = first in report order, thanks to the tie-break */
-		sr->max = f->severity;
-	}
-	free(by_rule);
-	return 0;
-}
-
-static size_t rule_index(const struct sarif *s, const char *id)
-{
-	size_t lo = 0, hi = s->nrules;
-	id = id ? id : "";
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(s->rules[mid].id, id);
-		if (!c)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0; /* not reached: every finding's rule was collected */
-}
-
-/* "yaml.duplicate-key" -> "YamlDuplicateKey"; digits keep a '_' between numbers ("Cis1_2_6"). */
-static void rule_name(struct kg_buf *b, const char *id)
-{
-	bool upper = true;
-	for (const char *p = id; *p; p++) {
-		char c = *p;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-			kg_buf_addc(b, upper && c >= 'a' ? (char)(c - 'a' + 'A') : c);
-			upper = false;
-		} else if (c >= '0' && c <= '9') {
-			if (upper && b->len && b->data[b->len - 1] >= '0' && b->data[b->len - 1] <= '9')
-				kg_buf_addc(b, '_');
-			kg_buf_addc(b, c);
-			upper = false;
-		} else {
-			upper = true;
-		}
-	}
-}
-
-static bool nonempty(const char *s)
-{
-	return s && *s;
-}
-
-/* The first reference that is an absolute http(s) URL, copied into tmp. */
-static const char *first_url(struct sarif *s, const char *refs)
-{
-	const char *p = refs;
-	while (p && *p) {
-		while (*p == ' ')
-			p++;
-		size_t n = strcspn(p, " ");
-		if (n && (!strncmp(p, "https://", 8) || !strncmp(p, "http://", 7))) {
-			kg_buf_reset(&s->tmp);
-			kg_buf_add(&s->tmp, p, n);
-			return s->tmp.data;
-		}
-		p += n;
-	}
-	return NULL;
-}
-
-static void help(struct sarif *s, const struct kg_rule *rule)
-{
-	struct kg_jw *w = &s->w;
-	struct kg_buf text = KG_BUF_INIT, md = KG_BUF_INIT;
-	const char *desc = nonempty(rule->description) ? rule->description : rule->title;
-	kg_buf_printf(&text, "%s", desc ? desc : "");
-	kg_buf_printf(&md, "**%s**\n\n%s", rule->title ? rule->title : rule->id, desc ? desc : "");
-	if (nonempty(rule->remediation)) {
-		kg_buf_printf(&text, "\n\nFix: %s", rule->remediation);
-		kg_buf_printf(&md, "\n\n**Fix:** %s", rule->remediation);
-	}
-	if (nonempty(rule->references)) {
-		kg_buf_adds(&text, "\n\nReferences:");
-		kg_buf_adds(&md, "\n\n**References:**\n");
-		for (const char *p = rule->references; *p;) {
-			while (*p == ' ')
-				p++;
-			size_t n = strcspn(p, " ");
-			if (n) {
-				kg_buf_printf(&text, "\n- %.*s", (int)n, p);
-				kg_buf_printf(&md, "\n- <%.*s>", (int)n, p);
-			}
-			p += n;
-		}
-	}
-	kg_jw_key(w, "help");
-	kg_jw_obj(w);
-	kg_jw_kstr(w, "text", text.data ? text.data : "");
-	kg_jw_kstr(w, "markdown", md.data ? md.data : "");
-	kg_jw_obj_end(w);
-	kg_buf_release(&text);
-	kg_buf_release(&md);
-}
-
-static void text_obj(struct kg_jw *w, const char *key, const char *text)
-{
-	kg_jw_key(w, key);
-	kg_jw_obj(w);
-	kg_jw_kstr(w, "text", text);
-	kg_jw_obj_end(w);
-}
-
-static void rule_descriptor(struct sarif *s, const struct sarif_rule *sr)
-{
-	struct kg_jw *w = &s->w;
-	const struct kg_rule *rule = sr->rule;
-	struct kg_buf name = KG_BUF_INIT, family = KG_BUF_INIT;
-	rule_name(&name, sr->id);
-	kg_write_family(&family, sr->id);
-	kg_jw_obj(w);
-	kg_jw_kstr(w, "id", sr->id);
-	kg_jw_kstr(w, "name", name.data ? name.data : "Rule");
-	const char *title = rule && nonempty(rule->title) ? rule->title
-			    : nonempty(sr->first->title) ? sr->first->title : sr->id;
-	text_obj(w, "shortDescription", title);
-	if (rule) {
-		text_obj(w, "fullDescription", nonempty(rule->description) ? rule->description : title);
-		help(s, rule);
-		const char *url = first_url(s, rule->references);
-		if (url)
-			kg_jw_kstr(w, "helpUri", url);
-	} else {
-		text_obj(w, "fullDescription", title);
-	}
-	kg_jw_key(w, "defaultConfiguration");
-	kg_jw_obj(w);
-	kg_jw_kstr(w, "level", level_of(rule ? rule->severity : sr->max));
-	kg_jw_obj_end(w);
-	kg_jw_key(w, "properties");
-	kg_jw_obj(w);
-	kg_jw_key(w, "tags");
-	kg_jw_arr(w);
-	kg_jw_str(w, "security");
-	if (rule && nonempty(rule->category))
-		kg_jw_str(w, rule->category);
-	if (family.data && *family.data && !(rule && rule->category && !strcmp(rule->category, family.data)))
-		kg_jw_str(w, family.data);
-	kg_jw_arr_end(w);
-	kg_jw_kstr(w, "precision", "high");
-	const char *ss = security_severity(sr->max);
-	if (ss)
-		kg_jw_kstr(w, "security-severity", ss);
-	kg_jw_obj_end(w);
-	kg_jw_obj_end(w);
-	kg_buf_release(&name);
-	kg_buf_release(&family);
 }
 
 /* --- locations ---------------------------------------------------------------------------- */
@@ -289,7 +56,7 @@ static bool uri_keep(unsigned char c)
 }
 
 /* Percent-encode a path into tmp. */
-static const char *uri_encode(struct sarif *s, const char *prefix, const char *path)
+static const char *uri_encode(struct kg_sarif *s, const char *prefix, const char *path)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	kg_buf_reset(&s->tmp);
@@ -343,29 +110,88 @@ static void normalize_path(struct kg_buf *out, const char *path)
 	}
 }
 
+static size_t len0(const char *s)
+{
+	return s ? strlen(s) : 0;
+}
+
+/* Worst case of jstr() for n bytes. */
+static size_t jmax(size_t n)
+{
+	return KG_JSON_ESC_MAX(n) + 2;
+}
+
+/* A JSON string (or null), n = strlen(s), into reserved room. */
+static char *jstr(char *d, const char *s, size_t n)
+{
+	if (!s)
+		return kg_wp_put(d, KG_LIT("null"));
+	*d++ = '"';
+	d = kg_json_escape_to(d, s, n);
+	*d++ = '"';
+	return d;
+}
+
+/* A result's location from "locations" up to the startLine value, for the cached file. */
+static void file_part(struct kg_sarif *s, bool is_stdin)
+{
+	struct kg_buf *p = &s->file_part;
+	const char *uri = s->cache_uri.data ? s->cache_uri.data : "";
+	size_t n = s->cache_uri.len;
+	kg_buf_reset(p);
+	char *d = kg_wp_room(p, 480 + jmax(n));
+	if (!d) {
+		s->failed = 1;
+		return;
+	}
+	d = kg_wp_put(d, KG_LIT(",\n          \"locations\": [\n            {\n              \"physicalLocation\": {\n"
+				"                \"artifactLocation\": {\n                  \"uri\": "));
+	d = jstr(d, uri, n);
+	if (s->cache_base)
+		d = kg_wp_put(d, KG_LIT(",\n                  \"uriBaseId\": \"%SRCROOT%\""));
+	if (is_stdin)
+		d = kg_wp_put(d, KG_LIT(",\n                  \"description\": {\n                    \"text\": \"standard input\"\n"
+					"                  }"));
+	d = kg_wp_put(d, KG_LIT("\n                },\n                \"region\": {\n                  \"startLine\": "));
+	kg_wp_done(p, d);
+}
+
 /* Fill the cache for file (a no-op when it is the cached one). */
-static void cache_path(struct sarif *s, const char *file)
+static void cache_path(struct kg_sarif *s, const char *file)
 {
 	if (s->cache_file && (s->cache_file == file || !strcmp(s->cache_file, file)))
 		return;
 	s->cache_file = file;
+	s->file_gen++;
+	s->obj_gen++;
 	kg_buf_reset(&s->cache_uri);
-	if (!strcmp(file, "<stdin>")) {
+	bool is_stdin = !strcmp(file, "<stdin>");
+	if (is_stdin) {
 		kg_buf_reset(&s->cache_norm);
 		kg_buf_adds(&s->cache_norm, file);
 		kg_buf_adds(&s->cache_uri, uri_encode(s, "", file));
 		s->cache_base = false;
-		return;
+	} else {
+		normalize_path(&s->cache_norm, file);
+		s->cache_base = file[0] != '/';
+		kg_buf_adds(&s->cache_uri, uri_encode(s, s->cache_base ? "" : "file://", s->cache_norm.data));
 	}
-	normalize_path(&s->cache_norm, file);
-	s->cache_base = file[0] != '/';
-	kg_buf_adds(&s->cache_uri, uri_encode(s, s->cache_base ? "" : "file://", s->cache_norm.data));
+	file_part(s, is_stdin);
 }
 
-static void artifact_location(struct sarif *s, const char *file)
+/* "locations": [...] of an input error, through kg_jw (they are few); nothing when the file is
+ * unknown. Results write the same through file_part. */
+static void locations(struct kg_sarif *s, const char *file, unsigned line, unsigned col)
 {
 	struct kg_jw *w = &s->w;
+	if (!kg_sarif_nonempty(file))
+		return;
 	cache_path(s, file);
+	kg_jw_key(w, "locations");
+	kg_jw_arr(w);
+	kg_jw_obj(w);
+	kg_jw_key(w, "physicalLocation");
+	kg_jw_obj(w);
 	kg_jw_key(w, "artifactLocation");
 	kg_jw_obj(w);
 	kg_jw_kstr(w, "uri", s->cache_uri.data ? s->cache_uri.data : "");
@@ -378,20 +204,6 @@ static void artifact_location(struct sarif *s, const char *file)
 		kg_jw_obj_end(w);
 	}
 	kg_jw_obj_end(w);
-}
-
-/* "locations": [...] for a position; nothing when the file is unknown. */
-static void locations(struct sarif *s, const char *file, unsigned line, unsigned col, const struct kg_finding *f)
-{
-	struct kg_jw *w = &s->w;
-	if (!nonempty(file))
-		return;
-	kg_jw_key(w, "locations");
-	kg_jw_arr(w);
-	kg_jw_obj(w);
-	kg_jw_key(w, "physicalLocation");
-	kg_jw_obj(w);
-	artifact_location(s, file);
 	kg_jw_key(w, "region");
 	kg_jw_obj(w);
 	kg_jw_kint(w, "startLine", line ? line : 1);
@@ -399,60 +211,125 @@ static void locations(struct sarif *s, const char *file, unsigned line, unsigned
 		kg_jw_kint(w, "startColumn", col);
 	kg_jw_obj_end(w);
 	kg_jw_obj_end(w);
-	if (f && f->kind) {
-		struct kg_buf *label = &s->tmp; /* "kind/namespace/name", "kind//name" without one */
-		kg_buf_reset(label);
-		kg_buf_adds(label, f->kind);
-		kg_buf_addc(label, '/');
-		if (f->namespace_) {
-			kg_buf_adds(label, f->namespace_);
-			kg_buf_addc(label, '/');
-		}
-		if (f->name)
-			kg_buf_adds(label, f->name);
-		kg_jw_key(w, "logicalLocations");
-		kg_jw_arr(w);
-		kg_jw_obj(w);
-		if (f->name)
-			kg_jw_kstr(w, "name", f->name);
-		kg_jw_kstr(w, "fullyQualifiedName", label->data);
-		kg_jw_kstr(w, "kind", "resource");
-		kg_jw_obj_end(w);
-		kg_jw_arr_end(w);
-	}
 	kg_jw_obj_end(w);
 	kg_jw_arr_end(w);
 }
 
+/* Equal strings (or both NULL); equal pointers are the common case. */
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* The parts of a result that depend only on the object: its logical location and the "object"
+ * property (both empty without a kind). Rebuilt when the object changes. */
+static void object_parts(struct kg_sarif *s, const struct kg_finding *f)
+{
+	const char *id[4] = { f->api_version, f->kind, f->namespace_, f->name };
+	if (s->have_obj && same(s->obj[0], id[0]) && same(s->obj[1], id[1]) && same(s->obj[2], id[2]) &&
+	    same(s->obj[3], id[3]))
+		return;
+	s->have_obj = true;
+	memcpy(s->obj, id, sizeof(id));
+	s->obj_gen++;
+	size_t *n = s->obj_len;
+	for (int i = 0; i < 4; i++)
+		n[i] = len0(id[i]);
+	kg_buf_reset(&s->logical_part);
+	kg_buf_reset(&s->object_part);
+	if (!f->kind)
+		return;
+	struct kg_buf *label = &s->tmp; /* "kind/namespace/name", "kind//name" without one */
+	kg_buf_reset(label);
+	kg_buf_add(label, f->kind, n[1]);
+	kg_buf_addc(label, '/');
+	if (f->namespace_) {
+		kg_buf_add(label, f->namespace_, n[2]);
+		kg_buf_addc(label, '/');
+	}
+	if (f->name)
+		kg_buf_add(label, f->name, n[3]);
+	char *d = kg_wp_room(&s->logical_part, 256 + jmax(n[3]) + jmax(label->len));
+	if (!d) {
+		s->failed = 1;
+		return;
+	}
+	d = kg_wp_put(d, KG_LIT(",\n              \"logicalLocations\": [\n                {"));
+	if (f->name) {
+		d = kg_wp_put(d, KG_LIT("\n                  \"name\": "));
+		d = jstr(d, f->name, n[3]);
+		*d++ = ',';
+	}
+	d = kg_wp_put(d, KG_LIT("\n                  \"fullyQualifiedName\": "));
+	d = jstr(d, label->data ? label->data : "", label->len);
+	d = kg_wp_put(d, KG_LIT(",\n                  \"kind\": \"resource\"\n                }\n              ]"));
+	kg_wp_done(&s->logical_part, d);
+	d = kg_wp_room(&s->object_part, 256 + jmax(n[0]) + jmax(n[1]) + jmax(n[2]) + jmax(n[3]));
+	if (!d) {
+		s->failed = 1;
+		return;
+	}
+	d = kg_wp_put(d, KG_LIT(",\n            \"object\": {\n              \"apiVersion\": "));
+	d = jstr(d, id[0], n[0]);
+	d = kg_wp_put(d, KG_LIT(",\n              \"kind\": "));
+	d = jstr(d, id[1], n[1]);
+	d = kg_wp_put(d, KG_LIT(",\n              \"namespace\": "));
+	d = jstr(d, id[2], n[2]);
+	d = kg_wp_put(d, KG_LIT(",\n              \"name\": "));
+	d = jstr(d, id[3], n[3]);
+	d = kg_wp_put(d, KG_LIT("\n            }"));
+	kg_wp_done(&s->object_part, d);
+}
+
 /* --- fingerprints ------------------------------------------------------------------------- */
 
-static uint64_t fnv1a(uint64_t h, const char *s)
+#define FNV_PRIME 0x100000001b3ULL
+
+/* FNV-1a over s[0..n), n = strlen(s) (0 for NULL), then a separator byte that strings cannot
+ * contain, and a marker for NULL. Unrolled: this runs over every result's strings. */
+static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
 {
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		h ^= *p;
-		h *= 0x100000001b3ULL;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	for (; n - i >= 4; i += 4) {
+		h = (h ^ p[i]) * FNV_PRIME;
+		h = (h ^ p[i + 1]) * FNV_PRIME;
+		h = (h ^ p[i + 2]) * FNV_PRIME;
+		h = (h ^ p[i + 3]) * FNV_PRIME;
 	}
-	/* a separator byte that strings cannot contain, and a marker for NULL */
-	h ^= s ? 0xff : 0xfe;
-	h *= 0x100000001b3ULL;
-	return h;
+	for (; i < n; i++)
+		h = (h ^ p[i]) * FNV_PRIME;
+	return (h ^ (s ? 0xff : 0xfe)) * FNV_PRIME;
 }
 
-static uint64_t finding_hash(struct sarif *s, const struct kg_finding *f)
+/* Hash of rule, file, object, path and container (np, nc: their lengths). The states after the
+ * file and after the object are kept per rule. */
+static uint64_t finding_hash(struct kg_sarif *s, struct kg_sarif_rule *sr, const struct kg_finding *f, size_t np, size_t nc)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	cache_path(s, f->file ? f->file : "");
-	h = fnv1a(h, f->rule_id);
-	h = fnv1a(h, s->cache_norm.data ? s->cache_norm.data : "");
-	h = fnv1a(h, f->kind);
-	h = fnv1a(h, f->namespace_);
-	h = fnv1a(h, f->name);
-	h = fnv1a(h, f->path);
-	h = fnv1a(h, f->container);
-	return h;
+	uint64_t h;
+	if (sr->fp_id == f->rule_id && sr->obj_gen == s->obj_gen) {
+		h = sr->obj_state;
+	} else {
+		if (sr->fp_id == f->rule_id && sr->file_gen == s->file_gen) {
+			h = sr->file_state;
+		} else {
+			h = fnv1a(0xcbf29ce484222325ULL, f->rule_id, len0(f->rule_id));
+			h = fnv1a(h, s->cache_norm.data ? s->cache_norm.data : "", s->cache_norm.len);
+			sr->fp_id = f->rule_id;
+			sr->file_gen = s->file_gen;
+			sr->file_state = h;
+		}
+		h = fnv1a(h, f->kind, s->obj_len[1]);
+		h = fnv1a(h, f->namespace_, s->obj_len[2]);
+		h = fnv1a(h, f->name, s->obj_len[3]);
+		sr->obj_gen = s->obj_gen;
+		sr->obj_state = h;
+	}
+	h = fnv1a(h, f->path, np);
+	return fnv1a(h, f->container, nc);
 }
 
-static int fp_init(struct sarif *s, size_t n)
+static int fp_init(struct kg_sarif *s, size_t n)
 {
 	s->fp_size = 16;
 	while (s->fp_size < 2 * n)
@@ -463,7 +340,7 @@ static int fp_init(struct sarif *s, size_t n)
 }
 
 /* 1 for the first finding with this hash, 2 for the next, ... (report order is deterministic) */
-static unsigned fp_occurrence(struct sarif *s, uint64_t h)
+static unsigned fp_occurrence(struct kg_sarif *s, uint64_t h)
 {
 	size_t i = (size_t)(h ^ (h >> 29)) & (s->fp_size - 1);
 	while (s->fp_counts[i] && s->fp_keys[i] != h)
@@ -474,55 +351,104 @@ static unsigned fp_occurrence(struct sarif *s, uint64_t h)
 
 /* --- results ------------------------------------------------------------------------------ */
 
-static void result(struct sarif *s, const struct kg_finding *f)
+/* Results are formatted into reserved buffer space, exactly as kg_jw would write them at their
+ * depth (run.results[] of the one run: a result's keys are indented by 10), from parts that
+ * repeat: a rule's head, the file's location and the object's parts. Only message, position,
+ * fingerprint, path and container are formatted for each result. */
+
+/* The result's opening up to the message text, for the rule and the finding's severity. */
+static struct kg_sarif_part rule_head(struct kg_sarif *s, struct kg_sarif_rule *sr, const struct kg_finding *f)
 {
-	struct kg_jw *w = &s->w;
-	char fp[40]; /* "%016llx:%u", without printf's cost: this runs for every result */
-	static const char hex[] = "0123456789abcdef";
-	uint64_t h = finding_hash(s, f);
-	unsigned occ = fp_occurrence(s, h);
-	for (int i = 0; i < 16; i++)
-		fp[i] = hex[(h >> (60 - 4 * i)) & 15];
-	fp[16] = ':';
-	char t[12];
-	size_t k = sizeof(t);
-	do {
-		t[--k] = (char)('0' + occ % 10);
-		occ /= 10;
-	} while (occ);
-	memcpy(fp + 17, t + k, sizeof(t) - k);
-	fp[17 + sizeof(t) - k] = '\0';
-	kg_jw_obj(w);
-	kg_jw_kstr(w, "ruleId", f->rule_id ? f->rule_id : "");
-	kg_jw_kint(w, "ruleIndex", (int64_t)rule_index(s, f->rule_id));
-	kg_jw_kstr(w, "level", level_of(f->severity));
-	text_obj(w, "message", nonempty(f->message) ? f->message : nonempty(f->title) ? f->title : f->rule_id ? f->rule_id : "finding");
-	locations(s, f->file, f->line, f->col, f);
-	kg_jw_key(w, "partialFingerprints");
-	kg_jw_obj(w);
-	kg_jw_kstr(w, FINGERPRINT_KEY, fp);
-	kg_jw_obj_end(w);
-	kg_jw_key(w, "properties");
-	kg_jw_obj(w);
-	kg_jw_kstr(w, "severity", kg_severity_name(f->severity));
-	if (f->path)
-		kg_jw_kstr(w, "path", f->path);
-	if (f->container)
-		kg_jw_kstr(w, "container", f->container);
-	if (f->kind) {
-		kg_jw_key(w, "object");
-		kg_jw_obj(w);
-		kg_jw_kstr(w, "apiVersion", f->api_version);
-		kg_jw_kstr(w, "kind", f->kind);
-		kg_jw_kstr(w, "namespace", f->namespace_);
-		kg_jw_kstr(w, "name", f->name);
-		kg_jw_obj_end(w);
+	unsigned sev = (unsigned)f->severity;
+	if (sev < KG_SEV_COUNT && sr->head[sev].len)
+		return sr->head[sev];
+	const char *id = f->rule_id ? f->rule_id : "", *level = kg_sarif_level(f->severity);
+	size_t n = strlen(id);
+	struct kg_sarif_part p = { s->parts.len, 0 };
+	char *d = kg_wp_room(&s->parts, 192 + jmax(n));
+	if (!d) {
+		s->failed = 1;
+		return p;
 	}
-	kg_jw_obj_end(w);
-	kg_jw_obj_end(w);
+	d = kg_wp_put(d, KG_LIT("{\n          \"ruleId\": "));
+	d = jstr(d, id, n);
+	d = kg_wp_put(d, KG_LIT(",\n          \"ruleIndex\": "));
+	d = kg_wp_uint(d, sr->index);
+	d = kg_wp_put(d, KG_LIT(",\n          \"level\": \""));
+	d = kg_wp_put(d, level, strlen(level));
+	d = kg_wp_put(d, KG_LIT("\",\n          \"message\": {\n            \"text\": "));
+	kg_wp_done(&s->parts, d);
+	p.len = s->parts.len - p.off;
+	if (sev < KG_SEV_COUNT)
+		sr->head[sev] = p;
+	return p;
 }
 
-static void invocation(struct sarif *s, const struct kg_report *r)
+/* "%016llx:%u" without printf's cost. */
+static size_t fingerprint(char *fp, uint64_t h, unsigned occ)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 0; i < 8; i++) {
+		unsigned byte = (unsigned)(h >> (56 - 8 * i)) & 0xff;
+		fp[2 * i] = hex[byte >> 4];
+		fp[2 * i + 1] = hex[byte & 15];
+	}
+	fp[16] = ':';
+	return 17 + (size_t)(kg_wp_uint(fp + 17, occ) - (fp + 17));
+}
+
+static void result(struct kg_sarif *s, const struct kg_finding *f, struct kg_sarif_rule *sr, bool comma)
+{
+	const char *msg = kg_sarif_nonempty(f->message) ? f->message : kg_sarif_nonempty(f->title) ? f->title : f->rule_id ? f->rule_id : "finding";
+	const char *sev = kg_severity_name(f->severity);
+	size_t nm = strlen(msg), np = len0(f->path), nc = len0(f->container), ns = strlen(sev);
+	cache_path(s, f->file ? f->file : "");
+	object_parts(s, f);
+	uint64_t h = finding_hash(s, sr, f, np, nc);
+	char fp[40];
+	size_t nfp = fingerprint(fp, h, fp_occurrence(s, h));
+	struct kg_sarif_part head = rule_head(s, sr, f);
+	bool loc = kg_sarif_nonempty(f->file);
+	size_t max = 512 + head.len + jmax(nm) + jmax(np) + jmax(nc) + ns + s->object_part.len +
+		     (loc ? s->file_part.len + s->logical_part.len : 0);
+	char *d = kg_wp_room(&s->b, max);
+	if (!d) {
+		s->failed = 1;
+		return;
+	}
+	d = comma ? kg_wp_put(d, KG_LIT(",\n        ")) : kg_wp_put(d, KG_LIT("\n        "));
+	d = kg_wp_put(d, s->parts.data + head.off, head.len);
+	d = jstr(d, msg, nm);
+	d = kg_wp_put(d, KG_LIT("\n          }"));
+	if (loc) {
+		d = kg_wp_put(d, s->file_part.data, s->file_part.len);
+		d = kg_wp_uint(d, f->line ? f->line : 1);
+		if (f->line && f->col) {
+			d = kg_wp_put(d, KG_LIT(",\n                  \"startColumn\": "));
+			d = kg_wp_uint(d, f->col);
+		}
+		d = kg_wp_put(d, KG_LIT("\n                }\n              }"));
+		d = kg_wp_put(d, s->logical_part.data, s->logical_part.len);
+		d = kg_wp_put(d, KG_LIT("\n            }\n          ]"));
+	}
+	d = kg_wp_put(d, KG_LIT(",\n          \"partialFingerprints\": {\n            \"" FINGERPRINT_KEY "\": \""));
+	d = kg_wp_put(d, fp, nfp);
+	d = kg_wp_put(d, KG_LIT("\"\n          },\n          \"properties\": {\n            \"severity\": "));
+	d = jstr(d, sev, ns);
+	if (f->path) {
+		d = kg_wp_put(d, KG_LIT(",\n            \"path\": "));
+		d = jstr(d, f->path, np);
+	}
+	if (f->container) {
+		d = kg_wp_put(d, KG_LIT(",\n            \"container\": "));
+		d = jstr(d, f->container, nc);
+	}
+	d = kg_wp_put(d, s->object_part.data, s->object_part.len);
+	d = kg_wp_put(d, KG_LIT("\n          }\n        }"));
+	kg_wp_done(&s->b, d);
+}
+
+static void invocation(struct kg_sarif *s, const struct kg_report *r)
 {
 	struct kg_jw *w = &s->w;
 	kg_jw_key(w, "invocations");
@@ -536,8 +462,8 @@ static void invocation(struct sarif *s, const struct kg_report *r)
 			const struct kg_error_rec *e = &r->errors[i];
 			kg_jw_obj(w);
 			kg_jw_kstr(w, "level", "error");
-			text_obj(w, "message", nonempty(e->message) ? e->message : "input error");
-			locations(s, e->file, e->line, e->col, NULL);
+			kg_sarif_text(w, "message", kg_sarif_nonempty(e->message) ? e->message : "input error");
+			locations(s, e->file, e->line, e->col);
 			kg_jw_key(w, "descriptor");
 			kg_jw_obj(w);
 			kg_jw_kstr(w, "id", "input-error");
@@ -553,7 +479,7 @@ static void invocation(struct sarif *s, const struct kg_report *r)
 	kg_jw_arr_end(w);
 }
 
-static void driver(struct sarif *s, const struct kg_report *r)
+static void driver(struct kg_sarif *s, const struct kg_report *r)
 {
 	struct kg_jw *w = &s->w;
 	kg_jw_key(w, "tool");
@@ -567,7 +493,7 @@ static void driver(struct sarif *s, const struct kg_report *r)
 	kg_jw_key(w, "rules");
 	kg_jw_arr(w);
 	for (size_t i = 0; i < s->nrules; i++)
-		rule_descriptor(s, &s->rules[i]);
+		kg_sarif_rule_descriptor(s, s->by_id[i]);
 	kg_jw_arr_end(w);
 	if (r->nerrors) {
 		kg_jw_key(w, "notifications");
@@ -575,8 +501,8 @@ static void driver(struct sarif *s, const struct kg_report *r)
 		kg_jw_obj(w);
 		kg_jw_kstr(w, "id", "input-error");
 		kg_jw_kstr(w, "name", "InputError");
-		text_obj(w, "shortDescription", "Input error");
-		text_obj(w, "fullDescription", "An input could not be read or is not valid YAML/JSON or not a "
+		kg_sarif_text(w, "shortDescription", "Input error");
+		kg_sarif_text(w, "fullDescription", "An input could not be read or is not valid YAML/JSON or not a "
 			 "Kubernetes object; kguard reported it and scanned the other inputs.");
 		kg_jw_key(w, "help");
 		kg_jw_obj(w);
@@ -596,15 +522,20 @@ static void driver(struct sarif *s, const struct kg_report *r)
 
 int kg_write_sarif(FILE *out, const struct kg_report *r, const struct kg_write_opts *o)
 {
-	struct sarif s;
+	struct kg_sarif s;
 	memset(&s, 0, sizeof(s));
 	s.out = out;
 	kg_buf_init(&s.b, 0);
 	kg_buf_init(&s.tmp, 0);
 	kg_buf_init(&s.cache_norm, 0);
 	kg_buf_init(&s.cache_uri, 0);
+	kg_buf_init(&s.parts, 0);
+	kg_buf_init(&s.file_part, 0);
+	kg_buf_init(&s.logical_part, 0);
+	kg_buf_init(&s.object_part, 0);
+	s.file_gen = s.obj_gen = 1;
 	kg_jw_init(&s.w, &s.b, true);
-	if (collect_rules(&s, r) || fp_init(&s, r->nfindings)) {
+	if (kg_sarif_collect_rules(&s, r) || fp_init(&s, r->nfindings)) {
 		s.failed = 1;
 		goto out;
 	}
@@ -621,17 +552,19 @@ int kg_write_sarif(FILE *out, const struct kg_report *r, const struct kg_write_o
 	kg_jw_obj(w);
 	kg_jw_key(w, "%SRCROOT%");
 	kg_jw_obj(w);
-	text_obj(w, "description", "The directory kguard ran in: file paths are relative to it, as given on its command line.");
+	kg_sarif_text(w, "description", "The directory kguard ran in: file paths are relative to it, as given on its command line.");
 	kg_jw_obj_end(w);
 	kg_jw_obj_end(w);
 	kg_jw_kstr(w, "columnKind", "unicodeCodePoints");
 	kg_jw_key(w, "results");
 	kg_jw_arr(w);
 	for (size_t i = 0; i < r->nfindings; i++) {
-		result(&s, &r->findings[i]);
-		if (s.b.len > 1 << 20)
+		result(&s, &r->findings[i], &s.rules[s.rule_of[i]], i > 0);
+		if (s.b.len > OUT_CHUNK * 3 / 4)
 			flush(&s);
 	}
+	if (r->nfindings) /* the results were written past kg_jw: it continues after them */
+		w->need_comma[w->depth] = true;
 	kg_jw_arr_end(w);
 	if (o && o->command) {
 		kg_jw_key(w, "properties");
@@ -648,11 +581,17 @@ int kg_write_sarif(FILE *out, const struct kg_report *r, const struct kg_write_o
 	flush(&s);
 out:
 	free(s.rules);
+	free(s.by_id);
+	free(s.rule_of);
 	free(s.fp_keys);
 	free(s.fp_counts);
 	kg_buf_release(&s.b);
 	kg_buf_release(&s.tmp);
 	kg_buf_release(&s.cache_norm);
 	kg_buf_release(&s.cache_uri);
+	kg_buf_release(&s.parts);
+	kg_buf_release(&s.file_part);
+	kg_buf_release(&s.logical_part);
+	kg_buf_release(&s.object_part);
 	return s.failed ? -1 : 0;
 }

@@ -82,3 +82,115 @@ size_t kg_print_ascii_len(const char *s, size_t n)
 		i++;
 	return i;
 }
+
+/* XML: bytes that may need escaping are controls, non-ASCII, '&', '<', '>' and, in attributes,
+ * '"'. Newline and tab are among the controls: text keeps them, found one at a time. */
+#ifdef KG_UTF8_SSE2
+static inline unsigned xml_special16(const unsigned char *p, bool attr)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i x = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)); /* signed: also 0x80..0xff */
+	x = _mm_or_si128(x, _mm_cmpeq_epi8(v, _mm_set1_epi8('&')));
+	x = _mm_or_si128(x, _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
+	x = _mm_or_si128(x, _mm_cmpeq_epi8(v, _mm_set1_epi8('>')));
+	if (attr)
+		x = _mm_or_si128(x, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+	return (unsigned)_mm_movemask_epi8(x);
+}
+#endif
+
+/* Non-zero when byte c of the word w occurs (exact for "any byte", like nonprint8). */
+static inline uint64_t has_byte(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (ONES * c);
+	return (x - ONES) & ~x;
+}
+
+static inline uint64_t xml_special8(const unsigned char *p, bool attr)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	uint64_t m = (w - ONES * 0x20) | w | has_byte(w, '&') | has_byte(w, '<') | has_byte(w, '>');
+	if (attr)
+		m |= has_byte(w, '"');
+	return m & HIGH;
+}
+
+static inline bool xml_plain(unsigned char c, bool attr)
+{
+	return c >= 0x20 && c < 0x80 && c != '&' && c != '<' && c != '>' && !(attr && c == '"');
+}
+
+static size_t xml_plain_len(const unsigned char *p, size_t n, bool attr)
+{
+	size_t i = 0;
+#ifdef KG_UTF8_SSE2
+	for (; n - i >= 16; i += 16) {
+		unsigned m = xml_special16(p + i, attr);
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+	if (i == n)
+		return n;
+	if (n >= 16) {
+		unsigned m = xml_special16(p + n - 16, attr) >> (16 - (n - i));
+		return m ? i + (size_t)__builtin_ctz(m) : n;
+	}
+#endif
+	for (; n - i >= 8; i += 8)
+		if (xml_special8(p + i, attr))
+			break;
+	if (n - i < 8 && n >= 8 && i < n && !xml_special8(p + n - 8, attr))
+		return n;
+	while (i < n && xml_plain(p[i], attr))
+		i++;
+	return i;
+}
+
+char *kg_xml_escape_to(char *d, const char *s, size_t n, bool attr)
+{
+	static const char fffd[] = "\xef\xbf\xbd";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	for (;;) {
+		size_t run = xml_plain_len(p + i, n - i, attr);
+		memcpy(d, p + i, run);
+		d += run;
+		i += run;
+		if (i == n)
+			return d;
+		unsigned char c = p[i];
+		const char *rep = fffd;
+		size_t used = 1;
+		if (c >= 0x80) {
+			uint32_t cp;
+			size_t len = kg_utf8_decode(p + i, n - i, &cp);
+			if (len && cp != 0xFFFE && cp != 0xFFFF)
+				rep = NULL;
+			used = len ? len : 1;
+		} else if (c == '&') {
+			rep = "&amp;";
+		} else if (c == '<') {
+			rep = "&lt;";
+		} else if (c == '>') {
+			rep = "&gt;";
+		} else if (c == '"') {
+			rep = attr ? "&quot;" : NULL;
+		} else if (c == '\n') {
+			rep = attr ? "&#10;" : NULL;
+		} else if (c == '\t') {
+			rep = attr ? "&#9;" : NULL;
+		} else if (c == '\r') {
+			rep = "&#13;";
+		}
+		if (rep) {
+			size_t k = strlen(rep);
+			memcpy(d, rep, k);
+			d += k;
+		} else {
+			memcpy(d, p + i, used);
+			d += used;
+		}
+		i += used;
+	}
+}

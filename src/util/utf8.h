@@ -2,6 +2,7 @@
 #ifndef KG_UTF8_H
 #define KG_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,5 +14,13 @@ size_t kg_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
 /* Length of the longest prefix of s[0..n) that is printable ASCII (0x20..0x7e): the text that
  * report writers copy as it is. Reads nothing past s + n. */
 size_t kg_print_ascii_len(const char *s, size_t n);
+
+/* XML 1.0 character data: the escaped form of s[0..n) written at dst, which must have room for
+ * KG_XML_ESC_MAX(n) bytes; returns the end. '&', '<', '>' become entity references and CR &#13;;
+ * with attr (inside a double-quoted attribute) also '"', and newline and tab become character
+ * references, which attribute-value normalisation would otherwise turn into spaces. Characters XML
+ * cannot carry (other controls, invalid UTF-8, U+FFFE, U+FFFF) become U+FFFD. */
+#define KG_XML_ESC_MAX(n) ((n) * 6)
+char *kg_xml_escape_to(char *dst, const char *s, size_t n, bool attr);
 
 #endif

@@ -901,3 +901,200 @@ TEST(text_colors_exact)
 	free(s);
 	kg_report_release(&r);
 }
+
+/* ---- result caches ---- */
+
+/* The n-th (0-based) SARIF result object of s, with ruleIndex and the fingerprint's occurrence
+ * number taken out (they depend on the other results); NULL when there is none. */
+static char *sarif_result(const char *s, int nth)
+{
+	const char *p = strstr(s, "\"results\": [");
+	for (int i = 0; p && i <= nth; i++)
+		if ((p = strstr(p, "\n        {\n          \"ruleId\"")))
+			p++;
+	const char *e = p ? strstr(p, "\n        }") : NULL;
+	if (!e)
+		return NULL;
+	char *out = malloc((size_t)(e - p) + 1), *d = out;
+	if (!out)
+		abort();
+	for (const char *q = p; q < e;) {
+		if (!strncmp(q, "\"ruleIndex\": ", 13)) {
+			q += 13;
+			while (*q >= '0' && *q <= '9')
+				q++;
+			continue;
+		}
+		if (!strncmp(q, "\"kguard/v1\": \"", 14) && strlen(q) > 30 && q[30] == ':') {
+			memcpy(d, q, 30); /* the key and the hash, without ":N" */
+			d += 30;
+			for (q += 31; *q >= '0' && *q <= '9';)
+				q++;
+			continue;
+		}
+		*d++ = *q++;
+	}
+	*d = '\0';
+	return out;
+}
+
+/* A report of findings that each differ from the previous one in one field. */
+static void one_field_changes(struct kg_report *r)
+{
+	static char absent[] = "";
+	struct kg_finding f[24];
+	int n = 0;
+	f[n++] = mk("x.a", KG_SEV_LOW, "f.yaml", 1, 2, "Pod", "ns1", "p1", "spec.a", "m");
+	f[n] = f[n - 1], f[n].line = 2, f[n].severity = KG_SEV_HIGH, n++;
+	f[n] = f[n - 1], f[n].line = 3, f[n].namespace_ = "ns2", n++;
+	f[n] = f[n - 1], f[n].line = 4, f[n].name = "p2", n++;
+	f[n] = f[n - 1], f[n].line = 5, f[n].api_version = "apps/v1", n++;
+	f[n] = f[n - 1], f[n].line = 6, f[n].kind = "Deployment", n++;
+	f[n] = f[n - 1], f[n].line = 7, f[n].namespace_ = NULL, n++;
+	f[n] = f[n - 1], f[n].line = 8, f[n].name = NULL, n++;
+	f[n] = f[n - 1], f[n].line = 9, f[n].kind = NULL, f[n].api_version = NULL, n++;
+	f[n] = f[n - 1], f[n].line = 10, f[n].kind = "Pod", f[n].api_version = "v1", f[n].container = "c1", n++;
+	f[n] = f[n - 1], f[n].line = 11, f[n].container = "c2", n++;
+	f[n] = f[n - 1], f[n].line = 12, f[n].path = "spec.b", n++;
+	f[n] = f[n - 1], f[n].line = 13, f[n].message = absent, n++; /* the title instead */
+	f[n] = mk("y.b", KG_SEV_MEDIUM, "f.yaml", 14, 0, "Pod", NULL, "p1", "spec.a", "other rule");
+	n++;
+	f[n] = f[n - 1], f[n].line = 15, f[n].rule_id = "x.a", f[n].rule = NULL, n++; /* back to x.a */
+	f[n] = f[n - 1], f[n].line = 0, n++;
+	f[n] = f[n - 1], f[n].file = "g.yaml", n++; /* same rule and object, another file */
+	f[n] = f[n - 1], f[n].file = "/abs/g.yaml", n++;
+	f[n] = f[n - 1], f[n].file = "<stdin>", n++;
+	f[n] = f[n - 1], f[n].file = NULL, n++;
+	f[n] = f[n - 1], f[n].file = "g.yaml", f[n].severity = KG_SEV_CRITICAL, n++;
+	for (int i = 0; i < n; i++)
+		add(r, f[i]);
+}
+
+/* Every result reads as it does when its finding is alone in a report: nothing cached from an
+ * earlier finding leaks into a later one. */
+TEST(sarif_result_caches_follow_every_field)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	one_field_changes(&r);
+	char *all = render(KG_FMT_SARIF, &r, false, false); /* sorts r */
+	CHECK(all != NULL);
+	for (size_t i = 0; all && i < r.nfindings; i++) {
+		struct kg_report one;
+		kg_report_init(&one);
+		kg_report_add(&one, &r.findings[i]);
+		char *s = render(KG_FMT_SARIF, &one, false, false);
+		char *a = sarif_result(all, (int)i), *b = s ? sarif_result(s, 0) : NULL;
+		CHECK(a && b);
+		if (a && b && strcmp(a, b)) {
+			fprintf(stderr, "  result %zu differs:\n%s\n  alone:\n%s\n", i, a, b);
+			CHECK(!"result differs from its finding alone");
+		}
+		free(a);
+		free(b);
+		free(s);
+		kg_report_release(&one);
+	}
+	CHECK(all && !sarif_result(all, (int)r.nfindings));
+	free(all);
+	kg_report_release(&r);
+}
+
+/* The suite of "a.yaml" in a JUnit report. */
+static char *junit_suite(const char *s, const char *file)
+{
+	char head[64];
+	snprintf(head, sizeof(head), "<testsuite name=\"%s\"", file);
+	const char *p = strstr(s, head), *e = p ? strstr(p, "</testsuite>") : NULL;
+	return e ? strndup(p, (size_t)(e - p)) : NULL;
+}
+
+/* Test case order from precomputed ranks is the order of the string comparisons it replaces
+ * (which a report with more than 256 rule families still uses). */
+TEST(junit_case_order_by_rank_matches_strings)
+{
+	struct kg_report r1, r2;
+	kg_report_init(&r1);
+	kg_report_init(&r2);
+	struct kg_finding f[] = {
+		mk("pss.b", KG_SEV_LOW, "a.yaml", 1, 1, "Pod", "ns", "p", NULL, "one"),
+		mk("workload.x", KG_SEV_MEDIUM, "a.yaml", 2, 1, "Pod", "ns", "p", NULL, "two"),
+		mk("pss.a", KG_SEV_HIGH, "a.yaml", 3, 1, "Pod", "ns", "p", NULL, "three"),
+		mk("pss-x.a", KG_SEV_LOW, "a.yaml", 4, 1, "Pod", "ns", "p", NULL, "family pss-x"),
+		mk("ps.a", KG_SEV_LOW, "a.yaml", 5, 1, "Pod", "ns", "p", NULL, "family ps"),
+		mk("nodot", KG_SEV_LOW, "a.yaml", 6, 1, "Pod", "ns", "p", NULL, "family nodot"),
+		mk("pss.c", KG_SEV_LOW, "a.yaml", 1, 1, NULL, NULL, NULL, NULL, "no object"),
+		mk("pss.c", KG_SEV_LOW, "a.yaml", 1, 1, "Pod", NULL, "b", NULL, "list item b"),
+		mk("pss.c", KG_SEV_LOW, "a.yaml", 2, 1, "Pod", NULL, "a", NULL, "list item a"),
+		mk("pss.d", KG_SEV_LOW, "a.yaml", 3, 1, "Pod", NULL, "b", NULL, "b again"),
+		mk("pss.d", KG_SEV_LOW, "a.yaml", 4, 1, "Pod", "", "a", NULL, "a, empty namespace"),
+		mk("pss.e", KG_SEV_LOW, "a.yaml", 5, 1, "Pod", NULL, NULL, NULL, "unnamed"),
+	};
+	unsigned docs[] = { 0, 0, 0, 0, 0, 0, 1, 2, 2, 2, 2, 3 };
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		f[i].doc_index = docs[i];
+		add(&r1, f[i]);
+		add(&r2, f[i]);
+	}
+	char ids[300][16];
+	for (int i = 0; i < 300; i++) { /* 300 families in another file */
+		snprintf(ids[i], sizeof(ids[i]), "f%03d.x", i);
+		add(&r2, mk(ids[i], KG_SEV_LOW, "z.yaml", 1, 1, "Pod", NULL, "z", NULL, "m"));
+	}
+	char *s1 = render(KG_FMT_JUNIT, &r1, false, false), *s2 = render(KG_FMT_JUNIT, &r2, false, false);
+	char *a = s1 ? junit_suite(s1, "a.yaml") : NULL, *b = s2 ? junit_suite(s2, "a.yaml") : NULL;
+	CHECK(a && b);
+	if (a && b)
+		CHECK_STR(a, b);
+	CHECK(a && strstr(a, "tests=\"9\""));
+	CHECK(a && at(a, "name=\"Pod ns/p: nodot\"") < at(a, "name=\"Pod ns/p: ps\""));
+	CHECK(a && at(a, "name=\"Pod ns/p: ps\"") < at(a, "name=\"Pod ns/p: pss\""));
+	CHECK(a && at(a, "name=\"Pod ns/p: pss\"") < at(a, "name=\"Pod ns/p: pss-x\""));
+	CHECK(a && strstr(a, "message=\"2 findings, highest high: pss.b, pss.a\""));
+	CHECK(a && strstr(a, "name=\"document 2: pss\""));
+	/* the items of one document: a (with NULL and empty namespace: one object), then b */
+	CHECK(a && at(a, "name=\"Pod a: pss\"") >= 0 && at(a, "name=\"Pod a: pss\"") < at(a, "name=\"Pod b: pss\""));
+	CHECK(a && strstr(a, "message=\"2 findings, highest low: pss.c, pss.d\">a.yaml:2:1: low: list item a [pss.c]\n"
+			     "a.yaml:4:1: low: a, empty namespace [pss.d]\n"));
+	CHECK(a && strstr(a, "name=\"Pod (unnamed): pss\""));
+	CHECK(s2 && strstr(s2, "<testsuite name=\"z.yaml\" tests=\"300\" failures=\"300\""));
+	free(a);
+	free(b);
+	free(s1);
+	free(s2);
+	kg_report_release(&r1);
+	kg_report_release(&r2);
+}
+
+/* The fingerprint hash, byte at a time: FNV-1a over rule, normalised file, kind, namespace, name,
+ * path and container, each followed by 0xff (0xfe for a missing one). It is API: GitHub tracks
+ * alerts by it across runs. */
+static uint64_t ref_fnv(uint64_t h, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	return (h ^ (s ? 0xff : 0xfe)) * 0x100000001b3ULL;
+}
+
+TEST(sarif_fingerprint_values)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	one_field_changes(&r);
+	char *s = render(KG_FMT_SARIF, &r, false, false);
+	CHECK(s != NULL);
+	for (size_t i = 0; s && i < r.nfindings; i++) {
+		const struct kg_finding *f = &r.findings[i];
+		const char *file = f->file ? f->file : ""; /* already normalised */
+		const char *v[7] = { f->rule_id, file, f->kind, f->namespace_, f->name, f->path, f->container };
+		uint64_t h = 0xcbf29ce484222325ULL;
+		for (int k = 0; k < 7; k++)
+			h = ref_fnv(h, v[k]);
+		char want[17], *got = fingerprint_of(s, (int)i);
+		snprintf(want, sizeof(want), "%016llx", (unsigned long long)h);
+		CHECK(got && !strncmp(got, want, 16));
+		free(got);
+	}
+	free(s);
+	kg_report_release(&r);
+}
