@@ -7,6 +7,7 @@
 
 #include "../util/jsonw.h"
 #include "write.h"
+#include "write_priv.h"
 
 /* Findings are formatted straight into reserved buffer space. Most of a finding repeats an
  * earlier one: the rule block (id, severity, title) comes from the catalog, and file and object
@@ -15,7 +16,6 @@
  * are copied from their first rendering earlier in the buffer; only message, position, path and
  * container are escaped each time. */
 
-#define LIT(s) s, sizeof(s) - 1
 
 /* A rendered part of an earlier finding: bytes [off, off+len) of the buffer. */
 struct part {
@@ -47,26 +47,6 @@ static void cache_clear(struct json_cache *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* Room for n more bytes (plus the NUL); the write position, or NULL when the buffer is full. */
-static char *room(struct kg_buf *b, size_t n)
-{
-	if (b->alloc - b->len <= n && kg_buf_reserve(b, n))
-		return NULL;
-	return b->data + b->len;
-}
-
-static void done(struct kg_buf *b, char *end)
-{
-	b->len = (size_t)(end - b->data);
-	*end = '\0';
-}
-
-static char *put(char *d, const char *s, size_t n)
-{
-	memcpy(d, s, n);
-	return d + n;
-}
-
 /* Worst-case size of str(s) with n = strlen(s). */
 static size_t str_max(const char *s, size_t n)
 {
@@ -77,7 +57,7 @@ static size_t str_max(const char *s, size_t n)
 static char *str(char *d, const char *s, size_t n)
 {
 	if (!s)
-		return put(d, LIT("null"));
+		return kg_wp_put(d, KG_LIT("null"));
 	*d++ = '"';
 	d = kg_json_escape_to(d, s, n);
 	*d++ = '"';
@@ -89,25 +69,13 @@ static size_t len0(const char *s)
 	return s ? strlen(s) : 0;
 }
 
-/* Decimal digits of v. */
-static char *uint_(char *d, unsigned v)
-{
-	char t[16];
-	int i = sizeof(t);
-	do {
-		t[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return put(d, t + i, sizeof(t) - (size_t)i);
-}
-
 /* Copy an earlier part to the end of the buffer. */
 static int copy_part(struct kg_buf *b, struct part p)
 {
-	char *d = room(b, p.len);
+	char *d = kg_wp_room(b, p.len);
 	if (!d)
 		return -1;
-	done(b, put(d, b->data + p.off, p.len));
+	kg_wp_done(b, kg_wp_put(d, b->data + p.off, p.len));
 	return 0;
 }
 
@@ -120,18 +88,18 @@ static int rule_part(struct kg_buf *b, struct json_cache *c, const struct kg_fin
 		return copy_part(b, c->rule[h].p);
 	const char *sev = kg_severity_name(f->severity);
 	size_t li = len0(f->rule_id), ls = strlen(sev), lt = len0(f->title);
-	char *d = room(b, 96 + str_max(f->rule_id, li) + str_max(sev, ls) + str_max(f->title, lt));
+	char *d = kg_wp_room(b, 96 + str_max(f->rule_id, li) + str_max(sev, ls) + str_max(f->title, lt));
 	if (!d)
 		return -1;
 	size_t off = b->len;
-	d = put(d, LIT("{\n      \"rule\": "));
+	d = kg_wp_put(d, KG_LIT("{\n      \"rule\": "));
 	d = str(d, f->rule_id, li);
-	d = put(d, LIT(",\n      \"severity\": "));
+	d = kg_wp_put(d, KG_LIT(",\n      \"severity\": "));
 	d = str(d, sev, ls);
-	d = put(d, LIT(",\n      \"title\": "));
+	d = kg_wp_put(d, KG_LIT(",\n      \"title\": "));
 	d = str(d, f->title, lt);
-	d = put(d, LIT(",\n      \"message\": "));
-	done(b, d);
+	d = kg_wp_put(d, KG_LIT(",\n      \"message\": "));
+	kg_wp_done(b, d);
 	c->rule[h].id = f->rule_id;
 	c->rule[h].title = f->title;
 	c->rule[h].sev = f->severity;
@@ -145,14 +113,14 @@ static int file_part(struct kg_buf *b, struct json_cache *c, const char *file)
 	if (c->have_file && same(c->file, file))
 		return copy_part(b, c->file_p);
 	size_t n = len0(file);
-	char *d = room(b, 48 + str_max(file, n));
+	char *d = kg_wp_room(b, 48 + str_max(file, n));
 	if (!d)
 		return -1;
 	size_t off = b->len;
-	d = put(d, LIT(",\n      \"file\": "));
+	d = kg_wp_put(d, KG_LIT(",\n      \"file\": "));
 	d = str(d, file, n);
-	d = put(d, LIT(",\n      \"line\": "));
-	done(b, d);
+	d = kg_wp_put(d, KG_LIT(",\n      \"line\": "));
+	kg_wp_done(b, d);
 	c->have_file = true;
 	c->file = file;
 	c->file_p = (struct part){ off, b->len - off };
@@ -171,25 +139,25 @@ static int object_part(struct kg_buf *b, struct json_cache *c, const struct kg_f
 		n[i] = len0(id[i]);
 		max += str_max(id[i], n[i]);
 	}
-	char *d = room(b, max);
+	char *d = kg_wp_room(b, max);
 	if (!d)
 		return -1;
 	size_t off = b->len;
 	if (!id[0] && !id[1] && !id[2] && !id[3]) {
 		/* findings about files rather than Kubernetes objects (Dockerfiles, node files) */
-		d = put(d, LIT(",\n      \"object\": null\n    }"));
+		d = kg_wp_put(d, KG_LIT(",\n      \"object\": null\n    }"));
 	} else {
-		d = put(d, LIT(",\n      \"object\": {\n        \"apiVersion\": "));
+		d = kg_wp_put(d, KG_LIT(",\n      \"object\": {\n        \"apiVersion\": "));
 		d = str(d, id[0], n[0]);
-		d = put(d, LIT(",\n        \"kind\": "));
+		d = kg_wp_put(d, KG_LIT(",\n        \"kind\": "));
 		d = str(d, id[1], n[1]);
-		d = put(d, LIT(",\n        \"namespace\": "));
+		d = kg_wp_put(d, KG_LIT(",\n        \"namespace\": "));
 		d = str(d, id[2], n[2]);
-		d = put(d, LIT(",\n        \"name\": "));
+		d = kg_wp_put(d, KG_LIT(",\n        \"name\": "));
 		d = str(d, id[3], n[3]);
-		d = put(d, LIT("\n      }\n    }"));
+		d = kg_wp_put(d, KG_LIT("\n      }\n    }"));
 	}
-	done(b, d);
+	kg_wp_done(b, d);
 	c->have_obj = true;
 	memcpy(c->obj, id, sizeof(id));
 	c->obj_p = (struct part){ off, b->len - off };
@@ -199,31 +167,31 @@ static int object_part(struct kg_buf *b, struct json_cache *c, const struct kg_f
 /* One finding, formatted exactly as kg_jw would at this depth (findings[] of the top object). */
 static int finding(struct kg_buf *b, struct json_cache *c, const struct kg_finding *f, bool comma)
 {
-	char *d = room(b, 8);
+	char *d = kg_wp_room(b, 8);
 	if (!d)
 		return -1;
-	done(b, comma ? put(d, LIT(",\n    ")) : put(d, LIT("\n    ")));
+	kg_wp_done(b, comma ? kg_wp_put(d, KG_LIT(",\n    ")) : kg_wp_put(d, KG_LIT("\n    ")));
 	if (rule_part(b, c, f))
 		return -1;
 	size_t lm = len0(f->message);
-	d = room(b, str_max(f->message, lm));
+	d = kg_wp_room(b, str_max(f->message, lm));
 	if (!d)
 		return -1;
-	done(b, str(d, f->message, lm));
+	kg_wp_done(b, str(d, f->message, lm));
 	if (file_part(b, c, f->file))
 		return -1;
 	size_t lp = len0(f->path), lc = len0(f->container);
-	d = room(b, 96 + 2 * 10 + str_max(f->path, lp) + str_max(f->container, lc));
+	d = kg_wp_room(b, 96 + 2 * 10 + str_max(f->path, lp) + str_max(f->container, lc));
 	if (!d)
 		return -1;
-	d = uint_(d, f->line);
-	d = put(d, LIT(",\n      \"column\": "));
-	d = uint_(d, f->col);
-	d = put(d, LIT(",\n      \"path\": "));
+	d = kg_wp_uint(d, f->line);
+	d = kg_wp_put(d, KG_LIT(",\n      \"column\": "));
+	d = kg_wp_uint(d, f->col);
+	d = kg_wp_put(d, KG_LIT(",\n      \"path\": "));
 	d = str(d, f->path, lp);
-	d = put(d, LIT(",\n      \"container\": "));
+	d = kg_wp_put(d, KG_LIT(",\n      \"container\": "));
 	d = str(d, f->container, lc);
-	done(b, d);
+	kg_wp_done(b, d);
 	return object_part(b, c, f);
 }
 
