@@ -41,28 +41,15 @@ static void flush(struct tw *t)
 /* Room for n more bytes (plus the NUL); the write position, or NULL (and failed) when full. */
 static char *room(struct tw *t, size_t n)
 {
-	if (t->b.alloc - t->b.len <= n && kg_buf_reserve(&t->b, n)) {
+	char *d = kg_wp_room(&t->b, n);
+	if (!d)
 		t->failed = 1;
-		return NULL;
-	}
-	return t->b.data + t->b.len;
-}
-
-static void done_buf(struct kg_buf *b, char *end)
-{
-	b->len = (size_t)(end - b->data);
-	*end = '\0';
+	return d;
 }
 
 static void done(struct tw *t, char *end)
 {
-	done_buf(&t->b, end);
-}
-
-static char *put(char *d, const char *s, size_t n)
-{
-	memcpy(d, s, n);
-	return d + n;
+	kg_wp_done(&t->b, end);
 }
 
 static size_t len0(const char *s)
@@ -84,7 +71,7 @@ static void style(struct tw *t, const char *sgr)
 
 static char *style_to(const struct tw *t, char *d, const char *sgr)
 {
-	return t->color ? put(d, sgr, strlen(sgr)) : d;
+	return t->color ? kg_wp_put(d, sgr, strlen(sgr)) : d;
 }
 
 /* Most that text_to writes for n input bytes: \xNN for each. */
@@ -100,7 +87,7 @@ static char *text_to(char *d, const char *s, size_t n)
 	size_t i = 0;
 	for (;;) {
 		size_t run = kg_print_ascii_len(s + i, n - i);
-		d = put(d, s + i, run);
+		d = kg_wp_put(d, s + i, run);
 		i += run;
 		if (i == n)
 			return d;
@@ -109,7 +96,7 @@ static char *text_to(char *d, const char *s, size_t n)
 			uint32_t cp;
 			len = kg_utf8_decode(p + i, n - i, &cp);
 			if (len && cp > 0x9f) {
-				d = put(d, s + i, len);
+				d = kg_wp_put(d, s + i, len);
 				i += len;
 				continue;
 			}
@@ -142,7 +129,7 @@ static char *num_to(char *d, unsigned v)
 		t[--i] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	return put(d, t + i, sizeof(t) - i);
+	return kg_wp_put(d, t + i, sizeof(t) - i);
 }
 
 static void num(struct tw *t, unsigned v)
@@ -218,8 +205,8 @@ static void finding(struct tw *t, const struct kg_finding *f, bool in_object)
 	char *d = room(t, t->file.len + TEXT_MAX(lm + lr + lp + lc) + 160);
 	if (!d)
 		return;
-	d = in_object ? put(d, LIT("    ")) : put(d, LIT("  "));
-	d = put(d, t->file.data, t->file.len);
+	d = in_object ? kg_wp_put(d, LIT("    ")) : kg_wp_put(d, LIT("  "));
+	d = kg_wp_put(d, t->file.data, t->file.len);
 	if (f->line) {
 		*d++ = ':';
 		d = num_to(d, f->line);
@@ -228,12 +215,12 @@ static void finding(struct tw *t, const struct kg_finding *f, bool in_object)
 			d = num_to(d, f->col);
 		}
 	}
-	d = put(d, LIT(": "));
+	d = kg_wp_put(d, LIT(": "));
 	d = style_to(t, d, sev_style(f->severity));
 	const char *sev = kg_severity_name(f->severity);
-	d = put(d, sev, strlen(sev));
+	d = kg_wp_put(d, sev, strlen(sev));
 	d = style_to(t, d, "\033[0m");
-	d = put(d, LIT(": "));
+	d = kg_wp_put(d, LIT(": "));
 	d = text_to(d, f->message ? f->message : "", lm);
 	*d++ = ' ';
 	d = style_to(t, d, "\033[2m");
@@ -243,13 +230,13 @@ static void finding(struct tw *t, const struct kg_finding *f, bool in_object)
 	d = style_to(t, d, "\033[0m");
 	*d++ = '\n';
 	if (f->path || f->container) {
-		d = in_object ? put(d, LIT("      ")) : put(d, LIT("    "));
+		d = in_object ? kg_wp_put(d, LIT("      ")) : kg_wp_put(d, LIT("    "));
 		if (f->path) {
-			d = put(d, LIT("at "));
+			d = kg_wp_put(d, LIT("at "));
 			d = text_to(d, f->path, lp);
 		}
 		if (f->container) {
-			d = f->path ? put(d, LIT(", container ")) : put(d, LIT("container "));
+			d = f->path ? kg_wp_put(d, LIT(", container ")) : kg_wp_put(d, LIT("container "));
 			d = text_to(d, f->container, lc);
 		}
 		*d++ = '\n';
@@ -324,7 +311,7 @@ int kg_write_text_findings(FILE *out, const struct kg_report *r, const struct kg
 			if (kg_buf_reserve(&t.file, TEXT_MAX(n)))
 				t.failed = 1;
 			else
-				done_buf(&t.file, text_to(t.file.data, name, n));
+				kg_wp_done(&t.file, text_to(t.file.data, name, n));
 			style(&t, "\033[1;4m");
 			if (kg_buf_add(&t.b, t.file.data ? t.file.data : "", t.file.len))
 				t.failed = 1;
