@@ -147,7 +147,7 @@ TEST(registered_paths_with_fan_out)
  * shares its first 127 bytes with a registered one is another group. */
 TEST(long_api_groups_compared_whole)
 {
-	static char group[201], other[201];
+	static char group[202], other[202]; /* 201 bytes and the NUL */
 	memset(group, 'g', 190);
 	memcpy(group + 190, ".example.io", 11);
 	memcpy(other, group, sizeof(other));
