@@ -64,11 +64,6 @@ static char *str(char *d, const char *s, size_t n)
 	return d;
 }
 
-static size_t len0(const char *s)
-{
-	return s ? strlen(s) : 0;
-}
-
 /* Copy an earlier part to the end of the buffer. */
 static int copy_part(struct kg_buf *b, struct part p)
 {
@@ -87,7 +82,7 @@ static int rule_part(struct kg_buf *b, struct json_cache *c, const struct kg_fin
 	    c->rule[h].sev == f->severity)
 		return copy_part(b, c->rule[h].p);
 	const char *sev = kg_severity_name(f->severity);
-	size_t li = len0(f->rule_id), ls = strlen(sev), lt = len0(f->title);
+	size_t li = kg_wp_len0(f->rule_id), ls = strlen(sev), lt = kg_wp_len0(f->title);
 	char *d = kg_wp_room(b, 96 + str_max(f->rule_id, li) + str_max(sev, ls) + str_max(f->title, lt));
 	if (!d)
 		return -1;
@@ -112,7 +107,7 @@ static int file_part(struct kg_buf *b, struct json_cache *c, const char *file)
 {
 	if (c->have_file && same(c->file, file))
 		return copy_part(b, c->file_p);
-	size_t n = len0(file);
+	size_t n = kg_wp_len0(file);
 	char *d = kg_wp_room(b, 48 + str_max(file, n));
 	if (!d)
 		return -1;
@@ -136,7 +131,7 @@ static int object_part(struct kg_buf *b, struct json_cache *c, const struct kg_f
 		return copy_part(b, c->obj_p);
 	size_t n[4], max = 160;
 	for (int i = 0; i < 4; i++) {
-		n[i] = len0(id[i]);
+		n[i] = kg_wp_len0(id[i]);
 		max += str_max(id[i], n[i]);
 	}
 	char *d = kg_wp_room(b, max);
@@ -173,14 +168,14 @@ static int finding(struct kg_buf *b, struct json_cache *c, const struct kg_findi
 	kg_wp_done(b, comma ? kg_wp_put(d, KG_LIT(",\n    ")) : kg_wp_put(d, KG_LIT("\n    ")));
 	if (rule_part(b, c, f))
 		return -1;
-	size_t lm = len0(f->message);
+	size_t lm = kg_wp_len0(f->message);
 	d = kg_wp_room(b, str_max(f->message, lm));
 	if (!d)
 		return -1;
 	kg_wp_done(b, str(d, f->message, lm));
 	if (file_part(b, c, f->file))
 		return -1;
-	size_t lp = len0(f->path), lc = len0(f->container);
+	size_t lp = kg_wp_len0(f->path), lc = kg_wp_len0(f->container);
 	d = kg_wp_room(b, 96 + 2 * 10 + str_max(f->path, lp) + str_max(f->container, lc));
 	if (!d)
 		return -1;

@@ -77,12 +77,7 @@ static void flush(struct jw *j)
 	kg_buf_reset(&j->b);
 }
 
-static size_t len0(const char *s)
-{
-	return s ? strlen(s) : 0;
-}
-
-/* Escaped s (NULL: nothing) into reserved room; n = len0(s). */
+/* Escaped s (NULL: nothing) into reserved room; n = kg_wp_len0(s). */
 static char *esc_to(char *d, const char *s, size_t n, bool attr)
 {
 	return s ? kg_xml_escape_to(d, s, n, attr) : d;
@@ -91,7 +86,7 @@ static char *esc_to(char *d, const char *s, size_t n, bool attr)
 /* Escape text for XML; attr: inside a double-quoted attribute (kg_xml_escape_to). */
 static void esc(struct jw *j, const char *s, bool attr)
 {
-	size_t n = len0(s);
+	size_t n = kg_wp_len0(s);
 	char *d = room(j, KG_XML_ESC_MAX(n));
 	if (d)
 		kg_wp_done(&j->b, esc_to(d, s, n, attr));
@@ -100,7 +95,7 @@ static void esc(struct jw *j, const char *s, bool attr)
 /* Escape s into its own buffer, for a piece written many times. */
 static void esc_buf(struct jw *j, struct kg_buf *b, const char *s, bool attr)
 {
-	size_t n = len0(s);
+	size_t n = kg_wp_len0(s);
 	kg_buf_reset(b);
 	char *d = kg_wp_room(b, KG_XML_ESC_MAX(n));
 	if (!d) {
@@ -300,7 +295,7 @@ static void order_file(struct grouping *g, const struct kg_finding *f, size_t n,
 static void finding_line(struct jw *j, const struct kg_finding *f)
 {
 	const char *sev = kg_severity_name(f->severity);
-	size_t nm = len0(f->message), nr = len0(f->rule_id), np = len0(f->path), nc = len0(f->container);
+	size_t nm = kg_wp_len0(f->message), nr = kg_wp_len0(f->rule_id), np = kg_wp_len0(f->path), nc = kg_wp_len0(f->container);
 	size_t max = j->file_text.len + 80 + strlen(sev) + KG_XML_ESC_MAX(nm + nr + np + nc);
 	char *d = room(j, max);
 	if (!d)

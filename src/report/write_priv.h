@@ -39,6 +39,12 @@ static inline void kg_wp_done(struct kg_buf *b, char *end)
 	*end = '\0';
 }
 
+/* strlen, 0 for NULL (findings leave unknown fields NULL) */
+static inline size_t kg_wp_len0(const char *s)
+{
+	return s ? strlen(s) : 0;
+}
+
 /* s may be NULL when n is 0 (an empty kg_buf's data) */
 static inline char *kg_wp_put(char *d, const char *s, size_t n)
 {

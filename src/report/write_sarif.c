@@ -110,11 +110,6 @@ static void normalize_path(struct kg_buf *out, const char *path)
 	}
 }
 
-static size_t len0(const char *s)
-{
-	return s ? strlen(s) : 0;
-}
-
 /* Worst case of jstr() for n bytes. */
 static size_t jmax(size_t n)
 {
@@ -234,7 +229,7 @@ static void object_parts(struct kg_sarif *s, const struct kg_finding *f)
 	s->obj_gen++;
 	size_t *n = s->obj_len;
 	for (int i = 0; i < 4; i++)
-		n[i] = len0(id[i]);
+		n[i] = kg_wp_len0(id[i]);
 	kg_buf_reset(&s->logical_part);
 	kg_buf_reset(&s->object_part);
 	if (!f->kind)
@@ -313,7 +308,7 @@ static uint64_t finding_hash(struct kg_sarif *s, struct kg_sarif_rule *sr, const
 		if (sr->fp_id == f->rule_id && sr->file_gen == s->file_gen) {
 			h = sr->file_state;
 		} else {
-			h = fnv1a(0xcbf29ce484222325ULL, f->rule_id, len0(f->rule_id));
+			h = fnv1a(0xcbf29ce484222325ULL, f->rule_id, kg_wp_len0(f->rule_id));
 			h = fnv1a(h, s->cache_norm.data ? s->cache_norm.data : "", s->cache_norm.len);
 			sr->fp_id = f->rule_id;
 			sr->file_gen = s->file_gen;
@@ -401,7 +396,7 @@ static void result(struct kg_sarif *s, const struct kg_finding *f, struct kg_sar
 {
 	const char *msg = kg_sarif_nonempty(f->message) ? f->message : kg_sarif_nonempty(f->title) ? f->title : f->rule_id ? f->rule_id : "finding";
 	const char *sev = kg_severity_name(f->severity);
-	size_t nm = strlen(msg), np = len0(f->path), nc = len0(f->container), ns = strlen(sev);
+	size_t nm = strlen(msg), np = kg_wp_len0(f->path), nc = kg_wp_len0(f->container), ns = strlen(sev);
 	cache_path(s, f->file ? f->file : "");
 	object_parts(s, f);
 	uint64_t h = finding_hash(s, sr, f, np, nc);

@@ -52,11 +52,6 @@ static void done(struct tw *t, char *end)
 	kg_wp_done(&t->b, end);
 }
 
-static size_t len0(const char *s)
-{
-	return s ? strlen(s) : 0;
-}
-
 static void raw(struct tw *t, const char *s)
 {
 	if (kg_buf_adds(&t->b, s))
@@ -115,7 +110,7 @@ static char *text_to(char *d, const char *s, size_t n)
 
 static void text(struct tw *t, const char *s)
 {
-	size_t n = len0(s);
+	size_t n = kg_wp_len0(s);
 	char *d = room(t, TEXT_MAX(n));
 	if (d)
 		done(t, text_to(d, s ? s : "", n));
@@ -201,7 +196,7 @@ static void object_header(struct tw *t, const struct kg_finding *f)
 /* One finding (two lines), written through a pointer into space reserved once. */
 static void finding(struct tw *t, const struct kg_finding *f, bool in_object)
 {
-	size_t lm = len0(f->message), lr = len0(f->rule_id), lp = len0(f->path), lc = len0(f->container);
+	size_t lm = kg_wp_len0(f->message), lr = kg_wp_len0(f->rule_id), lp = kg_wp_len0(f->path), lc = kg_wp_len0(f->container);
 	char *d = room(t, t->file.len + TEXT_MAX(lm + lr + lp + lc) + 160);
 	if (!d)
 		return;

@@ -202,14 +202,12 @@ void kg_rec_init(struct kg_cluster_state *s, struct kg_rec *r, const struct kg_c
 
 void kg_rec_emit(struct kg_check *c, const struct kg_rec *r, const struct kg_rule *rule, const char *fmt, ...)
 {
-	char msg[1024];
+	const struct kg_object *saved = c->obj;
+	c->obj = &r->obj; /* the policy decides on the kept object (labels, suppressions) */
 	va_list ap;
 	va_start(ap, fmt);
-	kg_vfmt(msg, sizeof(msg), fmt, ap);
+	kg_emit_atv(c, rule, &r->where, fmt, ap);
 	va_end(ap);
-	const struct kg_object *saved = c->obj;
-	c->obj = &r->obj;
-	kg_emit_at(c, rule, &r->where, "%s", msg);
 	c->obj = saved;
 }
 

@@ -119,16 +119,22 @@ void kg_emit(struct kg_check *c, const struct kg_rule *rule, const struct kg_nod
 	va_end(ap);
 }
 
-void kg_emit_at(struct kg_check *c, const struct kg_rule *rule, const struct kg_finding *where, const char *fmt, ...)
+void kg_emit_atv(struct kg_check *c, const struct kg_rule *rule, const struct kg_finding *where, const char *fmt,
+		 va_list ap)
 {
 	enum kg_severity sev;
 	if (dropped(c, rule, &sev))
 		return;
 	struct kg_finding f = *where;
 	const char *parts[3] = { NULL, where->path, NULL };
+	add(c, rule, sev, &f, parts, fmt, ap);
+}
+
+void kg_emit_at(struct kg_check *c, const struct kg_rule *rule, const struct kg_finding *where, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	add(c, rule, sev, &f, parts, fmt, ap);
+	kg_emit_atv(c, rule, where, fmt, ap);
 	va_end(ap);
 }
 

@@ -55,6 +55,9 @@ void kg_emitv(struct kg_check *c, const struct kg_rule *rule, const struct kg_no
 /* Like kg_emit, for findings not tied to the current object (cross-object checks, other inputs). */
 void kg_emit_at(struct kg_check *c, const struct kg_rule *rule, const struct kg_finding *where,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* kg_emit_at with the arguments as a va_list. */
+void kg_emit_atv(struct kg_check *c, const struct kg_rule *rule, const struct kg_finding *where, const char *fmt,
+		 va_list ap) __attribute__((format(printf, 4, 0)));
 
 struct kg_family {
 	const char *name;

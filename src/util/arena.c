@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
+
 struct kg_arena_chunk {
 	struct kg_arena_chunk *next;
 	size_t size; /* payload bytes */
@@ -138,13 +140,13 @@ char *kg_arena_printf(struct kg_arena *a, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = kg_vfmt(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		n = 0;
 	char *p = kg_arena_alloc(a, (size_t)n + 1);
 	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	kg_vfmt(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	return p;
 }
