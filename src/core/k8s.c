@@ -132,6 +132,7 @@ struct pod_entry {
 	size_t klen, glen;
 	bool any_group;  /* api_group "*" */
 	bool fans;       /* spec_path or meta_path fans out */
+	bool plain;      /* no fan-out and kg_pod_each's concrete paths are the paths as written */
 	size_t shared;   /* length of the steps spec_path and meta_path share ("spec.template") */
 	int next;        /* next entry of the bucket, -1 at the end */
 };
@@ -155,6 +156,28 @@ static bool path_fans_out(const char *path)
 	return strstr(path, "[]") || !strcmp(path, "*") || strstr(path, ".*") || !strncmp(path, "*.", 2);
 }
 
+#define POD_PATH_MAX 512
+#define SEG_MAX 128 /* longest path step + 1 */
+
+/* Whether follow() would write path back unchanged: it fits, no step is too long, and it does
+ * not start or end with '.' (follow drops empty steps there). */
+static bool path_plain(const char *path)
+{
+	size_t len = strlen(path), seg = 0;
+	if (len >= POD_PATH_MAX || (len && (path[0] == '.' || path[len - 1] == '.')))
+		return false;
+	for (size_t i = 0; i <= len; i++) {
+		if (path[i] == '.' || !path[i]) {
+			if (seg >= SEG_MAX)
+				return false;
+			seg = 0;
+		} else {
+			seg++;
+		}
+	}
+	return true;
+}
+
 static void add_entry(const struct kg_pod_path *p)
 {
 	if (!p->kind || !p->spec_path)
@@ -166,6 +189,7 @@ static void add_entry(const struct kg_pod_path *p)
 	e->glen = strlen(p->api_group);
 	e->any_group = !strcmp(p->api_group, "*");
 	e->fans = path_fans_out(p->spec_path) || (p->meta_path && path_fans_out(p->meta_path));
+	e->plain = !e->fans && path_plain(p->spec_path) && (!p->meta_path || path_plain(p->meta_path));
 	e->next = -1;
 	e->shared = 0;
 	if (p->meta_path)
@@ -297,8 +321,6 @@ bool kg_pod_locate(const struct kg_object *obj, struct kg_pod_ref *ref)
 /* Walking a path that may fan out. Each "[]" or "*" step records which item it took, so that
  * the metadata path (which fans out at the same steps) can follow the same choices. */
 #define POD_MAX_FANOUT 4
-#define POD_PATH_MAX 512
-#define SEG_MAX 128 /* longest path step + 1 */
 
 struct pod_walk {
 	const struct kg_object *obj;
@@ -417,6 +439,48 @@ static void walk_choices(struct pod_walk *w, const struct kg_node *n, const char
 	w->fn(w->ctx, &ref);
 }
 
+/* walk_choices for an entry without fan-out whose paths are plain: the paths as written are the
+ * concrete ones, and the steps spec and metadata share are walked once. */
+static void walk_plain(struct pod_walk *w, const struct pod_entry *e)
+{
+	const struct kg_pod_path *p = e->p;
+	const struct kg_node *base = w->obj->node;
+	size_t skip = 0;
+	if (e->shared) {
+		base = kg_path_walkn(base, p->spec_path, e->shared, NULL);
+		skip = e->shared + 1;
+	}
+	struct kg_pod_ref ref;
+	char meta_buf[POD_PATH_MAX];
+	memset(&ref, 0, sizeof(ref));
+	ref.spec = base ? kg_node_get(base, p->spec_path + skip) : NULL;
+	if (!kg_is_map(ref.spec))
+		return;
+	ref.spec_path = p->spec_path;
+	ref.spec_parent = ref.spec;
+	if (p->meta_path) {
+		/* the metadata path as follow() writes it: up to the first missing step */
+		const char *s = p->meta_path + skip;
+		const struct kg_node *n = base;
+		while (n && *s) {
+			const char *dot = strchr(s, '.');
+			size_t seg = dot ? (size_t)(dot - s) : strlen(s);
+			n = kg_map_getn(n, s, seg);
+			s += seg + (dot && n ? 1 : 0);
+		}
+		ref.meta = kg_is_map(n) ? n : NULL;
+		ref.meta_path = p->meta_path;
+		if (*s) {
+			size_t len = (size_t)(s - p->meta_path);
+			memcpy(meta_buf, p->meta_path, len);
+			meta_buf[len] = '\0';
+			ref.meta_path = meta_buf;
+		}
+	}
+	w->visited++;
+	w->fn(w->ctx, &ref);
+}
+
 unsigned kg_pod_each(const struct kg_object *obj, kg_pod_fn fn, void *ctx)
 {
 	struct pod_walk w;
@@ -439,9 +503,51 @@ unsigned kg_pod_each(const struct kg_object *obj, kg_pod_fn fn, void *ctx)
 			continue;
 		if (nseen < sizeof(seen) / sizeof(seen[0]))
 			seen[nseen++] = w.p->spec_path;
-		walk_choices(&w, obj->node, w.p->spec_path, 0);
+		if (entries[e].plain)
+			walk_plain(&w, &entries[e]);
+		else
+			walk_choices(&w, obj->node, w.p->spec_path, 0);
 	}
 	return w.visited;
+}
+
+void kg_cat_uint(char *buf, size_t size, size_t *len, unsigned v)
+{
+	char d[16];
+	size_t i = sizeof(d);
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	kg_cat(buf, size, len, d + i, sizeof(d) - i);
+}
+
+size_t kg_container_path(char *buf, size_t size, const char *spec_path, enum kg_container_kind kind, unsigned index)
+{
+	static const size_t flen[3] = { sizeof("initContainers") - 1, sizeof("containers") - 1,
+					sizeof("ephemeralContainers") - 1 };
+	size_t len = strlen(spec_path);
+	if (len + flen[kind] + 14 <= size) { /* fits whatever the index: no truncation to mind */
+		memcpy(buf, spec_path, len);
+		buf[len++] = '.';
+		memcpy(buf + len, kg_container_fields[kind], flen[kind]);
+		len += flen[kind];
+		buf[len++] = '[';
+		buf[len] = '\0';
+		kg_cat_uint(buf, size, &len, index);
+		buf[len++] = ']';
+		buf[len] = '\0';
+		return len;
+	}
+	len = 0;
+	buf[0] = '\0';
+	kg_cat(buf, size, &len, spec_path, strlen(spec_path));
+	kg_cat(buf, size, &len, ".", 1);
+	kg_cat(buf, size, &len, kg_container_fields[kind], flen[kind]);
+	kg_cat(buf, size, &len, "[", 1);
+	kg_cat_uint(buf, size, &len, index);
+	kg_cat(buf, size, &len, "]", 1);
+	return len;
 }
 
 void kg_each_container(const struct kg_node *pod_spec, kg_container_fn fn, void *ctx)

@@ -36,27 +36,6 @@ const struct kg_pair *kg_map_pairn(const struct kg_node *map, const char *key, s
 	return NULL;
 }
 
-const struct kg_pair *kg_map_pair(const struct kg_node *map, const char *key)
-{
-	if (!map || map->type != KG_MAP)
-		return NULL;
-	return kg_map_pairn(map, key, strlen(key));
-}
-
-const struct kg_node *kg_map_get(const struct kg_node *map, const char *key)
-{
-	if (!map || map->type != KG_MAP)
-		return NULL;
-	const struct kg_pair *p = kg_map_pairn(map, key, strlen(key));
-	return p ? p->value : NULL;
-}
-
-const struct kg_node *kg_map_getn(const struct kg_node *map, const char *key, size_t klen)
-{
-	const struct kg_pair *p = kg_map_pairn(map, key, klen);
-	return p ? p->value : NULL;
-}
-
 const struct kg_node *kg_seq_at(const struct kg_node *seq, size_t i)
 {
 	if (!seq || seq->type != KG_SEQ || i >= seq->len)
@@ -124,15 +103,6 @@ bool kg_as_str(const struct kg_node *n, const char **out)
 	*out = n->v.s;
 	return true;
 }
-
-const char *kg_str(const struct kg_node *n)
-{
-	return n && n->type == KG_STR ? n->v.s : NULL;
-}
-
-bool kg_is_map(const struct kg_node *n) { return n && n->type == KG_MAP; }
-bool kg_is_seq(const struct kg_node *n) { return n && n->type == KG_SEQ; }
-bool kg_is_true(const struct kg_node *n) { return n && n->type == KG_BOOL && n->v.b; }
 
 void kg_scalar_text(const struct kg_node *n, char *buf, size_t size)
 {

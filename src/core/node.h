@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 enum kg_type {
 	KG_NULL = 0,
@@ -64,11 +65,22 @@ struct kg_pair {
 const char *kg_type_name(enum kg_type t);
 
 /* Lookup of a key in a map node; NULL when node is not a map or has no such key. The *n forms
- * take the key's length (the key need not be NUL-terminated). */
-const struct kg_node *kg_map_get(const struct kg_node *map, const char *key);
-const struct kg_pair *kg_map_pair(const struct kg_node *map, const char *key);
-const struct kg_node *kg_map_getn(const struct kg_node *map, const char *key, size_t klen);
+ * take the key's length (the key need not be NUL-terminated). The others are inline so that the
+ * length of a literal key is known at compile time. */
 const struct kg_pair *kg_map_pairn(const struct kg_node *map, const char *key, size_t klen);
+static inline const struct kg_node *kg_map_getn(const struct kg_node *map, const char *key, size_t klen)
+{
+	const struct kg_pair *p = kg_map_pairn(map, key, klen);
+	return p ? p->value : NULL;
+}
+static inline const struct kg_pair *kg_map_pair(const struct kg_node *map, const char *key)
+{
+	return kg_map_pairn(map, key, strlen(key));
+}
+static inline const struct kg_node *kg_map_get(const struct kg_node *map, const char *key)
+{
+	return kg_map_getn(map, key, strlen(key));
+}
 /* Item i of a sequence, or NULL. */
 const struct kg_node *kg_seq_at(const struct kg_node *seq, size_t i);
 
@@ -95,11 +107,14 @@ bool kg_as_bool(const struct kg_node *n, bool *out);
 bool kg_as_int(const struct kg_node *n, int64_t *out);
 bool kg_as_str(const struct kg_node *n, const char **out);
 /* String value or NULL. */
-const char *kg_str(const struct kg_node *n);
-bool kg_is_map(const struct kg_node *n);
-bool kg_is_seq(const struct kg_node *n);
+static inline const char *kg_str(const struct kg_node *n)
+{
+	return n && n->type == KG_STR ? n->v.s : NULL;
+}
+static inline bool kg_is_map(const struct kg_node *n) { return n && n->type == KG_MAP; }
+static inline bool kg_is_seq(const struct kg_node *n) { return n && n->type == KG_SEQ; }
 /* Boolean node with value true. */
-bool kg_is_true(const struct kg_node *n);
+static inline bool kg_is_true(const struct kg_node *n) { return n && n->type == KG_BOOL && n->v.b; }
 
 /* Append a scalar's value as text ("true", "3", "0.5", the string) into buf (size bytes). */
 void kg_scalar_text(const struct kg_node *n, char *buf, size_t size);

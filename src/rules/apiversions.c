@@ -115,7 +115,7 @@ static const struct api_entry *api_lookup(const char *api_version, const char *k
 	const struct api_entry *any = NULL;
 	for (size_t i = 0; i < NENTRIES; i++) {
 		const struct api_entry *e = &api_table[i];
-		if (strcmp(e->api_version, api_version))
+		if (e->api_version[0] != api_version[0] || strcmp(e->api_version, api_version))
 			continue;
 		if (!strcmp(e->kind, kind))
 			return e;

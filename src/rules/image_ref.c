@@ -34,7 +34,9 @@ static const char *canonical_registry(const char *r)
 
 int kg_image_parse(const char *ref, struct kg_image_ref *out)
 {
-	memset(out, 0, sizeof(*out));
+	/* the fields are strings: clearing their first bytes is enough (the struct is 1 KB) */
+	out->registry[0] = out->repository[0] = out->tag[0] = out->digest[0] = '\0';
+	out->implicit_registry = false;
 	size_t len = strlen(ref);
 	if (!len)
 		return -1;

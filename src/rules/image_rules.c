@@ -19,7 +19,7 @@ static void check_registry(const struct wl_pod *pod, const struct wl_ctr *ctr, c
 			   const char *image, const struct kg_image_ref *img)
 {
 	const struct wl_cfg *cfg = pod->cfg;
-	char who[160], list[512];
+	char list[512];
 	size_t used = 0;
 	if (!cfg->ntrusted)
 		return;
@@ -37,7 +37,7 @@ static void check_registry(const struct wl_pod *pod, const struct wl_ctr *ctr, c
 	}
 	wl_emit(pod, ctr, IMG_REGISTRY, in, "image",
 		"%s uses image %s from registry %s%s, which is not in trustedRegistries (%s); mirror the image into a "
-		"trusted registry", wl_ctr_label(ctr, who, sizeof(who)), image, img->registry,
+		"trusted registry", ctr->label, image, img->registry,
 		img->implicit_registry ? " (no registry written: Docker Hub)" : "", list);
 }
 
@@ -46,20 +46,18 @@ void wl_check_image(const struct wl_pod *pod, const struct wl_ctr *ctr)
 	const struct kg_node *in = kg_map_get(ctr->node, "image");
 	const char *image = kg_str(in);
 	struct kg_image_ref img;
-	char who[160];
 	/* unrendered templates (${IMAGE}, {{ .Values.image }}) are not references yet */
 	if (!image || strpbrk(image, "${}") || kg_image_parse(image, &img))
 		return;
-	wl_ctr_label(ctr, who, sizeof(who));
 	bool pinned = img.digest[0] != '\0';
 	if (!pinned && (!img.tag[0] || !strcmp(img.tag, "latest")))
 		wl_emit(pod, ctr, IMG_LATEST, in, "image",
 			"%s uses image %s%s; use an immutable version tag or pin a digest (@sha256:<digest>)",
-			who, image, img.tag[0] ? "" : " without a tag (that means :latest)");
+			ctr->label, image, img.tag[0] ? "" : " without a tag (that means :latest)");
 	if (!pinned)
 		wl_emit(pod, ctr, IMG_DIGEST, in, "image",
 			"%s uses image %s by tag, which the registry can repoint; pin it by digest (...@sha256:<digest>)",
-			who, image);
+			ctr->label, image);
 	check_registry(pod, ctr, in, image, &img);
 
 	if (pinned)
@@ -73,9 +71,9 @@ void wl_check_image(const struct wl_pod *pod, const struct wl_ctr *ctr)
 	if (policy)
 		wl_emit(pod, ctr, IMG_PULL_POLICY, pn, "imagePullPolicy",
 			"%s sets imagePullPolicy: %s for image %s, a mutable tag, so nodes keep whatever they pulled first; "
-			"pin the image by digest or set imagePullPolicy: Always", who, policy, image);
+			"pin the image by digest or set imagePullPolicy: Always", ctr->label, policy, image);
 	else
 		wl_emit(pod, ctr, IMG_PULL_POLICY, in, "imagePullPolicy",
 			"%s has no imagePullPolicy, so image %s (a mutable tag) defaults to IfNotPresent and nodes keep "
-			"whatever they pulled first; pin the image by digest or set imagePullPolicy: Always", who, image);
+			"whatever they pulled first; pin the image by digest or set imagePullPolicy: Always", ctr->label, image);
 }

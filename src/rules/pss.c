@@ -47,12 +47,15 @@ static const struct pss_def defs[] = {
 
 #define PSS_CACHED_CONTAINERS 16 /* a pod with more is walked again by every check */
 
-static bool overridden(enum kg_pss_id id, int minor)
+/* The baseline checks that restricted checks of policy version minor hide, as a bit set of ids. */
+_Static_assert(KG_PSS_ID_NCHECKS <= 32, "check ids fit a uint32_t bit set");
+static uint32_t overridden(int minor)
 {
+	uint32_t set = 0;
 	for (size_t i = 0; i < NDEFS; i++)
-		if (defs[i].overrides == (int)id && defs[i].min_minor <= minor)
-			return true;
-	return false;
+		if (defs[i].overrides >= 0 && defs[i].min_minor <= minor)
+			set |= (uint32_t)1 << defs[i].overrides;
+	return set;
 }
 
 static void pss_check(struct kg_check *c)
@@ -84,21 +87,23 @@ static void pss_check(struct kg_check *c)
 	x.windows = kg_pss_str_eq(kg_pss_strv(kg_node_get(ref.spec, "os.name"), vb, sizeof(vb)), "windows");
 	x.user_ns = kg_pss_bool(kg_map_get(ref.spec, "hostUsers")) == 0;
 	/* most checks visit every container: gather them once */
-	struct kg_pss_container cts[PSS_CACHED_CONTAINERS];
+	struct kg_pss_container cts[PSS_CACHED_CONTAINERS], spill;
 	struct kg_pss_iter it = { 0 };
 	unsigned n = 0;
 	while (n < PSS_CACHED_CONTAINERS && kg_pss_next_container(&x, &it, &cts[n]))
 		n++;
-	if (n < PSS_CACHED_CONTAINERS || !kg_pss_next_container(&x, &it, &it.tmp)) {
+	x.spill = &spill;
+	if (n < PSS_CACHED_CONTAINERS || !kg_pss_next_container(&x, &it, &spill)) {
 		x.cts = cts;
 		x.ncts = n;
 	}
 
+	uint32_t hidden = level == KG_PSS_RESTRICTED ? overridden(minor) : 0;
 	for (size_t i = 0; i < NDEFS; i++) {
 		const struct pss_def *d = &defs[i];
 		if (d->level > level || minor < d->min_minor)
 			continue;
-		if (level == KG_PSS_RESTRICTED && d->level == KG_PSS_BASELINE && overridden(d->id, minor))
+		if (d->level == KG_PSS_BASELINE && (hidden >> d->id & 1))
 			continue;
 		x.rule = &kg_pss_rules[d->id];
 		d->run(&x);
@@ -109,7 +114,7 @@ const struct kg_pss_container *kg_pss_next_ct(const struct kg_pss_ctx *x, struct
 {
 	if (x->cts)
 		return it->n < x->ncts ? &x->cts[it->n++] : NULL;
-	return kg_pss_next_container(x, it, &it->tmp) ? &it->tmp : NULL;
+	return kg_pss_next_container(x, it, x->spill) ? x->spill : NULL;
 }
 
 /* ---- helpers shared by the checks ---- */
@@ -203,12 +208,23 @@ bool kg_pss_next_container(const struct kg_pss_ctx *x, struct kg_pss_iter *it, s
 				out->name = "";
 			out->kind = (enum kg_container_kind)it->list;
 			out->index = i;
-			kg_fmt(out->path, sizeof(out->path), "%s.%s[%u]", x->spec_path, kg_container_fields[it->list], i);
-			if (out->has_name)
-				kg_fmt(out->label, sizeof(out->label), "%s \"%.256s\"", kind_words[it->list], out->name);
-			else
-				kg_fmt(out->label, sizeof(out->label), "%s %s[%u]", kind_words[it->list],
-				       kg_container_fields[it->list], i);
+			kg_container_path(out->path, sizeof(out->path), x->spec_path, out->kind, i);
+			/* `%s "%.256s"` or "%s %s[%u]", built without a formatting pass */
+			size_t len = 0;
+			const char *kw = kind_words[it->list];
+			kg_cat(out->label, sizeof(out->label), &len, kw, strlen(kw));
+			if (out->has_name) {
+				kg_cat(out->label, sizeof(out->label), &len, " \"", 2);
+				kg_cat(out->label, sizeof(out->label), &len, out->name, 256);
+				kg_cat(out->label, sizeof(out->label), &len, "\"", 1);
+			} else {
+				const char *f = kg_container_fields[it->list];
+				kg_cat(out->label, sizeof(out->label), &len, " ", 1);
+				kg_cat(out->label, sizeof(out->label), &len, f, strlen(f));
+				kg_cat(out->label, sizeof(out->label), &len, "[", 1);
+				kg_cat_uint(out->label, sizeof(out->label), &len, i);
+				kg_cat(out->label, sizeof(out->label), &len, "]", 1);
+			}
 			return true;
 		}
 	}
@@ -219,18 +235,15 @@ bool kg_pss_next_container(const struct kg_pss_ctx *x, struct kg_pss_iter *it, s
  * of the deepest existing step (where the missing field belongs), or base itself. */
 static const struct kg_node *locate(const struct kg_node *base, const char *rel, struct kg_node *key_pos)
 {
-	char key[128];
 	const struct kg_node *n = base;
 	const struct kg_pair *last = NULL;
 	const char *p = rel;
 	while (*p) {
 		const char *dot = strchr(p, '.');
 		size_t len = dot ? (size_t)(dot - p) : strlen(p);
-		if (len >= sizeof(key))
+		if (len >= 128) /* no field is that long */
 			break;
-		memcpy(key, p, len);
-		key[len] = '\0';
-		const struct kg_pair *pair = kg_map_pair(n, key);
+		const struct kg_pair *pair = kg_map_pairn(n, p, len);
 		if (!pair)
 			break;
 		last = pair;

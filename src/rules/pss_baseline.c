@@ -378,9 +378,6 @@ void kg_pss_windows_host_process(struct kg_pss_ctx *x)
  * readiness and startup probes and of the postStart and preStop handlers must be empty. */
 void kg_pss_host_probes(struct kg_pss_ctx *x)
 {
-	static const char *const handlers[] = {
-		"livenessProbe", "readinessProbe", "startupProbe", "lifecycle.postStart", "lifecycle.preStop",
-	};
 	static const char *const kinds[] = { "httpGet", "tcpSocket" };
 	static const char *const rels[][2] = {
 		{ "livenessProbe.httpGet.host", "livenessProbe.tcpSocket.host" },
@@ -392,8 +389,13 @@ void kg_pss_host_probes(struct kg_pss_ctx *x)
 	struct kg_pss_iter it = { 0 };
 	const struct kg_pss_container *ct;
 	while ((ct = kg_pss_next_ct(x, &it))) {
+		const struct kg_node *lc = kg_map_get(ct->node, "lifecycle");
+		const struct kg_node *handlers[] = {
+			kg_map_get(ct->node, "livenessProbe"), kg_map_get(ct->node, "readinessProbe"),
+			kg_map_get(ct->node, "startupProbe"), kg_map_get(lc, "postStart"), kg_map_get(lc, "preStop"),
+		};
 		for (size_t h = 0; h < sizeof(handlers) / sizeof(handlers[0]); h++) {
-			const struct kg_node *handler = kg_node_get(ct->node, handlers[h]);
+			const struct kg_node *handler = handlers[h];
 			if (!kg_is_map(handler))
 				continue;
 			for (size_t k = 0; k < 2; k++) {

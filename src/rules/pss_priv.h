@@ -56,6 +56,8 @@ struct kg_pss_ctx {
 	bool user_ns;                /* spec.hostUsers == false */
 	const struct kg_pss_container *cts; /* every container, or NULL when there are too many */
 	unsigned ncts;
+	struct kg_pss_container *spill; /* kg_pss_next_ct's current container when cts is NULL (one
+					 * iteration at a time) */
 };
 
 /* One container of any of the three lists, as PSA's visitor walks them. */
@@ -70,18 +72,18 @@ struct kg_pss_container {
 	char label[KG_PSS_LABEL_MAX];   /* `container "app"`, `init container "setup"` */
 };
 
+/* Small on purpose: every check starts one with { 0 }. */
 struct kg_pss_iter {
 	int list;
 	uint32_t i;
 	unsigned n;                  /* next entry of the context's container cache */
-	struct kg_pss_container tmp; /* the current container when the pod has too many to cache */
 };
 
 /* Next container in visiting order (initContainers, containers, ephemeralContainers); false at
  * the end. Start with a zeroed iterator. */
 bool kg_pss_next_container(const struct kg_pss_ctx *x, struct kg_pss_iter *it, struct kg_pss_container *out);
 /* The same from the containers pss_check gathered once for all checks; NULL at the end. The
- * pointer is valid until the next call. */
+ * pointer is valid until the next call (of any iteration: do not nest them). */
 const struct kg_pss_container *kg_pss_next_ct(const struct kg_pss_ctx *x, struct kg_pss_iter *it);
 
 /* Report a finding of the current check. base: the node the field hangs from; base_path: its

@@ -83,32 +83,35 @@ static bool is_upper_b32(char c)
 
 struct prefix_fmt {
 	const char *prefix;
+	size_t len;         /* of prefix */
 	bool (*alphabet)(char);
 	size_t min, max; /* length of the part after the prefix */
 	enum kg_secret_kind kind;
 };
 
+#define P(lit) lit, sizeof(lit) - 1
 static const struct prefix_fmt prefix_fmts[] = {
-	{ "ghp_", is_alnum, 36, 36, KG_SECRET_GITHUB_TOKEN },
-	{ "gho_", is_alnum, 36, 36, KG_SECRET_GITHUB_TOKEN },
-	{ "ghu_", is_alnum, 36, 36, KG_SECRET_GITHUB_TOKEN },
-	{ "ghs_", is_alnum, 36, 36, KG_SECRET_GITHUB_TOKEN },
-	{ "ghr_", is_alnum, 36, 36, KG_SECRET_GITHUB_TOKEN },
-	{ "github_pat_", is_b64url, 59, 90, KG_SECRET_GITHUB_TOKEN },
-	{ "glpat-", is_b64url, 20, 64, KG_SECRET_GITLAB_TOKEN },
-	{ "glrt-", is_b64url, 20, 64, KG_SECRET_GITLAB_TOKEN },
-	{ "gldt-", is_b64url, 20, 64, KG_SECRET_GITLAB_TOKEN },
-	{ "xoxb-", is_b64url, 20, 255, KG_SECRET_SLACK_TOKEN },
-	{ "xoxp-", is_b64url, 20, 255, KG_SECRET_SLACK_TOKEN },
-	{ "xoxa-", is_b64url, 20, 255, KG_SECRET_SLACK_TOKEN },
-	{ "xoxr-", is_b64url, 20, 255, KG_SECRET_SLACK_TOKEN },
-	{ "xoxs-", is_b64url, 20, 255, KG_SECRET_SLACK_TOKEN },
-	{ "xoxe-", is_b64url, 20, 255, KG_SECRET_SLACK_TOKEN },
-	{ "sk_live_", is_alnum, 24, 247, KG_SECRET_STRIPE_KEY },
-	{ "rk_live_", is_alnum, 24, 247, KG_SECRET_STRIPE_KEY },
-	{ "AIza", is_b64url, 35, 35, KG_SECRET_GOOGLE_API_KEY },
-	{ "npm_", is_alnum, 36, 36, KG_SECRET_NPM_TOKEN },
+	{ P("ghp_"), is_alnum, 36, 36, KG_SECRET_GITHUB_TOKEN },
+	{ P("gho_"), is_alnum, 36, 36, KG_SECRET_GITHUB_TOKEN },
+	{ P("ghu_"), is_alnum, 36, 36, KG_SECRET_GITHUB_TOKEN },
+	{ P("ghs_"), is_alnum, 36, 36, KG_SECRET_GITHUB_TOKEN },
+	{ P("ghr_"), is_alnum, 36, 36, KG_SECRET_GITHUB_TOKEN },
+	{ P("github_pat_"), is_b64url, 59, 90, KG_SECRET_GITHUB_TOKEN },
+	{ P("glpat-"), is_b64url, 20, 64, KG_SECRET_GITLAB_TOKEN },
+	{ P("glrt-"), is_b64url, 20, 64, KG_SECRET_GITLAB_TOKEN },
+	{ P("gldt-"), is_b64url, 20, 64, KG_SECRET_GITLAB_TOKEN },
+	{ P("xoxb-"), is_b64url, 20, 255, KG_SECRET_SLACK_TOKEN },
+	{ P("xoxp-"), is_b64url, 20, 255, KG_SECRET_SLACK_TOKEN },
+	{ P("xoxa-"), is_b64url, 20, 255, KG_SECRET_SLACK_TOKEN },
+	{ P("xoxr-"), is_b64url, 20, 255, KG_SECRET_SLACK_TOKEN },
+	{ P("xoxs-"), is_b64url, 20, 255, KG_SECRET_SLACK_TOKEN },
+	{ P("xoxe-"), is_b64url, 20, 255, KG_SECRET_SLACK_TOKEN },
+	{ P("sk_live_"), is_alnum, 24, 247, KG_SECRET_STRIPE_KEY },
+	{ P("rk_live_"), is_alnum, 24, 247, KG_SECRET_STRIPE_KEY },
+	{ P("AIza"), is_b64url, 35, 35, KG_SECRET_GOOGLE_API_KEY },
+	{ P("npm_"), is_alnum, 36, 36, KG_SECRET_NPM_TOKEN },
 };
+#undef P
 
 /* A token body made of one repeated character or an obvious run is a placeholder. */
 static bool boring(const char *s, size_t n)
@@ -122,12 +125,15 @@ static bool boring(const char *s, size_t n)
 
 static bool match_prefix_fmt(const char *t, size_t n, size_t at, struct kg_secret_hit *hit)
 {
+	if (!word_start(t, at)) /* every format needs it; most letters are inside words */
+		return false;
 	for (size_t f = 0; f < sizeof(prefix_fmts) / sizeof(prefix_fmts[0]); f++) {
 		const struct prefix_fmt *pf = &prefix_fmts[f];
-		if (pf->prefix[0] != t[at])
+		size_t pl = pf->len;
+		/* every prefix is 4 bytes or more: the first two tell most of them apart */
+		if (pf->prefix[0] != t[at] || at + pl > n || pf->prefix[1] != t[at + 1])
 			continue;
-		size_t pl = strlen(pf->prefix);
-		if (at + pl > n || memcmp(t + at, pf->prefix, pl) || !word_start(t, at))
+		if (memcmp(t + at, pf->prefix, pl))
 			continue;
 		size_t body = run(t + at + pl, n - at - pl, pf->alphabet, pf->max + 1);
 		if (body < pf->min || body > pf->max || boring(t + at + pl, body))
@@ -269,66 +275,100 @@ static bool match_slack_webhook(const char *t, size_t n, size_t at, struct kg_se
 
 /* ---- generic key/value test ---- */
 
-static bool has_ci(const char *s, size_t n, const char *needle)
+/* Word lists are lower case; comparisons fold ASCII case as strncasecmp does in the C locale
+ * (kguard never calls setlocale). */
+struct word {
+	const char *s;
+	size_t len;
+};
+#define W(lit) { lit, sizeof(lit) - 1 }
+
+static char lower(char c)
 {
-	size_t m = strlen(needle);
-	for (size_t i = 0; i + m <= n; i++)
-		if (!strncasecmp(s + i, needle, m))
-			return true;
+	return c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
+}
+
+/* s starts with the m bytes of the lower-case w, ignoring case. */
+static bool prefix_ci(const char *s, const char *w, size_t m)
+{
+	for (size_t i = 0; i < m; i++)
+		if (lower(s[i]) != w[i])
+			return false;
+	return true;
+}
+
+/* Whether any of the words occurs in s[0..n), ignoring case. Positions whose byte starts no
+ * word are skipped with a bitmap of first bytes. */
+static bool has_any_ci(const char *s, size_t n, const struct word *words, size_t nwords)
+{
+	uint64_t first[4] = { 0 };
+	size_t shortest = SIZE_MAX;
+	for (size_t w = 0; w < nwords; w++) {
+		unsigned char c = (unsigned char)words[w].s[0];
+		first[c >> 6] |= (uint64_t)1 << (c & 63);
+		if (words[w].len < shortest)
+			shortest = words[w].len;
+	}
+	for (size_t i = 0; i < n && n - i >= shortest; i++) {
+		unsigned char c = (unsigned char)lower(s[i]);
+		if (!(first[c >> 6] >> (c & 63) & 1))
+			continue;
+		for (size_t w = 0; w < nwords; w++)
+			if (words[w].s[0] == (char)c && words[w].len <= n - i && prefix_ci(s + i, words[w].s, words[w].len))
+				return true;
+	}
 	return false;
 }
 
-static bool ends_ci(const char *s, size_t n, const char *suffix)
+static bool ends_ci(const char *s, size_t n, const struct word *suffix)
 {
-	size_t m = strlen(suffix);
-	return n >= m && !strncasecmp(s + n - m, suffix, m);
+	return n >= suffix->len && prefix_ci(s + n - suffix->len, suffix->s, suffix->len);
 }
+
+static const struct word key_words[] = {
+	W("password"), W("passwd"), W("passphrase"), W("secret"), W("token"), W("apikey"), W("api_key"),
+	W("api-key"), W("accesskey"), W("access_key"), W("access-key"), W("privatekey"), W("private_key"),
+	W("private-key"), W("credential"), W("auth_key"), W("authkey"), W("signing_key"), W("encryption_key"),
+	W("pwd"),
+};
+
+/* references to a credential, not the credential */
+static const struct word not_value[] = {
+	W("_file"), W("-file"), W("file"), W("_path"), W("-path"), W("path"), W("_dir"), W("_name"), W("-name"),
+	W("name"), W("_ref"), W("-ref"), W("ref"), W("_id"), W("keyid"), W("_url"), W("-url"), W("url"), W("_uri"),
+	W("_enabled"), W("enabled"), W("_length"), W("length"), W("_ttl"), W("ttl"), W("_expiry"), W("_timeout"),
+	W("timeout"), W("_header"), W("header"), W("_type"), W("type"), W("_mode"), W("_policy"), W("policy"),
+	W("_namespace"), W("_key_key"), W("_secret_key_ref"), W("_version"), W("_format"), W("_size"), W("_count"),
+	W("_rotation"), W("_provider"), W("provider"), W("_source"), W("_store"), W("_backend"), W("_endpoint"),
+	W("endpoint"), W("_audience"), W("audience"), W("_issuer"), W("issuer"), W("_hash"), W("_field"),
+	W("_location"), W("_mount"), W("mountpath"),
+};
+
+#define NWORDS(a) (sizeof(a) / sizeof((a)[0]))
 
 bool kg_secret_key_name(const char *key, size_t n)
 {
-	static const char *const words[] = {
-		"password", "passwd", "passphrase", "secret", "token", "apikey", "api_key", "api-key",
-		"accesskey", "access_key", "access-key", "privatekey", "private_key", "private-key",
-		"credential", "auth_key", "authkey", "signing_key", "encryption_key", "pwd", NULL,
-	};
-	/* references to a credential, not the credential */
-	static const char *const not_value[] = {
-		"_file", "-file", "file", "_path", "-path", "path", "_dir", "_name", "-name", "name", "_ref",
-		"-ref", "ref", "_id", "keyid", "_url", "-url", "url", "_uri", "_enabled", "enabled", "_length",
-		"length", "_ttl", "ttl", "_expiry", "_timeout", "timeout", "_header", "header", "_type", "type",
-		"_mode", "_policy", "policy", "_namespace", "_key_key", "_secret_key_ref", "_version", "_format",
-		"_size", "_count", "_rotation", "_provider", "provider", "_source", "_store", "_backend", "_endpoint",
-		"endpoint", "_audience", "audience", "_issuer", "issuer", "_hash", "_field", "_location", "_mount",
-		"mountpath", NULL,
-	};
-	bool hit = false;
-	for (int i = 0; words[i]; i++)
-		if (has_ci(key, n, words[i])) {
-			hit = true;
-			break;
-		}
-	if (!hit)
+	if (!has_any_ci(key, n, key_words, NWORDS(key_words)))
 		return false;
-	for (int i = 0; not_value[i]; i++)
-		if (ends_ci(key, n, not_value[i]))
+	for (size_t i = 0; i < NWORDS(not_value); i++)
+		if (ends_ci(key, n, &not_value[i]))
 			return false;
 	return true;
 }
 
 /* Markers of placeholders, templates and references in a value. */
+static const struct word placeholder_words[] = {
+	W("changeme"), W("change_me"), W("change-me"), W("example"), W("placeholder"), W("dummy"), W("redacted"),
+	W("xxxx"), W("****"), W("your_"), W("your-"), W("yourpass"), W("replace"), W("todo"), W("fixme"),
+	W("sample"), W("<"), W(">"), W("${"), W("$("), W("{{"), W("}}"), W("%("), W("secret"), W("password"),
+	W("passwd"), W("insert"), W("fake"), W("default"), W("foobar"), W("notset"), W("none"), W("null"),
+	W("undefined"), W("vault:"), W("ref+"), W("arn:aws"), W("env:"), W("file:"), W("secretkeyref"), W("..."),
+	W("test"), W("demo"), W("admin"), W("localhost"),
+};
+
 static bool placeholder(const char *v, size_t n)
 {
-	static const char *const words[] = {
-		"changeme", "change_me", "change-me", "example", "placeholder", "dummy", "redacted", "xxxx",
-		"****", "your_", "your-", "yourpass", "replace", "todo", "fixme", "sample", "<", ">", "${", "$(",
-		"{{", "}}", "%(", "secret", "password", "passwd", "insert", "fake", "default", "foobar", "notset",
-		"none", "null", "undefined", "vault:", "ref+", "arn:aws", "env:", "file:", "secretkeyref", "...",
-		"test", "demo", "admin", "localhost", NULL,
-	};
-	for (int i = 0; words[i]; i++)
-		if (has_ci(v, n, words[i]))
-			return true;
-	return false;
+	return has_any_ci(v, n, placeholder_words, NWORDS(placeholder_words));
 }
 
 /* A DNS name, a path, a version, a number, an email, a duration: not a credential. */

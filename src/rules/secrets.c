@@ -95,12 +95,26 @@ static void emit_ctr(const struct sec_pod *p, int rule, const struct kg_node *ct
 	kg_emit(p->c, &secret_rules[rule], at ? at : ctr, path, kg_str(kg_map_get(ctr, "name")), "%s", msg);
 }
 
-static const char *ctr_label(const struct kg_node *ctr, enum kg_container_kind kind, char *buf, size_t size)
+/* One container; its path and label are formatted when a finding first needs them (most
+ * containers have none). */
+struct sec_ctr {
+	const struct kg_node *node;
+	enum kg_container_kind kind;
+	unsigned index;
+	bool named;        /* path and who are set */
+	char path[400];    /* "spec.containers[0]" */
+	char who[160];     /* "container 'app'" */
+};
+
+static void ctr_name(const struct sec_pod *p, struct sec_ctr *c)
 {
 	static const char *const kinds[] = { "init container", "container", "ephemeral container" };
-	const char *name = kg_str(kg_map_get(ctr, "name"));
-	kg_fmt(buf, size, "%s '%s'", kinds[kind], name ? name : "?");
-	return buf;
+	if (c->named)
+		return;
+	c->named = true;
+	kg_fmt(c->path, sizeof(c->path), "%s.%s[%u]", p->ref->spec_path, kg_container_fields[c->kind], c->index);
+	const char *name = kg_str(kg_map_get(c->node, "name"));
+	kg_fmt(c->who, sizeof(c->who), "%s '%s'", kinds[c->kind], name ? name : "?");
 }
 
 /* "a GitHub token (40 characters)", "a value that looks like a credential (24 characters, ...)" */
@@ -115,8 +129,9 @@ static void describe(const struct kg_secret_hit *hit, char *buf, size_t size)
 		kg_fmt(buf, size, "a %s (%zu characters; redacted)", kg_secret_kind_name(hit->kind), hit->length);
 }
 
-static void check_env(const struct sec_pod *p, const struct kg_node *ctr, const char *cpath, const char *who)
+static void check_env(const struct sec_pod *p, struct sec_ctr *c)
 {
+	const struct kg_node *ctr = c->node;
 	const struct kg_node *env = kg_map_get(ctr, "env");
 	char path[512], what[256];
 	for (uint32_t i = 0; kg_is_seq(env) && i < env->len; i++) {
@@ -127,10 +142,11 @@ static void check_env(const struct sec_pod *p, const struct kg_node *ctr, const 
 			char src[300];
 			const char *sn = kg_str(kg_map_get(ref, "name")), *sk = kg_str(kg_map_get(ref, "key"));
 			kg_fmt(src, sizeof(src), "%s/%s", sn ? sn : "?", sk ? sk : "?");
-			kg_fmt(path, sizeof(path), "%s.env[%u].valueFrom.secretKeyRef", cpath, i);
+			ctr_name(p, c);
+			kg_fmt(path, sizeof(path), "%s.env[%u].valueFrom.secretKeyRef", c->path, i);
 			emit_ctr(p, SEC_ENV_REF, ctr, ref, path,
 				 "%s reads Secret key %s into environment variable %s; mount the Secret as a file instead",
-				 who, src, name ? name : "?");
+				 c->who, src, name ? name : "?");
 			continue;
 		}
 		const struct kg_node *vn = kg_map_get(e, "value");
@@ -138,10 +154,11 @@ static void check_env(const struct sec_pod *p, const struct kg_node *ctr, const 
 		struct kg_secret_hit hit;
 		if (v && kg_secret_scan_value(name, v, vn->len, &hit)) {
 			describe(&hit, what, sizeof(what));
-			kg_fmt(path, sizeof(path), "%s.env[%u].value", cpath, i);
+			ctr_name(p, c);
+			kg_fmt(path, sizeof(path), "%s.env[%u].value", c->path, i);
 			emit_ctr(p, SEC_CONTAINER_LITERAL, ctr, vn, path,
 				 "%s has %s in environment variable %s; move it into a Secret mounted as a file and rotate it",
-				 who, what, name ? name : "?");
+				 c->who, what, name ? name : "?");
 		}
 	}
 	const struct kg_node *from = kg_map_get(ctr, "envFrom");
@@ -152,16 +169,18 @@ static void check_env(const struct sec_pod *p, const struct kg_node *ctr, const 
 		if (!kg_is_map(ref))
 			continue;
 		const char *sn = kg_str(kg_map_get(ref, "name"));
-		kg_fmt(path, sizeof(path), "%s.envFrom[%u].secretRef", cpath, i);
+		ctr_name(p, c);
+		kg_fmt(path, sizeof(path), "%s.envFrom[%u].secretRef", c->path, i);
 		emit_ctr(p, SEC_ENV_REF, ctr, ref, path,
 			 "%s imports every key of Secret '%s' as environment variables (envFrom)%s; mount the Secret as a "
-			 "volume instead", who, sn ? sn : "?", "");
+			 "volume instead", c->who, sn ? sn : "?", "");
 	}
 }
 
 /* command and args: "--password=x" in one item, or "--password" followed by the value. */
-static void check_args(const struct sec_pod *p, const struct kg_node *ctr, const char *cpath, const char *who)
+static void check_args(const struct sec_pod *p, struct sec_ctr *c)
 {
+	const struct kg_node *ctr = c->node;
 	static const char *const fields[] = { "command", "args" };
 	char path[512], what[256];
 	for (int f = 0; f < 2; f++) {
@@ -191,9 +210,11 @@ static void check_args(const struct sec_pod *p, const struct kg_node *ctr, const
 			if (!found)
 				continue;
 			describe(&hit, what, sizeof(what));
-			kg_fmt(path, sizeof(path), "%s.%s[%u]", cpath, fields[f], i);
+			ctr_name(p, c);
+			kg_fmt(path, sizeof(path), "%s.%s[%u]", c->path, fields[f], i);
 			emit_ctr(p, SEC_CONTAINER_LITERAL, ctr, it, path,
-				 "%s has %s in its %s; pass it through a mounted Secret file and rotate it", who, what, fields[f]);
+				 "%s has %s in its %s; pass it through a mounted Secret file and rotate it", c->who, what,
+				 fields[f]);
 		}
 	}
 }
@@ -201,11 +222,13 @@ static void check_args(const struct sec_pod *p, const struct kg_node *ctr, const
 static void on_container(void *ctx, const struct kg_node *ctr, enum kg_container_kind kind, unsigned index)
 {
 	const struct sec_pod *p = ctx;
-	char cpath[400], who[160];
-	kg_fmt(cpath, sizeof(cpath), "%s.%s[%u]", p->ref->spec_path, kg_container_fields[kind], index);
-	ctr_label(ctr, kind, who, sizeof(who));
-	check_env(p, ctr, cpath, who);
-	check_args(p, ctr, cpath, who);
+	struct sec_ctr c;
+	c.node = ctr;
+	c.kind = kind;
+	c.index = index;
+	c.named = false;
+	check_env(p, &c);
+	check_args(p, &c);
 }
 
 static void check_annotations(struct kg_check *c, const struct kg_node *meta, const char *meta_path);

@@ -3,6 +3,7 @@
  * init and ephemeral). This file walks the pods and containers and holds the shared helpers;
  * the checks live in workload_*.c and image_rules.c, the catalog in workload_catalog.c. */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,15 +24,34 @@ void wl_emit(const struct wl_pod *pod, const struct wl_ctr *ctr, enum wl_rule_id
 	va_end(ap);
 }
 
-const char *wl_ctr_label(const struct wl_ctr *ctr, char *buf, size_t size)
+void wl_ctr_init(struct wl_ctr *ctr, const struct wl_pod *pod, const struct kg_node *node, enum kg_container_kind kind,
+		 unsigned index)
 {
 	static const char *const kinds[] = { "init container", "container", "ephemeral container" };
-	const char *k = ctr->sidecar ? "sidecar container" : kinds[ctr->kind];
-	if (ctr->name)
-		kg_fmt(buf, size, "%s '%s'", k, ctr->name);
-	else
-		kg_fmt(buf, size, "%s #%u", k, ctr->index);
-	return buf;
+	memset(ctr, 0, offsetof(struct wl_ctr, path));
+	ctr->node = node;
+	ctr->kind = kind;
+	ctr->index = index;
+	const struct kg_node *name = kg_map_get(node, "name");
+	ctr->name = kg_str(name);
+	ctr->sc = kg_map_get(node, "securityContext");
+	if (!kg_is_map(ctr->sc))
+		ctr->sc = NULL;
+	const char *rp = kg_str(kg_map_get(node, "restartPolicy"));
+	ctr->sidecar = kind == KG_INIT_CONTAINER && rp && !strcmp(rp, "Always");
+	kg_container_path(ctr->path, sizeof(ctr->path), pod->ref->spec_path, kind, index);
+	/* what "%s '%s'" or "%s #%u" would give, without a formatting pass per container */
+	const char *k = ctr->sidecar ? "sidecar container" : kinds[kind];
+	size_t len = 0;
+	kg_cat(ctr->label, sizeof(ctr->label), &len, k, strlen(k));
+	if (ctr->name) {
+		kg_cat(ctr->label, sizeof(ctr->label), &len, " '", 2);
+		kg_cat(ctr->label, sizeof(ctr->label), &len, ctr->name, name->len);
+		kg_cat(ctr->label, sizeof(ctr->label), &len, "'", 1);
+	} else {
+		kg_cat(ctr->label, sizeof(ctr->label), &len, " #", 2);
+		kg_cat_uint(ctr->label, sizeof(ctr->label), &len, index);
+	}
 }
 
 const struct kg_node *wl_effective(const struct wl_pod *pod, const struct wl_ctr *ctr, const char *field,
@@ -75,17 +95,7 @@ static void on_container(void *ctx, const struct kg_node *node, enum kg_containe
 {
 	const struct wl_pod *pod = ctx;
 	struct wl_ctr ctr;
-	memset(&ctr, 0, sizeof(ctr));
-	ctr.node = node;
-	ctr.kind = kind;
-	ctr.index = index;
-	ctr.name = kg_str(kg_map_get(node, "name"));
-	ctr.sc = kg_map_get(node, "securityContext");
-	if (!kg_is_map(ctr.sc))
-		ctr.sc = NULL;
-	const char *rp = kg_str(kg_map_get(node, "restartPolicy"));
-	ctr.sidecar = kind == KG_INIT_CONTAINER && rp && !strcmp(rp, "Always");
-	kg_fmt(ctr.path, sizeof(ctr.path), "%s.%s[%u]", pod->ref->spec_path, kg_container_fields[kind], index);
+	wl_ctr_init(&ctr, pod, node, kind, index);
 
 	wl_check_resources(pod, &ctr);
 	wl_check_security(pod, &ctr);
@@ -107,6 +117,9 @@ static void on_pod(void *ctx, const struct kg_pod_ref *ref)
 	pod.psc = kg_map_get(ref->spec, "securityContext");
 	if (!kg_is_map(pod.psc))
 		pod.psc = NULL;
+	const struct kg_node *res = kg_map_get(ref->spec, "resources");
+	pod.res_limits = kg_map_get(res, "limits");
+	pod.res_requests = kg_map_get(res, "requests");
 	const char *os = kg_str(kg_node_get(ref->spec, "os.name"));
 	pod.windows = os && !strcmp(os, "windows");
 	const char *rp = kg_str(kg_map_get(ref->spec, "restartPolicy"));

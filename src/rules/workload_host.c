@@ -180,7 +180,7 @@ static const struct kg_node *host_path_volume(const struct wl_pod *pod, const ch
 /* Writable mounts of one hostPath volume, in every container. */
 static void check_writable(const struct wl_pod *pod, const char *vname, const char *hpath)
 {
-	char who[160], sub[96];
+	char sub[96];
 	for (int k = 0; k < 3; k++) {
 		const struct kg_node *list = kg_map_get(pod->spec, kg_container_fields[k]);
 		if (!kg_is_seq(list))
@@ -191,14 +191,7 @@ static void check_writable(const struct wl_pod *pod, const char *vname, const ch
 			if (!kg_is_map(c) || !kg_is_seq(mounts))
 				continue;
 			struct wl_ctr ctr;
-			memset(&ctr, 0, sizeof(ctr));
-			ctr.node = c;
-			ctr.kind = (enum kg_container_kind)k;
-			ctr.index = i;
-			ctr.name = kg_str(kg_map_get(c, "name"));
-			const char *rp = kg_str(kg_map_get(c, "restartPolicy"));
-			ctr.sidecar = k == KG_INIT_CONTAINER && rp && !strcmp(rp, "Always");
-			kg_fmt(ctr.path, sizeof(ctr.path), "%s.%s[%u]", pod->ref->spec_path, kg_container_fields[k], i);
+			wl_ctr_init(&ctr, pod, c, (enum kg_container_kind)k, i);
 			for (uint32_t m = 0; m < mounts->len; m++) {
 				const struct kg_node *mnt = mounts->v.items[m];
 				const char *n = kg_str(kg_map_get(mnt, "name"));
@@ -209,7 +202,7 @@ static void check_writable(const struct wl_pod *pod, const char *vname, const ch
 				wl_emit(pod, &ctr, WL_WRITABLE_HOSTPATH, mnt, sub,
 					"%s mounts host path %s (volume '%s') writable at %s; set readOnly: true on the "
 					"volumeMount",
-					wl_ctr_label(&ctr, who, sizeof(who)), hpath, vname, at ? at : "(no mountPath)");
+					ctr.label, hpath, vname, at ? at : "(no mountPath)");
 			}
 		}
 	}
@@ -274,7 +267,7 @@ void wl_check_ports(const struct wl_pod *pod, const struct wl_ctr *ctr)
 {
 	const struct kg_node *ports = kg_map_get(ctr->node, "ports");
 	bool host_net = kg_is_true(kg_map_get(pod->spec, "hostNetwork"));
-	char who[160], sub[64];
+	char sub[64];
 	if (!kg_is_seq(ports))
 		return;
 	for (uint32_t i = 0; i < ports->len; i++) {
@@ -289,19 +282,19 @@ void wl_check_ports(const struct wl_pod *pod, const struct wl_ctr *ctr)
 			kg_fmt(sub, sizeof(sub), "ports[%u].%s", i, hport == 22 ? "hostPort" : "containerPort");
 			wl_emit(pod, ctr, WL_SSH_PORT, hport == 22 ? hn : cn, sub,
 				"%s exposes port 22 (SSH); remove the SSH server and use kubectl exec or a debug container",
-				wl_ctr_label(ctr, who, sizeof(who)));
+				ctr->label);
 			continue; /* port 22 is also privileged: one finding is enough */
 		}
 		if (hport > 0 && hport < 1024) {
 			kg_fmt(sub, sizeof(sub), "ports[%u].hostPort", i);
 			wl_emit(pod, ctr, WL_PRIVILEGED_PORT, hn, sub,
 				"%s binds privileged port %lld on the node (hostPort); use a port of 1024 or above and a "
-				"Service in front", wl_ctr_label(ctr, who, sizeof(who)), (long long)hport);
+				"Service in front", ctr->label, (long long)hport);
 		} else if (cport > 0 && cport < 1024) {
 			kg_fmt(sub, sizeof(sub), "ports[%u].containerPort", i);
 			wl_emit(pod, ctr, WL_PRIVILEGED_PORT, cn, sub,
 				"%s listens on privileged port %lld%s (needs root or NET_BIND_SERVICE); listen on a port of "
-				"1024 or above and map %lld in the Service", wl_ctr_label(ctr, who, sizeof(who)),
+				"1024 or above and map %lld in the Service", ctr->label,
 				(long long)cport, host_net ? " on the node's network (hostNetwork)" : "", (long long)cport);
 		}
 	}

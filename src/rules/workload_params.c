@@ -5,11 +5,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/fmt.h"
 #include "params.h"
 #include "policy.h"
 #include "workload_priv.h"
 
 #define ID_MAX 2147483647LL /* runAsUser and friends are int64 in the API but the kernel takes 31 bits */
+
+static void range_text(const struct wl_range *r, char *buf, size_t size)
+{
+	if (r->max >= ID_MAX)
+		kg_fmt(buf, size, "%lld or above", (long long)r->min);
+	else
+		kg_fmt(buf, size, "%lld-%lld", (long long)r->min, (long long)r->max);
+}
+
+static void cfg_texts(struct wl_cfg *cfg)
+{
+	range_text(&cfg->uid, cfg->uid_text, sizeof(cfg->uid_text));
+	range_text(&cfg->gid, cfg->gid_text, sizeof(cfg->gid_text));
+}
 
 void wl_cfg_default(struct wl_cfg *cfg)
 {
@@ -18,6 +33,7 @@ void wl_cfg_default(struct wl_cfg *cfg)
 	cfg->uid.max = ID_MAX;
 	cfg->gid.min = 10000;
 	cfg->gid.max = ID_MAX;
+	cfg_texts(cfg);
 }
 
 static void free_list(char **items, unsigned *n)
@@ -144,6 +160,7 @@ int wl_cfg_set(struct wl_cfg *cfg, const char *name, const struct kg_node *value
 		r = parse_list(name, value, cfg->host_paths, &cfg->nhost_paths, err);
 	else
 		return 0;
+	cfg_texts(cfg);
 	return r < 0 ? -1 : 1;
 }
 

@@ -13,7 +13,6 @@ static bool has_probe(const struct kg_node *c, const char *field)
 
 void wl_check_probes(const struct wl_pod *pod, const struct wl_ctr *ctr)
 {
-	char who[160];
 	/* run-to-completion pods, one-shot init containers and ephemeral containers have no use for
 	 * probes (the API rejects probes on ephemeral containers) */
 	if (pod->batch || ctr->kind == KG_EPHEMERAL_CONTAINER || (ctr->kind == KG_INIT_CONTAINER && !ctr->sidecar))
@@ -21,11 +20,11 @@ void wl_check_probes(const struct wl_pod *pod, const struct wl_ctr *ctr)
 	if (!has_probe(ctr->node, "livenessProbe"))
 		wl_emit(pod, ctr, WL_LIVENESS, NULL, "livenessProbe",
 			"%s has no livenessProbe, so a hung process is never restarted; add one (httpGet, tcpSocket, grpc "
-			"or exec) that fails only when the process cannot recover", wl_ctr_label(ctr, who, sizeof(who)));
+			"or exec) that fails only when the process cannot recover", ctr->label);
 	if (!pod->knative && !has_probe(ctr->node, "readinessProbe"))
 		wl_emit(pod, ctr, WL_READINESS, NULL, "readinessProbe",
 			"%s has no readinessProbe, so it gets traffic before it can serve; add one that succeeds only "
-			"when it is ready", wl_ctr_label(ctr, who, sizeof(who)));
+			"when it is ready", ctr->label);
 }
 
 void wl_check_service_account(const struct wl_pod *pod)

@@ -63,6 +63,8 @@ struct wl_cfg {
 	char *host_paths[WL_MAX_LIST];       /* sensitiveHostPaths: added to the built-in list */
 	unsigned nhost_paths;
 	bool ephemeral_on;                   /* the policy turns workload.ephemeral-storage on */
+	char uid_text[48], gid_text[48];     /* the ranges for messages ("10000 or above"), kept in
+					      * step with uid and gid by wl_cfg_default and wl_cfg_set */
 };
 
 void wl_cfg_default(struct wl_cfg *cfg);
@@ -82,6 +84,7 @@ struct wl_pod {
 	const struct kg_pod_ref *ref;
 	const struct kg_node *spec;   /* PodSpec map */
 	const struct kg_node *psc;    /* spec.securityContext when a map, else NULL */
+	const struct kg_node *res_limits, *res_requests; /* spec.resources.limits and .requests */
 	bool windows;                 /* spec.os.name == windows: Linux-only fields do not apply */
 	bool batch;                   /* runs to completion (Job-like kind or restartPolicy != Always) */
 	bool knative;                 /* Knative Serving defaults a readiness probe */
@@ -97,16 +100,20 @@ struct wl_ctr {
 	const struct kg_node *sc;     /* securityContext when a map, else NULL */
 	bool sidecar;                 /* init container with restartPolicy: Always (runs all along) */
 	char path[320];               /* "spec.template.spec.containers[0]" */
+	/* for messages: "container 'app'", "init container 'setup'", "sidecar container 'proxy'",
+	 * "ephemeral container 'dbg'", or "container #2" when unnamed */
+	char label[160];
 };
+
+/* Fill ctr for the container node at index of list kind in pod (path and label included). */
+void wl_ctr_init(struct wl_ctr *ctr, const struct wl_pod *pod, const struct kg_node *node, enum kg_container_kind kind,
+		 unsigned index);
 
 /* Emit a finding of rule r at node at (or the container when at is NULL); sub is appended to the
  * container's path ("resources.limits.cpu"); ctr may be NULL for pod-level findings, then sub
  * is appended to the pod spec path. */
 void wl_emit(const struct wl_pod *pod, const struct wl_ctr *ctr, enum wl_rule_id r, const struct kg_node *at,
 	     const char *sub, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-/* A name for messages: "container 'app'", "init container 'setup'", "ephemeral container 'dbg'". */
-const char *wl_ctr_label(const struct wl_ctr *ctr, char *buf, size_t size);
 
 /* Effective security-context value: the container's, else the pod's (fields Kubernetes
  * inherits: runAsUser, runAsGroup, runAsNonRoot, seLinuxOptions, seccompProfile, ...).

@@ -6,48 +6,49 @@
 
 #include "workload_priv.h"
 
-static bool has_quantity(const struct kg_node *resources, const char *section, const char *name)
+static bool has_quantity(const struct kg_node *section, const char *name)
 {
-	const struct kg_node *v = kg_map_get(kg_map_get(resources, section), name);
+	const struct kg_node *v = kg_map_get(section, name);
 	return v && v->type != KG_NULL;
 }
 
-static void check_one(const struct wl_pod *pod, const struct wl_ctr *ctr, const struct kg_node *res,
-		      const char *name, const char *label, enum wl_rule_id req_rule, enum wl_rule_id lim_rule,
-		      const char *example)
+/* The container's resources map and its limits and requests, looked up once. */
+struct res {
+	const struct kg_node *node, *limits, *requests;
+};
+
+static void check_one(const struct wl_pod *pod, const struct wl_ctr *ctr, const struct res *res, const char *name,
+		      const char *label, enum wl_rule_id req_rule, enum wl_rule_id lim_rule, const char *example)
 {
-	const struct kg_node *pod_res = kg_map_get(pod->spec, "resources");
-	const struct kg_node *at = res ? res : NULL;
-	char who[160];
-	bool limit = has_quantity(res, "limits", name) || has_quantity(pod_res, "limits", name);
-	bool request = limit || has_quantity(res, "requests", name) || has_quantity(pod_res, "requests", name);
+	bool limit = has_quantity(res->limits, name) || has_quantity(pod->res_limits, name);
+	bool request = limit || has_quantity(res->requests, name) || has_quantity(pod->res_requests, name);
 	if (!request)
-		wl_emit(pod, ctr, req_rule, at, "resources.requests", "%s has no %s request; set resources.requests.%s (e.g. %s)",
-			wl_ctr_label(ctr, who, sizeof(who)), label, name, example);
+		wl_emit(pod, ctr, req_rule, res->node, "resources.requests",
+			"%s has no %s request; set resources.requests.%s (e.g. %s)", ctr->label, label, name, example);
 	if (!limit)
-		wl_emit(pod, ctr, lim_rule, at, "resources.limits", "%s has no %s limit; set resources.limits.%s (e.g. %s)",
-			wl_ctr_label(ctr, who, sizeof(who)), label, name, example);
+		wl_emit(pod, ctr, lim_rule, res->node, "resources.limits",
+			"%s has no %s limit; set resources.limits.%s (e.g. %s)", ctr->label, label, name, example);
 }
 
 void wl_check_resources(const struct wl_pod *pod, const struct wl_ctr *ctr)
 {
 	if (ctr->kind == KG_EPHEMERAL_CONTAINER)
 		return;
-	const struct kg_node *res = kg_map_get(ctr->node, "resources");
-	if (res && !kg_is_map(res))
-		res = NULL;
-	check_one(pod, ctr, res, "cpu", "CPU", WL_CPU_REQUESTS, WL_CPU_LIMITS, "500m");
-	check_one(pod, ctr, res, "memory", "memory", WL_MEM_REQUESTS, WL_MEM_LIMITS, "256Mi");
+	struct res res = { kg_map_get(ctr->node, "resources"), NULL, NULL };
+	if (res.node && !kg_is_map(res.node))
+		res.node = NULL;
+	res.limits = kg_map_get(res.node, "limits");
+	res.requests = kg_map_get(res.node, "requests");
+	check_one(pod, ctr, &res, "cpu", "CPU", WL_CPU_REQUESTS, WL_CPU_LIMITS, "500m");
+	check_one(pod, ctr, &res, "memory", "memory", WL_MEM_REQUESTS, WL_MEM_LIMITS, "256Mi");
 
 	if (!pod->cfg->ephemeral_on)
 		return;
 	/* pod-level resources do not cover ephemeral-storage */
-	bool limit = has_quantity(res, "limits", "ephemeral-storage");
-	bool request = limit || has_quantity(res, "requests", "ephemeral-storage");
-	char who[160];
+	bool limit = has_quantity(res.limits, "ephemeral-storage");
+	bool request = limit || has_quantity(res.requests, "ephemeral-storage");
 	if (!limit)
-		wl_emit(pod, ctr, WL_EPHEMERAL, res, "resources.limits",
+		wl_emit(pod, ctr, WL_EPHEMERAL, res.node, "resources.limits",
 			"%s has no ephemeral-storage %s; set resources.limits.ephemeral-storage (e.g. 1Gi)%s",
-			wl_ctr_label(ctr, who, sizeof(who)), request ? "limit" : "request or limit",
-			request ? "" : " and a matching request");
+			ctr->label, request ? "limit" : "request or limit", request ? "" : " and a matching request");
 }

@@ -68,7 +68,7 @@ static const char *cap_danger(const struct wl_cfg *cfg, const char *norm)
 static void check_caps(const struct wl_pod *pod, const struct wl_ctr *ctr)
 {
 	const struct kg_node *add = kg_node_get(ctr->sc, "capabilities.add");
-	char who[160], norm[64], sub[64];
+	char norm[64], sub[64];
 	if (!kg_is_seq(add))
 		return;
 	for (uint32_t i = 0; i < add->len; i++) {
@@ -83,21 +83,20 @@ static void check_caps(const struct wl_pod *pod, const struct wl_ctr *ctr)
 		wl_emit(pod, ctr, WL_DANGEROUS_CAPS, add->v.items[i], sub,
 			"%s adds capability %s (%s); remove it from capabilities.add, drop ALL and add back only "
 			"what the process needs",
-			wl_ctr_label(ctr, who, sizeof(who)), norm, why);
+			ctr->label, norm, why);
 	}
 }
 
 static void check_rootfs(const struct wl_pod *pod, const struct wl_ctr *ctr)
 {
 	const struct kg_node *v = kg_map_get(ctr->sc, "readOnlyRootFilesystem");
-	char who[160];
 	if (kg_is_true(v))
 		return;
 	bool explicit_false = v && v->type == KG_BOOL;
 	wl_emit(pod, ctr, WL_RO_ROOTFS, v, "securityContext.readOnlyRootFilesystem",
 		"%s can write to its root filesystem (readOnlyRootFilesystem is %s); set "
 		"securityContext.readOnlyRootFilesystem: true and mount an emptyDir where it must write",
-		wl_ctr_label(ctr, who, sizeof(who)), explicit_false ? "false" : "not set");
+		ctr->label, explicit_false ? "false" : "not set");
 }
 
 static bool in_range(const struct wl_range *r, int64_t v)
@@ -105,55 +104,45 @@ static bool in_range(const struct wl_range *r, int64_t v)
 	return v >= r->min && v <= r->max;
 }
 
-static void range_text(const struct wl_range *r, char *buf, size_t size)
-{
-	if (r->max >= 2147483647LL)
-		kg_fmt(buf, size, "%lld or above", (long long)r->min);
-	else
-		kg_fmt(buf, size, "%lld-%lld", (long long)r->min, (long long)r->max);
-}
-
 /* runAsUser / runAsGroup set on the container itself, or unset on both levels. */
 static void check_ids(const struct wl_pod *pod, const struct wl_ctr *ctr)
 {
-	char who[160], rng[64];
+	const char *rng = pod->cfg->uid_text;
 	bool from_pod;
 	int64_t id;
 	if (pod->host_users_off)
 		return;
 
 	const struct kg_node *u = wl_effective(pod, ctr, "runAsUser", &from_pod);
-	range_text(&pod->cfg->uid, rng, sizeof(rng));
 	if (!u)
 		wl_emit(pod, ctr, WL_UID_RANGE, ctr->sc, "securityContext.runAsUser",
 			"%s has no runAsUser, so the image decides its UID; set securityContext.runAsUser to a UID in "
-			"%s", wl_ctr_label(ctr, who, sizeof(who)), rng);
+			"%s", ctr->label, rng);
 	else if (!from_pod && kg_as_int(u, &id) && id != 0 && !in_range(&pod->cfg->uid, id))
 		wl_emit(pod, ctr, WL_UID_RANGE, u, "securityContext.runAsUser",
 			"%s runs as UID %lld, outside the allowed range %s; set securityContext.runAsUser to a UID "
-			"in that range", wl_ctr_label(ctr, who, sizeof(who)), (long long)id, rng);
+			"in that range", ctr->label, (long long)id, rng);
 
 	const struct kg_node *g = wl_effective(pod, ctr, "runAsGroup", &from_pod);
-	range_text(&pod->cfg->gid, rng, sizeof(rng));
+	rng = pod->cfg->gid_text;
 	if (!g)
 		wl_emit(pod, ctr, WL_GID_RANGE, ctr->sc, "securityContext.runAsGroup",
 			"%s has no runAsGroup, so the image decides its primary group; set securityContext.runAsGroup "
-			"to a GID in %s", wl_ctr_label(ctr, who, sizeof(who)), rng);
+			"to a GID in %s", ctr->label, rng);
 	else if (!from_pod && kg_as_int(g, &id) && id != 0 && !in_range(&pod->cfg->gid, id))
 		wl_emit(pod, ctr, WL_GID_RANGE, g, "securityContext.runAsGroup",
 			"%s runs with GID %lld, outside the allowed range %s; set securityContext.runAsGroup to a GID "
-			"in that range", wl_ctr_label(ctr, who, sizeof(who)), (long long)id, rng);
+			"in that range", ctr->label, (long long)id, rng);
 }
 
 static void check_root_group(const struct wl_pod *pod, const struct wl_ctr *ctr)
 {
 	const struct kg_node *g = kg_map_get(ctr->sc, "runAsGroup");
 	int64_t id;
-	char who[160];
 	if (kg_as_int(g, &id) && id == 0)
 		wl_emit(pod, ctr, WL_ROOT_GROUP, g, "securityContext.runAsGroup",
 			"%s runs with group root (runAsGroup: 0); set a non-zero runAsGroup such as 10001",
-			wl_ctr_label(ctr, who, sizeof(who)));
+			ctr->label);
 }
 
 void wl_check_security(const struct wl_pod *pod, const struct wl_ctr *ctr)
@@ -184,10 +173,10 @@ static bool inherited(const struct wl_pod *pod, const char *field)
 }
 
 static void pod_id(const struct wl_pod *pod, const char *field, const struct kg_node *v, const char *sub,
-		   bool check_range, const struct wl_range *r, enum wl_rule_id range_rule, const char *what)
+		   bool check_range, const struct wl_range *r, const char *rng, enum wl_rule_id range_rule,
+		   const char *what)
 {
 	int64_t id;
-	char rng[64];
 	if (!kg_as_int(v, &id))
 		return;
 	if (id == 0) {
@@ -198,7 +187,6 @@ static void pod_id(const struct wl_pod *pod, const char *field, const struct kg_
 	}
 	if (!check_range || in_range(r, id))
 		return;
-	range_text(r, rng, sizeof(rng));
 	wl_emit(pod, NULL, range_rule, v, sub, "the pod's %s %lld is outside the allowed range %s; use %s in that range",
 		field, (long long)id, rng, what);
 }
@@ -212,22 +200,22 @@ void wl_check_pod_security(const struct wl_pod *pod)
 	const struct kg_node *v = kg_map_get(pod->psc, "runAsUser");
 	int64_t id;
 	if (ranges && kg_as_int(v, &id) && id != 0 && !in_range(&pod->cfg->uid, id) && inherited(pod, "runAsUser")) {
-		char rng[64];
-		range_text(&pod->cfg->uid, rng, sizeof(rng));
 		wl_emit(pod, NULL, WL_UID_RANGE, v, "securityContext.runAsUser",
 			"the pod's runAsUser %lld (inherited by its containers) is outside the allowed range %s; use a "
-			"UID in that range", (long long)id, rng);
+			"UID in that range", (long long)id, pod->cfg->uid_text);
 	}
 	v = kg_map_get(pod->psc, "runAsGroup");
+	const struct wl_range *gid = &pod->cfg->gid;
+	const char *gtext = pod->cfg->gid_text;
 	if (v && inherited(pod, "runAsGroup"))
-		pod_id(pod, "runAsGroup", v, "securityContext.runAsGroup", ranges, &pod->cfg->gid, WL_GID_RANGE, "a GID");
-	pod_id(pod, "fsGroup", kg_map_get(pod->psc, "fsGroup"), "securityContext.fsGroup", ranges, &pod->cfg->gid,
+		pod_id(pod, "runAsGroup", v, "securityContext.runAsGroup", ranges, gid, gtext, WL_GID_RANGE, "a GID");
+	pod_id(pod, "fsGroup", kg_map_get(pod->psc, "fsGroup"), "securityContext.fsGroup", ranges, gid, gtext,
 	       WL_GID_RANGE, "a GID");
 	const struct kg_node *sg = kg_map_get(pod->psc, "supplementalGroups");
 	if (kg_is_seq(sg))
 		for (uint32_t i = 0; i < sg->len; i++) {
 			kg_fmt(sub, sizeof(sub), "securityContext.supplementalGroups[%u]", i);
-			pod_id(pod, "supplementalGroups entry", sg->v.items[i], sub, ranges, &pod->cfg->gid, WL_GID_RANGE,
+			pod_id(pod, "supplementalGroups entry", sg->v.items[i], sub, ranges, gid, gtext, WL_GID_RANGE,
 			       "GIDs");
 		}
 }
