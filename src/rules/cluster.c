@@ -9,6 +9,7 @@
 
 #include "../util/fmt.h"
 #include "cluster_priv.h"
+#include "policy.h"
 #include "policy_priv.h"
 
 #define NETPOL_DOC "https://kubernetes.io/docs/concepts/services-networking/network-policies/"
@@ -118,6 +119,23 @@ const struct kg_rule *kg_cluster_rule(const char *id)
 	abort(); /* a misspelled id in this family's own code */
 }
 
+/* The rules of kg_rec_rule, checked against their ids once per run (cluster_state_new). */
+static const struct kg_rule *const rec_rules[KG_RR_COUNT] = {
+	[KG_RR_SA_TAKEOVER] = &cluster_rules[NRULES - 2],
+	[KG_RR_SA_DANGEROUS] = &cluster_rules[NRULES - 1],
+	[KG_RR_POD_NOT_ISOLATED] = &cluster_rules[6],
+	[KG_RR_NETPOL_NOTHING] = &cluster_rules[5],
+	[KG_RR_SERVICE_NOTHING] = &cluster_rules[10],
+	[KG_RR_NO_DEFAULT_DENY] = &cluster_rules[4],
+	[KG_RR_NO_QUOTA] = &cluster_rules[2],
+	[KG_RR_NO_LIMIT_RANGE] = &cluster_rules[0],
+};
+static const char *const rec_rule_ids[KG_RR_COUNT] = {
+	"rbac.workload-sa-takeover", "rbac.workload-sa-dangerous", "network.pod-not-isolated",
+	"network.netpol-selects-nothing", "network.service-selects-nothing", "network.namespace-no-default-deny",
+	"namespace.no-resource-quota", "namespace.no-limit-range",
+};
+
 void *kg_vec_push(void *vec_v, size_t *n, size_t *cap, size_t elem)
 {
 	char **vec = vec_v;
@@ -134,81 +152,400 @@ void *kg_vec_push(void *vec_v, size_t *n, size_t *cap, size_t elem)
 	return e;
 }
 
-static uint64_t ns_hash(const char *s)
+/* --- shared strings and nodes --- */
+
+static uint64_t mix(uint64_t h, uint64_t x)
 {
-	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-	return h;
+	h = (h ^ x) * 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 29);
+}
+
+/* An interned string: its length and hash, then the bytes and a NUL. */
+struct str_hdr {
+	uint32_t len, hash;
+};
+
+static uint32_t str_hash(const char *p, size_t len)
+{
+	uint64_t h = mix(0x2545f4914f6cdd1dull, len), w;
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, 8);
+		h = mix(h, w);
+	}
+	w = 0;
+	memcpy(&w, p, len);
+	h = mix(h, w);
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+static uint64_t node_hash(const struct kg_node *n)
+{
+	uint64_t h = mix((uint64_t)n->type | (uint64_t)n->flags << 8, n->len);
+	switch (n->type) {
+	case KG_BOOL:
+		return mix(h, n->v.b);
+	case KG_INT:
+	case KG_FLOAT:
+		return mix(h, n->v.u);
+	case KG_STR:
+		return mix(h, (uintptr_t)n->v.s); /* interned */
+	case KG_MAP:
+		for (uint32_t i = 0; i < n->len; i++)
+			h = mix(mix(h, (uintptr_t)n->v.pairs[i].key), (uintptr_t)n->v.pairs[i].value);
+		return h;
+	case KG_SEQ:
+		for (uint32_t i = 0; i < n->len; i++)
+			h = mix(h, (uintptr_t)n->v.items[i]);
+		return h;
+	default:
+		return h;
+	}
+}
+
+/* Equal as readers of shared nodes see them (positions are not read); children are shared, so
+ * equal children are the same pointer. */
+static bool node_eq(const struct kg_node *a, const struct kg_node *b)
+{
+	if (a->type != b->type || a->flags != b->flags || a->len != b->len)
+		return false;
+	switch (a->type) {
+	case KG_BOOL:
+		return a->v.b == b->v.b;
+	case KG_INT:
+	case KG_FLOAT:
+		return a->v.u == b->v.u;
+	case KG_STR:
+		return a->v.s == b->v.s;
+	case KG_MAP:
+		for (uint32_t i = 0; i < a->len; i++)
+			if (a->v.pairs[i].key != b->v.pairs[i].key || a->v.pairs[i].value != b->v.pairs[i].value)
+				return false;
+		return true;
+	case KG_SEQ:
+		return !a->len || !memcmp(a->v.items, b->v.items, a->len * sizeof(*a->v.items));
+	default:
+		return true;
+	}
+}
+
+static uint64_t entry_hash(const void *p, bool strs)
+{
+	return strs ? ((const struct str_hdr *)p)->hash : node_hash(p);
+}
+
+/* Make room for one more entry (load at most 3/4). */
+static void ptab_reserve(struct kg_ptab *t, bool strs)
+{
+	if ((t->n + 1) * 4 <= t->cap * 3)
+		return;
+	size_t cap = t->cap ? t->cap * 2 : 256;
+	void **v = calloc(cap, sizeof(*v));
+	if (!v)
+		abort();
+	for (size_t i = 0; i < t->cap; i++) {
+		if (!t->v[i])
+			continue;
+		size_t k = entry_hash(t->v[i], strs) & (cap - 1);
+		while (v[k])
+			k = (k + 1) & (cap - 1);
+		v[k] = t->v[i];
+	}
+	free(t->v);
+	t->v = v;
+	t->cap = cap;
+}
+
+const char *kg_cluster_str(struct kg_cluster_state *s, const char *p, size_t len)
+{
+	struct kg_ptab *t = &s->strs;
+	ptab_reserve(t, true);
+	uint32_t h = str_hash(p, len);
+	size_t k = h & (t->cap - 1);
+	for (; t->v[k]; k = (k + 1) & (t->cap - 1)) {
+		const struct str_hdr *e = t->v[k];
+		if (e->hash == h && e->len == len && !memcmp(e + 1, p, len))
+			return (const char *)(e + 1);
+	}
+	if (len > UINT32_MAX - sizeof(struct str_hdr) - 1)
+		abort(); /* documents are far smaller */
+	struct str_hdr *e = kg_arena_alloc(&s->arena, sizeof(*e) + len + 1);
+	e->len = (uint32_t)len;
+	e->hash = h;
+	char *copy = (char *)(e + 1);
+	if (len)
+		memcpy(copy, p, len);
+	copy[len] = '\0';
+	t->v[k] = e;
+	t->n++;
+	return copy;
 }
 
 const char *kg_cluster_ns(struct kg_cluster_state *s, const char *ns)
 {
-	if (s->ns_count * 2 >= s->ns_cap) {
-		size_t cap = s->ns_cap ? s->ns_cap * 2 : 64;
-		const char **t = calloc(cap, sizeof(*t));
-		if (!t)
-			abort();
-		for (size_t i = 0; i < s->ns_cap; i++) {
-			if (!s->ns_tab[i])
-				continue;
-			size_t k = ns_hash(s->ns_tab[i]) & (cap - 1);
-			while (t[k])
-				k = (k + 1) & (cap - 1);
-			t[k] = s->ns_tab[i];
-		}
-		free(s->ns_tab);
-		s->ns_tab = t;
-		s->ns_cap = cap;
-	}
-	size_t k = ns_hash(ns) & (s->ns_cap - 1);
-	for (; s->ns_tab[k]; k = (k + 1) & (s->ns_cap - 1))
-		if (!strcmp(s->ns_tab[k], ns))
-			return s->ns_tab[k];
-	s->ns_count++;
-	return s->ns_tab[k] = kg_arena_strdup(&s->arena, ns);
+	return kg_cluster_str(s, ns, strlen(ns));
 }
 
-void kg_rec_init(struct kg_cluster_state *s, struct kg_rec *r, const struct kg_check *c, const char *const *extra,
-		 size_t nextra, const struct kg_node *at, const char *path)
+/* The shared node equal to *n (whose children are shared), added when new: a collection's array
+ * (on the caller's stack) is copied then. */
+static struct kg_node *node_intern(struct kg_cluster_state *s, struct kg_node *n)
 {
-	const char *paths[16] = { "apiVersion", "kind", "metadata.name", "metadata.generateName", "metadata.namespace",
-				  "metadata.labels", ("metadata.annotations." KG_IGNORE_ANNOTATION) };
-	size_t np = 7;
-	for (size_t i = 0; i < nextra && np < 16; i++)
-		paths[np++] = extra[i];
+	struct kg_ptab *t = &s->nodes;
+	ptab_reserve(t, false);
+	size_t k = node_hash(n) & (t->cap - 1);
+	for (; t->v[k]; k = (k + 1) & (t->cap - 1))
+		if (node_eq(t->v[k], n))
+			return t->v[k];
+	if (n->type == KG_MAP && n->len) {
+		struct kg_pair *p = kg_arena_alloc(&s->arena, n->len * sizeof(*p));
+		memcpy(p, n->v.pairs, n->len * sizeof(*p));
+		n->v.pairs = p;
+	} else if (n->type == KG_SEQ && n->len) {
+		struct kg_node **p = kg_arena_alloc(&s->arena, n->len * sizeof(*p));
+		memcpy(p, n->v.items, n->len * sizeof(*p));
+		n->v.items = p;
+	}
+	struct kg_node *o = kg_arena_alloc(&s->arena, sizeof(*o));
+	*o = *n;
+	t->v[k] = o;
+	t->n++;
+	return o;
+}
+
+/* Collections up to this size, this deep, are shared (built on the stack first). */
+#define SHARE_MAX_LEN 16u
+#define SHARE_MAX_DEPTH 8u
+
+/* A copy of n for readers of values (not positions or source spellings), cut like clone_rec in
+ * policy_util.c: below depth 200 a node becomes null. */
+static struct kg_node *share_rec(struct kg_cluster_state *s, const struct kg_node *n, unsigned depth);
+
+/* A collection's children, shared; a small one is then shared itself (tmp: room for
+ * SHARE_MAX_LEN children, live until then). */
+static struct kg_node *share_children(struct kg_cluster_state *s, struct kg_node *t, unsigned depth, void *tmp)
+{
+	bool small = tmp != NULL;
+	if (t->type == KG_MAP) {
+		struct kg_pair *p = small ? tmp : kg_arena_alloc(&s->arena, t->len * sizeof(*p));
+		for (uint32_t i = 0; i < t->len; i++) {
+			p[i] = t->v.pairs[i];
+			p[i].key = kg_cluster_str(s, p[i].key, p[i].key_len);
+			p[i].value = share_rec(s, p[i].value, depth + 1);
+		}
+		t->v.pairs = t->len ? p : NULL;
+	} else {
+		struct kg_node **p = small ? tmp : kg_arena_alloc(&s->arena, t->len * sizeof(*p));
+		for (uint32_t i = 0; i < t->len; i++)
+			p[i] = share_rec(s, t->v.items[i], depth + 1);
+		t->v.items = t->len ? p : NULL;
+	}
+	if (small)
+		return node_intern(s, t);
+	struct kg_node *o = kg_arena_alloc(&s->arena, sizeof(*o));
+	*o = *t;
+	return o;
+}
+
+/* A copy of n for readers of values (not positions or source spellings), cut like clone_rec in
+ * policy_util.c: below depth 200 a node becomes null. */
+static struct kg_node *share_rec(struct kg_cluster_state *s, const struct kg_node *n, unsigned depth)
+{
+	struct kg_node t = *n;
+	t.flags &= (uint8_t)~KG_NODE_ALIASED;
+	t.text = NULL;
+	if (depth > 200) {
+		t.type = KG_NULL;
+		t.len = 0;
+	}
+	switch (t.type) {
+	case KG_STR:
+		t.v.s = kg_cluster_str(s, n->v.s, n->len);
+		return node_intern(s, &t);
+	case KG_MAP:
+	case KG_SEQ:
+		if (n->len <= SHARE_MAX_LEN && depth <= SHARE_MAX_DEPTH) {
+			struct kg_pair tmp[SHARE_MAX_LEN]; /* holds SHARE_MAX_LEN items too */
+			return share_children(s, &t, depth, tmp);
+		}
+		return share_children(s, &t, depth, NULL);
+	case KG_NULL:
+		t.v.u = 0;
+		return node_intern(s, &t);
+	default:
+		return node_intern(s, &t);
+	}
+}
+
+/* --- keeping objects --- */
+
+/* The paths of the trimmed clone an object too big to read whole is kept as (and which the
+ * policy saw of every object before decisions moved to collection time). */
+static size_t keep_paths(const struct kg_cluster_state *s, const char **paths)
+{
+	static const char *const base[] = { "apiVersion", "kind", "metadata.name", "metadata.generateName",
+					    "metadata.namespace", "metadata.labels",
+					    ("metadata.annotations." KG_IGNORE_ANNOTATION) };
+	size_t np = 0;
+	for (; np < sizeof(base) / sizeof(base[0]); np++)
+		paths[np] = base[np];
+	for (size_t i = 0; i < s->nkeep && np < 16; i++)
+		paths[np++] = s->keep[i];
+	return np;
+}
+
+void kg_keep_begin(struct kg_cluster_state *s, const struct kg_check *c, const char *const *extra, size_t nextra)
+{
 	const struct kg_object *o = c->obj;
-	struct kg_node *clone = kg_node_clone_keep(&s->arena, o->node, paths, np);
-	const char *item = kg_arena_strdup(&s->arena, o->item_path ? o->item_path : "");
-	kg_object_init(&r->obj, clone, NULL, item);
-	r->obj.file = o->file ? kg_arena_strdup(&s->arena, o->file) : NULL;
-	r->obj.doc_index = o->doc_index;
-	r->ns_set = r->obj.namespace_ != NULL;
-	r->ns = kg_cluster_ns(s, r->obj.namespace_ ? r->obj.namespace_ : "default");
-	struct kg_finding *w = &r->where;
+	s->keep = extra;
+	s->nkeep = nextra;
+	s->pod_meta_path = NULL;
+	s->pod_meta = NULL;
+	/* a node's weight bounds the nodes below it (aliases expanded): under the clone budget, the
+	 * clone would have been whole and the object reads the same */
+	s->cloned = o->node->weight >= KG_CLONE_MAX_NODES;
+	if (!s->cloned) {
+		s->view = *o;
+		return;
+	}
+	const char *paths[16];
+	size_t np = keep_paths(s, paths);
+	kg_object_init(&s->view, kg_node_clone_keep(&s->arena, o->node, paths, np), NULL, o->item_path);
+	s->view.file = o->file;
+	s->view.doc_index = o->doc_index;
+}
+
+/* Whether the clone would hold the subtree at dotted: one of its paths or inside one. */
+static bool kept(const char *const *paths, size_t np, const char *dotted)
+{
+	for (size_t i = 0; i < np; i++) {
+		size_t kl = strlen(paths[i]);
+		if (!strncmp(dotted, paths[i], kl) && (dotted[kl] == '\0' || dotted[kl] == '.'))
+			return true;
+	}
+	return false;
+}
+
+const struct kg_node *kg_keep_at(struct kg_cluster_state *s, const char *dotted, const struct kg_node *n)
+{
+	if (s->cloned)
+		return kg_node_get(s->view.node, dotted);
+	const char *paths[16];
+	if (!n || !kept(paths, keep_paths(s, paths), dotted))
+		return NULL;
+	return share_rec(s, n, 1);
+}
+
+const struct kg_node *kg_keep_get(struct kg_cluster_state *s, const char *dotted)
+{
+	return kg_keep_at(s, dotted, s->cloned ? NULL : kg_node_get(s->view.node, dotted));
+}
+
+const char *kg_keep_str(struct kg_cluster_state *s, const char *str)
+{
+	return str ? kg_cluster_str(s, str, strlen(str)) : NULL;
+}
+
+const char *kg_cluster_file(struct kg_cluster_state *s, const char *file)
+{
+	/* the objects of one input come one after the other */
+	if (!file || !s->last_file || strcmp(file, s->last_file))
+		s->last_file = kg_keep_str(s, file);
+	return s->last_file;
+}
+
+/* The kguard.io/ignore annotation of a metadata map as the policy reads it. */
+static const char *ignore_annotation(const struct kg_node *meta)
+{
+	const struct kg_node *n = kg_map_get(kg_map_get(meta, "annotations"), KG_IGNORE_ANNOTATION);
+	const char *v = kg_str(n);
+	return v && n->len <= KG_IGNORE_MAX_BYTES ? v : NULL;
+}
+
+/* The pod template annotation the policy saw on the trimmed clone the record used to keep: the
+ * clone held no pod spec, so the policy took the kind's first pod path, and found its metadata
+ * only where the clone kept it. */
+static const char *clone_pod_ignore(struct kg_cluster_state *s, const struct kg_object *o)
+{
+	if (!o->kind || !strcmp(o->kind, "Pod") || !kg_kind_has_pod(o))
+		return NULL;
+	/* the first pod path depends on kind and apiVersion only */
+	if (!s->first_kind || strcmp(s->first_kind, o->kind) || !s->first_api || strcmp(s->first_api, o->api_version)) {
+		static const struct kg_node no_spec = { .type = KG_MAP };
+		struct kg_object bare = *o;
+		struct kg_pod_ref ref;
+		bare.node = &no_spec;
+		kg_pod_locate(&bare, &ref);
+		s->first_kind = kg_keep_str(s, o->kind);
+		s->first_api = kg_keep_str(s, o->api_version);
+		s->first_meta = ref.meta_path;
+		s->first_ann = ref.meta_path ? kg_arena_printf(&s->arena, "%s.annotations.%s", ref.meta_path,
+							       KG_IGNORE_ANNOTATION) : NULL;
+	}
+	const char *paths[16];
+	if (!s->first_meta || !kept(paths, keep_paths(s, paths), s->first_ann))
+		return NULL;
+	if (s->pod_meta_path && !strcmp(s->pod_meta_path, s->first_meta))
+		return ignore_annotation(s->pod_meta);
+	return ignore_annotation(kg_node_get(o->node, s->first_meta));
+}
+
+void kg_rec_init(struct kg_cluster_state *s, struct kg_rec *r, const struct kg_check *c, const struct kg_node *at,
+		 const char *path, unsigned rules)
+{
+	const struct kg_object *o = c->obj, *v = &s->view;
+	r->api_version = kg_keep_str(s, v->api_version);
+	r->kind = kg_keep_str(s, v->kind);
+	r->name = kg_keep_str(s, v->name);
+	r->ns_set = v->namespace_ != NULL;
+	r->ns = kg_cluster_ns(s, v->namespace_ ? v->namespace_ : "default");
+	r->file = kg_cluster_file(s, o->file);
+	r->doc_index = o->doc_index;
 	if (!at)
 		at = o->node;
-	w->file = r->obj.file;
-	w->line = at->line;
-	w->col = at->col;
-	if (path)
-		w->path = *item ? kg_arena_printf(&s->arena, "%s.%s", item, path) : kg_arena_strdup(&s->arena, path);
-	w->api_version = r->obj.api_version;
-	w->kind = r->obj.kind;
-	w->namespace_ = r->obj.namespace_;
-	w->name = r->obj.name;
-	w->doc_index = r->obj.doc_index;
+	r->line = at->line;
+	r->col = at->col;
+	const char *item = o->item_path ? o->item_path : "";
+	if (path && *item) {
+		char buf[512];
+		size_t n = (size_t)kg_fmt(buf, sizeof(buf), "%s.%s", item, path);
+		r->path = n < sizeof(buf) ? kg_cluster_str(s, buf, n) : kg_arena_printf(&s->arena, "%s.%s", item, path);
+	} else if (path) {
+		r->path = kg_keep_str(s, path);
+	}
+	/* the policy's decision on this object, for each rule it may report (the part that does not
+	 * depend on the object is taken again when reporting) */
+	struct kg_obj_ignores ign = { true, NULL, NULL };
+	if (!s->cloned && rules) {
+		ign.meta = ignore_annotation(kg_map_get(o->node, "metadata"));
+		ign.pod = clone_pod_ignore(s, o);
+	}
+	for (unsigned i = 0; i < KG_RR_COUNT; i++) {
+		enum kg_severity sev = rec_rules[i]->severity;
+		if ((rules & KG_RR_BIT(i)) &&
+		    kg_policy_decide_obj(c->opts->policy, rec_rules[i], v, s->cloned ? NULL : &ign, &sev) == KG_POLICY_DROP)
+			r->drop |= (uint8_t)KG_RR_BIT(i);
+	}
 }
 
-void kg_rec_emit(struct kg_check *c, const struct kg_rec *r, const struct kg_rule *rule, const char *fmt, ...)
+void kg_rec_emit(struct kg_check *c, const struct kg_rec *r, enum kg_rec_rule rule, const char *fmt, ...)
 {
-	const struct kg_object *saved = c->obj;
-	c->obj = &r->obj; /* the policy decides on the kept object (labels, suppressions) */
+	if (r->drop & KG_RR_BIT(rule)) {
+		c->report->sum.suppressed++;
+		return;
+	}
+	struct kg_finding f = { 0 };
+	f.file = r->file;
+	f.line = r->line;
+	f.col = r->col;
+	f.path = r->path;
+	f.api_version = r->api_version;
+	f.kind = r->kind;
+	f.namespace_ = r->ns_set ? r->ns : NULL;
+	f.name = r->name;
+	f.doc_index = r->doc_index;
 	va_list ap;
 	va_start(ap, fmt);
-	kg_emit_atv(c, rule, &r->where, fmt, ap);
+	kg_emit_atv(c, rec_rules[rule], &f, fmt, ap); /* c->obj is NULL: rule settings only */
 	va_end(ap);
-	c->obj = saved;
 }
 
 static void cluster_check(struct kg_check *c)
@@ -230,6 +567,9 @@ static void cluster_finish(struct kg_check *c)
 static void *cluster_state_new(const struct kg_scan_opts *opts)
 {
 	(void)opts;
+	for (unsigned i = 0; i < KG_RR_COUNT; i++)
+		if (strcmp(rec_rules[i]->id, rec_rule_ids[i]))
+			abort(); /* rec_rules out of step with cluster_rules */
 	struct kg_cluster_state *s = calloc(1, sizeof(*s));
 	if (!s)
 		abort();
@@ -251,7 +591,8 @@ static void cluster_state_free(void *state)
 	free(s->namespaces.v);
 	free(s->quota_ns.v);
 	free(s->limit_ns.v);
-	free(s->ns_tab);
+	free(s->strs.v);
+	free(s->nodes.v);
 	kg_arena_release(&s->arena);
 	free(s);
 }

@@ -6,6 +6,9 @@
 #include "cluster_priv.h"
 #include "policy_priv.h"
 
+#define WORKLOAD_RULES (KG_RR_BIT(KG_RR_SA_TAKEOVER) | KG_RR_BIT(KG_RR_SA_DANGEROUS) | KG_RR_BIT(KG_RR_POD_NOT_ISOLATED))
+#define NAMESPACE_RULES (KG_RR_BIT(KG_RR_NO_DEFAULT_DENY) | KG_RR_BIT(KG_RR_NO_QUOTA) | KG_RR_BIT(KG_RR_NO_LIMIT_RANGE))
+
 static bool api_is(const struct kg_object *o, const char *group_prefix)
 {
 	return o->api_version && !strncmp(o->api_version, group_prefix, strlen(group_prefix));
@@ -28,6 +31,20 @@ static bool has_controller(const struct kg_node *node)
 	return false;
 }
 
+/* "a.b" into buf, cut to size - 1 bytes as kg_fmt would. */
+static void join(char *buf, size_t size, const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), n = 0;
+	size_t take = la < size - 1 ? la : size - 1;
+	memcpy(buf, a, take);
+	n = take;
+	if (n < size - 1)
+		buf[n++] = '.';
+	take = lb < size - 1 - n ? lb : size - 1 - n;
+	memcpy(buf + n, b, take);
+	buf[n + take] = '\0';
+}
+
 static void collect_workload(struct kg_check *c, struct kg_cluster_state *s)
 {
 	const struct kg_object *o = c->obj;
@@ -37,51 +54,62 @@ static void collect_workload(struct kg_check *c, struct kg_cluster_state *s)
 	const struct kg_node *san = kg_map_get(ref.spec, "serviceAccountName");
 	if (!kg_str(san))
 		san = kg_map_get(ref.spec, "serviceAccount"); /* deprecated alias, still honoured */
-	char keep_labels[160], keep_ann[192], sa_path[160];
+	const char *meta = ref.meta_path ? ref.meta_path : "metadata";
+	char keep_labels[160], keep_ann[192], labels[600], sa_path[160];
 	const char *extra[2] = { keep_labels, keep_ann };
-	kg_fmt(keep_labels, sizeof(keep_labels), "%s.labels", ref.meta_path ? ref.meta_path : "metadata");
+	join(keep_labels, sizeof(keep_labels), meta, "labels");
 	/* of the annotations only the suppression one matters after the document is gone */
-	kg_fmt(keep_ann, sizeof(keep_ann), "%s.annotations.%s", ref.meta_path ? ref.meta_path : "metadata",
-		 KG_IGNORE_ANNOTATION);
+	join(keep_ann, sizeof(keep_ann), meta, "annotations." KG_IGNORE_ANNOTATION);
+	kg_keep_begin(s, c, extra, 2);
+	s->pod_meta_path = ref.meta_path;
+	s->pod_meta = ref.meta;
 	struct kg_workload *w = KG_PUSH(s->workloads);
 	if (kg_str(san)) {
 		const struct kg_pair *p = kg_map_pair(ref.spec, kg_str(kg_map_get(ref.spec, "serviceAccountName"))
 									? "serviceAccountName" : "serviceAccount");
-		kg_fmt(sa_path, sizeof(sa_path), "%s.%s", ref.spec_path, p->key);
-		kg_rec_init(s, &w->r, c, extra, 2, san, sa_path);
-		w->sa = kg_arena_strdup(&s->arena, kg_str(san));
+		join(sa_path, sizeof(sa_path), ref.spec_path, p->key);
+		kg_rec_init(s, &w->r, c, san, sa_path, WORKLOAD_RULES);
+		w->sa = kg_keep_str(s, kg_str(san));
 	} else {
-		kg_rec_init(s, &w->r, c, extra, 2, ref.spec, ref.spec_path);
+		kg_rec_init(s, &w->r, c, ref.spec, ref.spec_path, WORKLOAD_RULES);
 		w->sa = NULL; /* "default" */
 	}
-	w->automount = tri_bool(kg_map_get(ref.spec, "automountServiceAccountToken"));
-	w->labels = kg_map_get(kg_node_get(w->r.obj.node, ref.meta_path ? ref.meta_path : "metadata"), "labels");
-	const char *name = w->r.obj.name ? w->r.obj.name : "(unnamed)";
-	if (!strcmp(o->kind, "Pod"))
-		w->what = kg_arena_printf(&s->arena, "Pod %s/%s", w->r.ns, name);
-	else
-		w->what = kg_arena_printf(&s->arena, "pod template of %s %s/%s", o->kind, w->r.ns, name);
+	w->automount = (int8_t)tri_bool(kg_map_get(ref.spec, "automountServiceAccountToken"));
+	/* the labels the clone would have held: the full path, when a kept path covers it */
+	join(labels, sizeof(labels), meta, "labels");
+	const struct kg_node *m = ref.meta_path ? ref.meta : kg_map_get(o->node, "metadata");
+	w->labels = kg_keep_at(s, labels, kg_map_get(m, "labels"));
+	w->kind = kg_keep_str(s, o->kind);
+	w->pod = !strcmp(o->kind, "Pod");
 }
 
 static void collect_role(struct kg_check *c, struct kg_cluster_state *s, bool cluster)
 {
 	const struct kg_object *o = c->obj;
 	const char *extra[] = { "aggregationRule" };
+	kg_keep_begin(s, c, extra, 1);
 	struct kg_role *r = KG_PUSH(s->roles);
-	kg_rec_init(s, &r->r, c, extra, 1, NULL, NULL);
+	r->name = kg_keep_str(s, s->view.name);
+	r->ns = kg_cluster_ns(s, s->view.namespace_ ? s->view.namespace_ : "default");
+	r->file = kg_cluster_file(s, o->file);
 	r->cluster = cluster;
-	r->labels = kg_node_get(r->r.obj.node, "metadata.labels");
-	const struct kg_node *sel = kg_node_get(r->r.obj.node, "aggregationRule.clusterRoleSelectors");
-	r->aggregation = cluster && kg_is_seq(sel) ? sel : NULL;
+	r->labels = kg_keep_get(s, "metadata.labels");
+	if (cluster) {
+		const struct kg_node *sel = kg_keep_get(s, "aggregationRule.clusterRoleSelectors");
+		r->aggregation = kg_is_seq(sel) ? sel : NULL;
+	}
+	const char *what[KG_CAP_COUNT];
+	unsigned caps = 0;
 	const struct kg_node *rules = kg_map_get(o->node, "rules");
 	for (uint32_t i = 0; kg_is_seq(rules) && i < rules->len; i++) {
 		struct kg_rbac_grant g;
 		kg_rbac_rule_grants(rules->v.items[i], &g);
 		for (int cap = 0; cap < KG_CAP_COUNT; cap++)
-			if ((g.caps & KG_CAP_BIT(cap)) && !(r->caps & KG_CAP_BIT(cap)))
-				memcpy(r->what[cap], g.what[cap], sizeof(r->what[cap]));
-		r->caps |= g.caps;
+			if ((g.caps & KG_CAP_BIT(cap)) && !(caps & KG_CAP_BIT(cap)))
+				what[cap] = kg_keep_str(s, g.what[cap]);
+		caps |= g.caps;
 	}
+	kg_caps_set(s, &r->caps, caps, what);
 }
 
 static void collect_binding(struct kg_check *c, struct kg_cluster_state *s, bool cluster)
@@ -91,15 +119,18 @@ static void collect_binding(struct kg_check *c, struct kg_cluster_state *s, bool
 	const char *rk = kg_str(kg_map_get(ref, "kind")), *rn = kg_str(kg_map_get(ref, "name"));
 	if (!rk || !rn)
 		return;
+	kg_keep_begin(s, c, NULL, 0);
 	struct kg_binding *b = KG_PUSH(s->bindings);
-	kg_rec_init(s, &b->r, c, NULL, 0, NULL, NULL);
+	b->name = kg_keep_str(s, s->view.name);
+	b->ns = kg_cluster_ns(s, s->view.namespace_ ? s->view.namespace_ : "default");
+	b->file = kg_cluster_file(s, o->file);
 	b->cluster = cluster;
-	b->role_kind = kg_arena_strdup(&s->arena, rk);
-	b->role_name = kg_arena_strdup(&s->arena, rn);
+	b->role_kind = kg_keep_str(s, rk);
+	b->role_name = kg_keep_str(s, rn);
 	const struct kg_node *subjects = kg_map_get(o->node, "subjects");
 	if (!kg_is_seq(subjects) || !subjects->len)
 		return;
-	b->subjects = kg_arena_zalloc(&s->arena, subjects->len * sizeof(*b->subjects));
+	b->subjects = kg_arena_alloc(&s->arena, subjects->len * sizeof(*b->subjects));
 	for (uint32_t i = 0; i < subjects->len; i++) {
 		const struct kg_node *sj = subjects->v.items[i];
 		const char *k = kg_str(kg_map_get(sj, "kind")), *n = kg_str(kg_map_get(sj, "name"));
@@ -107,14 +138,13 @@ static void collect_binding(struct kg_check *c, struct kg_cluster_state *s, bool
 		if (!k || !n)
 			continue;
 		struct kg_subject *d = &b->subjects[b->nsubjects++];
-		d->kind = kg_arena_strdup(&s->arena, k);
-		d->name = kg_arena_strdup(&s->arena, n);
+		d->name = kg_keep_str(s, n);
 		d->type = !strcmp(k, "ServiceAccount") ? KG_SUBJECT_SA
 			  : !strcmp(k, "Group")        ? KG_SUBJECT_GROUP
 			  : !strcmp(k, "User")         ? KG_SUBJECT_USER
 						       : KG_SUBJECT_OTHER;
 		/* a RoleBinding's service-account subject without a namespace means the binding's own */
-		d->ns = ns ? kg_cluster_ns(s, ns) : (cluster ? NULL : b->r.ns);
+		d->ns = ns ? kg_cluster_ns(s, ns) : (cluster ? NULL : b->ns);
 	}
 }
 
@@ -122,10 +152,11 @@ static void collect_netpol(struct kg_check *c, struct kg_cluster_state *s)
 {
 	const struct kg_object *o = c->obj;
 	const struct kg_node *spec = kg_map_get(o->node, "spec");
-	struct kg_netpol *p = KG_PUSH(s->netpols);
 	const char *extra[] = { "spec.podSelector" };
-	kg_rec_init(s, &p->r, c, extra, 1, kg_map_get(spec, "podSelector"), "spec.podSelector");
-	p->selector = kg_node_get(p->r.obj.node, "spec.podSelector");
+	kg_keep_begin(s, c, extra, 1);
+	struct kg_netpol *p = KG_PUSH(s->netpols);
+	kg_rec_init(s, &p->r, c, kg_map_get(spec, "podSelector"), "spec.podSelector", KG_RR_BIT(KG_RR_NETPOL_NOTHING));
+	p->selector = kg_keep_get(s, "spec.podSelector");
 	const struct kg_node *types = kg_map_get(spec, "policyTypes");
 	const struct kg_node *in = kg_map_get(spec, "ingress"), *out = kg_map_get(spec, "egress");
 	if (kg_is_seq(types) && types->len) {
@@ -155,15 +186,16 @@ static void collect_service(struct kg_check *c, struct kg_cluster_state *s)
 	/* no selector: endpoints are managed by hand; ExternalName: DNS only */
 	if ((type && !strcmp(type, "ExternalName")) || !kg_is_map(sel) || sel->len == 0)
 		return;
-	struct kg_service *v = KG_PUSH(s->services);
 	const char *extra[] = { "spec.selector" };
-	kg_rec_init(s, &v->r, c, extra, 1, sel, "spec.selector");
-	v->selector = kg_node_get(v->r.obj.node, "spec.selector");
+	kg_keep_begin(s, c, extra, 1);
+	struct kg_service *v = KG_PUSH(s->services);
+	kg_rec_init(s, &v->r, c, sel, "spec.selector", KG_RR_BIT(KG_RR_SERVICE_NOTHING));
+	v->selector = kg_keep_get(s, "spec.selector");
 }
 
 static void push_ns(struct kg_cluster_state *s, const struct kg_object *o, int which)
 {
-	const char *ns = kg_arena_strdup(&s->arena, o->namespace_ ? o->namespace_ : "default");
+	const char *ns = kg_cluster_ns(s, o->namespace_ ? o->namespace_ : "default");
 	if (which)
 		*KG_PUSH(s->limit_ns) = ns;
 	else
@@ -184,8 +216,10 @@ void kg_cluster_collect(struct kg_check *c, struct kg_cluster_state *s)
 			collect_binding(c, s, k[0] == 'C');
 	} else if (core && !strcmp(k, "ServiceAccount")) {
 		*c->handled = true;
+		kg_keep_begin(s, c, NULL, 0);
 		struct kg_sa *sa = KG_PUSH(s->sas);
-		kg_rec_init(s, &sa->r, c, NULL, 0, NULL, NULL);
+		sa->name = kg_keep_str(s, s->view.name);
+		sa->ns = kg_cluster_ns(s, s->view.namespace_ ? s->view.namespace_ : "default");
 		sa->automount = tri_bool(kg_map_get(o->node, "automountServiceAccountToken"));
 	} else if (api_is(o, "networking.k8s.io/") && !strcmp(k, "NetworkPolicy")) {
 		*c->handled = true;
@@ -193,9 +227,10 @@ void kg_cluster_collect(struct kg_check *c, struct kg_cluster_state *s)
 	} else if (core && !strcmp(k, "Service")) {
 		collect_service(c, s);
 	} else if (core && !strcmp(k, "Namespace")) {
+		kg_keep_begin(s, c, NULL, 0);
 		struct kg_namespace *n = KG_PUSH(s->namespaces);
-		kg_rec_init(s, &n->r, c, NULL, 0, NULL, NULL);
-		n->name = kg_cluster_ns(s, n->r.obj.name ? n->r.obj.name : "");
+		kg_rec_init(s, &n->r, c, NULL, NULL, NAMESPACE_RULES);
+		n->name = kg_cluster_ns(s, n->r.name ? n->r.name : "");
 	} else if (core && !strcmp(k, "ResourceQuota")) {
 		*c->handled = true;
 		push_ns(s, o, 0);

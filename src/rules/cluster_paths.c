@@ -25,11 +25,11 @@ static struct kg_role *find_role(struct kg_cluster_state *s, bool cluster, const
 	struct kg_role *first = NULL;
 	for (size_t i = 0; i < s->roles.n; i++) {
 		struct kg_role *r = &s->roles.v[i];
-		if (r->cluster != cluster || !r->r.obj.name || strcmp(r->r.obj.name, name))
+		if (r->cluster != cluster || !r->name || strcmp(r->name, name))
 			continue;
-		if (!cluster && r->r.ns != ns)
+		if (!cluster && r->ns != ns)
 			continue;
-		if (same_str(r->r.obj.file, file))
+		if (same_str(r->file, file))
 			return r;
 		if (!first)
 			first = r;
@@ -44,19 +44,37 @@ static bool seen_binding(const struct kg_cluster_state *s, size_t upto, const st
 {
 	for (size_t j = 0; j < upto; j++) {
 		const struct kg_binding *o = &s->bindings.v[j];
-		if (reported[j] && o->cluster == b->cluster && same_str(o->r.obj.name, b->r.obj.name) &&
-		    (b->cluster || o->r.ns == b->r.ns))
+		if (reported[j] && o->cluster == b->cluster && same_str(o->name, b->name) &&
+		    (b->cluster || o->ns == b->ns))
 			return true;
 	}
 	return false;
 }
 
-static void merge_caps(unsigned *caps, char (*what)[96], unsigned add, char (*add_what)[96])
+const char *kg_caps_what(const struct kg_caps *c, int cap)
 {
+	return c->what[__builtin_popcount(c->caps & (KG_CAP_BIT(cap) - 1u))];
+}
+
+void kg_caps_set(struct kg_cluster_state *s, struct kg_caps *c, unsigned caps, const char *const *what)
+{
+	c->caps = caps;
+	c->what = caps ? kg_arena_alloc(&s->arena, (size_t)__builtin_popcount(caps) * sizeof(*c->what)) : NULL;
+	for (int cap = 0, k = 0; cap < KG_CAP_COUNT; cap++)
+		if (caps & KG_CAP_BIT(cap))
+			c->what[k++] = what[cap];
+}
+
+/* Add to dst the capabilities of src it lacks, with their phrases. */
+static void merge_caps(struct kg_cluster_state *s, struct kg_caps *dst, const struct kg_caps *src)
+{
+	const char *what[KG_CAP_COUNT];
 	for (int cap = 0; cap < KG_CAP_COUNT; cap++)
-		if ((add & KG_CAP_BIT(cap)) && !(*caps & KG_CAP_BIT(cap)))
-			memcpy(what[cap], add_what[cap], sizeof(what[cap]));
-	*caps |= add;
+		if (dst->caps & KG_CAP_BIT(cap))
+			what[cap] = kg_caps_what(dst, cap);
+		else if (src->caps & KG_CAP_BIT(cap))
+			what[cap] = kg_caps_what(src, cap);
+	kg_caps_set(s, dst, dst->caps | src->caps, what);
 }
 
 /* An aggregated ClusterRole gets the rules of every ClusterRole its selectors match; the
@@ -76,8 +94,8 @@ static void resolve_aggregation(struct kg_cluster_state *s)
 				bool hit = false;
 				for (uint32_t k = 0; k < agg->aggregation->len && !hit; k++)
 					hit = kg_selector_match(agg->aggregation->v.items[k], src->labels) == 1;
-				if (hit && (src->caps & ~agg->caps)) {
-					merge_caps(&agg->caps, agg->what, src->caps, src->what);
+				if (hit && (src->caps.caps & ~agg->caps.caps)) {
+					merge_caps(s, &agg->caps, &src->caps);
 					changed = true;
 				}
 			}
@@ -88,17 +106,23 @@ static void resolve_aggregation(struct kg_cluster_state *s)
 }
 
 /* Built-in admin/edit/view plus whatever scanned roles aggregate into them. */
-static bool builtin_with_aggregates(struct kg_cluster_state *s, const char *name, struct kg_rbac_grant *g)
+static bool builtin_with_aggregates(struct kg_cluster_state *s, const char *name, struct kg_caps *out)
 {
-	if (!kg_rbac_builtin_role(name, g))
+	struct kg_rbac_grant g;
+	if (!kg_rbac_builtin_role(name, &g))
 		return false;
+	const char *what[KG_CAP_COUNT];
+	for (int cap = 0; cap < KG_CAP_COUNT; cap++)
+		if (g.caps & KG_CAP_BIT(cap))
+			what[cap] = kg_keep_str(s, g.what[cap]);
+	kg_caps_set(s, out, g.caps, what);
 	char label[96];
 	kg_fmt(label, sizeof(label), "rbac.authorization.k8s.io/aggregate-to-%s", name);
 	for (size_t j = 0; j < s->roles.n; j++) {
 		struct kg_role *src = &s->roles.v[j];
 		const char *v = kg_str(kg_map_get(src->labels, label));
-		if (src->cluster && v && !strcmp(v, "true"))
-			merge_caps(&g->caps, g->what, src->caps, src->what);
+		if (src->cluster && v && !strcmp(v, "true") && (src->caps.caps & ~out->caps))
+			merge_caps(s, out, &src->caps);
 	}
 	return true;
 }
@@ -158,8 +182,8 @@ static struct sa_key *sort_sas(const struct kg_cluster_state *s, size_t *n)
 		abort();
 	*n = 0;
 	for (size_t i = 0; i < s->sas.n; i++)
-		if (s->sas.v[i].r.obj.name)
-			v[(*n)++] = (struct sa_key){ s->sas.v[i].r.ns, s->sas.v[i].r.obj.name, i };
+		if (s->sas.v[i].name)
+			v[(*n)++] = (struct sa_key){ s->sas.v[i].ns, s->sas.v[i].name, i };
 	qsort(v, *n, sizeof(*v), cmp_sa_key);
 	return v;
 }
@@ -182,10 +206,9 @@ static const struct kg_sa *find_sa(const struct kg_cluster_state *s, const struc
 	return NULL;
 }
 
-static void report_path(struct kg_check *c, struct kg_cluster_state *s, const struct kg_workload *w,
-			const char *sa, const struct kg_binding *b, unsigned caps, char (*what)[96])
+static void report_path(struct kg_check *c, const struct kg_workload *w, const char *sa, const struct kg_binding *b,
+			unsigned caps, const struct kg_caps *grant)
 {
-	(void)s;
 	char list[640] = "";
 	size_t len = 0;
 	/* takeover capabilities first: they are what the reader must see */
@@ -194,26 +217,27 @@ static void report_path(struct kg_check *c, struct kg_cluster_state *s, const st
 			bool take = (KG_CAPS_TAKEOVER & KG_CAP_BIT(cap)) != 0;
 			if (!(caps & KG_CAP_BIT(cap)) || take != (pass == 0) || len >= sizeof(list) - 1)
 				continue;
-			len += (size_t)kg_fmt(list + len, sizeof(list) - len, "%s%s", len ? ", " : "", what[cap]);
+			len += (size_t)kg_fmt(list + len, sizeof(list) - len, "%s%s", len ? ", " : "",
+					      kg_caps_what(grant, cap));
 		}
 	char scope[300];
 	if (b->cluster)
 		kg_fmt(scope, sizeof(scope), "cluster-wide");
 	else
-		kg_fmt(scope, sizeof(scope), "in namespace %s", b->r.ns);
-	const struct kg_rule *rule = (caps & KG_CAPS_TAKEOVER) ? kg_rule_workload_sa_takeover : kg_rule_workload_sa_dangerous;
-	kg_rec_emit(c, &w->r, rule, "%s runs as %s/%s%s, which can %s %s via %s %s (%s %s)", w->what, w->r.ns, sa,
-		    w->sa ? "" : " (serviceAccountName not set)", list, scope, b->cluster ? "ClusterRoleBinding" : "RoleBinding",
-		    b->r.obj.name ? b->r.obj.name : "(unnamed)", b->role_kind, b->role_name);
+		kg_fmt(scope, sizeof(scope), "in namespace %s", b->ns);
+	enum kg_rec_rule rule = (caps & KG_CAPS_TAKEOVER) ? KG_RR_SA_TAKEOVER : KG_RR_SA_DANGEROUS;
+	kg_rec_emit(c, &w->r, rule, "%s%s %s/%s runs as %s/%s%s, which can %s %s via %s %s (%s %s)",
+		    w->pod ? "" : "pod template of ", w->kind, w->r.ns, w->r.name ? w->r.name : "(unnamed)", w->r.ns,
+		    sa, w->sa ? "" : " (serviceAccountName not set)", list, scope,
+		    b->cluster ? "ClusterRoleBinding" : "RoleBinding", b->name ? b->name : "(unnamed)", b->role_kind,
+		    b->role_name);
 }
 
 /* What a binding's role grants (a scanned role, else a built-in one): the same for every
  * workload, so worked out on first use. */
 struct role_grant {
 	bool done;
-	unsigned caps;
-	char (*what)[96];
-	struct kg_rbac_grant *builtin; /* malloc'd, for a built-in role */
+	struct kg_caps caps;
 };
 
 static void binding_grant(struct kg_cluster_state *s, const struct kg_binding *b, struct role_grant *rg)
@@ -222,19 +246,11 @@ static void binding_grant(struct kg_cluster_state *s, const struct kg_binding *b
 		return;
 	rg->done = true;
 	bool role_cluster = !strcmp(b->role_kind, "ClusterRole");
-	struct kg_role *r = find_role(s, role_cluster, b->r.ns, b->role_name, b->r.obj.file);
-	struct kg_rbac_grant g;
-	if (r) {
+	struct kg_role *r = find_role(s, role_cluster, b->ns, b->role_name, b->file);
+	if (r)
 		rg->caps = r->caps;
-		rg->what = r->what;
-	} else if (role_cluster && builtin_with_aggregates(s, b->role_name, &g)) {
-		rg->builtin = malloc(sizeof(*rg->builtin));
-		if (!rg->builtin)
-			abort();
-		*rg->builtin = g;
-		rg->caps = g.caps;
-		rg->what = rg->builtin->what;
-	}
+	else if (role_cluster)
+		builtin_with_aggregates(s, b->role_name, &rg->caps);
 }
 
 void kg_cluster_paths(struct kg_check *c, struct kg_cluster_state *s)
@@ -262,7 +278,7 @@ void kg_cluster_paths(struct kg_check *c, struct kg_cluster_state *s)
 			continue;
 		for (size_t j = 0; j < s->bindings.n; j++) {
 			const struct kg_binding *b = &s->bindings.v[j];
-			if (!b->cluster && b->r.ns != w->r.ns)
+			if (!b->cluster && b->ns != w->r.ns)
 				continue;
 			bool applies = false;
 			for (unsigned k = 0; k < b->nsubjects && !applies; k++)
@@ -270,16 +286,13 @@ void kg_cluster_paths(struct kg_check *c, struct kg_cluster_state *s)
 			if (!applies)
 				continue;
 			binding_grant(s, b, &grants[j]);
-			unsigned caps = grants[j].caps & PATH_CAPS;
-			char (*what)[96] = grants[j].what;
+			unsigned caps = grants[j].caps.caps & PATH_CAPS;
 			if (!caps || seen_binding(s, j, b, reported))
 				continue;
 			reported[j] = 1;
-			report_path(c, s, w, sa, b, caps, what);
+			report_path(c, w, sa, b, caps, &grants[j].caps);
 		}
 	}
-	for (size_t j = 0; j < s->bindings.n; j++)
-		free(grants[j].builtin);
 	free(grants);
 	free(sas);
 	free(reported);

@@ -1,8 +1,10 @@
 /* The 'cluster' family's state: what cross-object checks need of every object of one run,
- * copied out of the documents (which are freed after check()). Each kept object has a trimmed
- * clone of its tree (identity, labels, the kguard.io/ignore annotation, the fields the checks read), so findings
- * from finish() carry a file/line and go through the policy like any other (exemptions by
- * label, inline suppressions).
+ * copied out of the documents (which are freed after check()). Findings from finish() carry the
+ * object's file/line and go through the policy like any other (exemptions by label, inline
+ * suppressions): the object-dependent part of that decision is taken at collection time, on the
+ * object itself, and kept as one bit per rule, so records keep only identity, position and the
+ * subtrees finish() reads (labels, selectors). Those subtrees are shared copies: equal strings,
+ * scalars and small maps are stored once per run.
  *
  * Ownership: everything lives in the state's arena, freed by state_free. */
 #ifndef KG_CLUSTER_PRIV_H
@@ -12,55 +14,83 @@
 #include "family.h"
 #include "rbac_priv.h"
 
+/* The rules findings from finish() report, as bits of kg_rec.drop. */
+enum kg_rec_rule {
+	KG_RR_SA_TAKEOVER,
+	KG_RR_SA_DANGEROUS,
+	KG_RR_POD_NOT_ISOLATED,
+	KG_RR_NETPOL_NOTHING,
+	KG_RR_SERVICE_NOTHING,
+	KG_RR_NO_DEFAULT_DENY,
+	KG_RR_NO_QUOTA,
+	KG_RR_NO_LIMIT_RANGE,
+	KG_RR_COUNT
+};
+#define KG_RR_BIT(r) (1u << (r))
+
+/* A kept object that finish() may report on. */
 struct kg_rec {
-	struct kg_object obj;    /* identity; node is the trimmed clone */
-	struct kg_finding where; /* location for kg_emit_at */
-	const char *ns;          /* namespace with "default" for unset, interned (kg_cluster_ns):
-				  * records compare namespaces by pointer */
-	bool ns_set;             /* metadata.namespace was written */
+	const char *api_version, *kind, *name; /* identity as kg_object_init reads it */
+	const char *ns;   /* namespace with "default" for unset, interned (kg_cluster_ns): records
+			   * compare namespaces by pointer */
+	const char *file; /* interned */
+	const char *path; /* field path findings point at (List item prefix included), or NULL */
+	uint32_t line, col, doc_index;
+	bool ns_set;      /* metadata.namespace was written */
+	uint8_t drop;     /* KG_RR_BIT(rule): the policy drops that rule's findings on this object */
 };
 
 struct kg_workload {
 	struct kg_rec r;
-	const char *sa;              /* effective service account */
-	int automount;               /* pod spec automountServiceAccountToken: -1 unset, 0, 1 */
-	const struct kg_node *labels;/* pod (template) labels */
-	const char *what;            /* "pod template of Deployment shop/web" or "Pod shop/web" */
+	const char *sa;               /* effective service account, NULL for "default" */
+	const struct kg_node *labels; /* pod (template) labels */
+	const char *kind;             /* o->kind for messages (r.kind is the kept identity) */
+	int8_t automount;             /* pod spec automountServiceAccountToken: -1 unset, 0, 1 */
+	bool pod;                     /* a Pod (else a pod template of kind) */
 };
 
 struct kg_sa {
-	struct kg_rec r;
+	const char *ns, *name; /* ns interned */
 	int automount;
 };
 
+/* Capabilities with the first phrase of each: what[i] is the phrase of the i-th set bit of caps. */
+struct kg_caps {
+	unsigned caps;
+	const char **what;
+};
+/* The phrase of capability cap (set in c->caps). */
+const char *kg_caps_what(const struct kg_caps *c, int cap);
+struct kg_cluster_state;
+/* Set *c to caps with what[cap] for each capability set (copied into the state's arena). */
+void kg_caps_set(struct kg_cluster_state *s, struct kg_caps *c, unsigned caps, const char *const *what);
+
 struct kg_role {
-	struct kg_rec r;
-	bool cluster;
-	unsigned caps;                       /* union over its rules */
-	char what[KG_CAP_COUNT][96];         /* first phrase per capability */
+	const char *name, *ns, *file;        /* ns interned */
 	const struct kg_node *labels;
 	const struct kg_node *aggregation;   /* aggregationRule.clusterRoleSelectors or NULL */
-	bool aggregated;                     /* caps already merged from selected roles */
+	struct kg_caps caps;                 /* union over its rules */
+	bool cluster;
 };
 
 enum kg_subject_kind { KG_SUBJECT_OTHER, KG_SUBJECT_SA, KG_SUBJECT_GROUP, KG_SUBJECT_USER };
 
 struct kg_subject {
-	const char *kind, *name, *ns; /* ns interned (kg_cluster_ns) or NULL */
+	const char *name, *ns;        /* ns interned (kg_cluster_ns) or NULL */
 	enum kg_subject_kind type;    /* kind as a code */
 };
 
 struct kg_binding {
-	struct kg_rec r;
-	bool cluster;
+	const char *name, *ns, *file; /* ns interned */
 	const char *role_kind, *role_name;
 	struct kg_subject *subjects;
 	unsigned nsubjects;
+	bool cluster;
 };
 
 struct kg_netpol {
 	struct kg_rec r;
-	const struct kg_node *selector; /* spec.podSelector (clone); NULL when absent = every pod */
+	const struct kg_node *selector; /* spec.podSelector; NULL when absent = every pod */
 	bool ingress, egress;           /* policy types in effect */
 	bool deny_ingress, deny_egress; /* selects every pod and allows nothing in that direction */
 	bool matched;
@@ -68,7 +98,7 @@ struct kg_netpol {
 
 struct kg_service {
 	struct kg_rec r;
-	const struct kg_node *selector; /* spec.selector map (clone) */
+	const struct kg_node *selector; /* spec.selector map */
 	bool matched;
 };
 
@@ -78,6 +108,12 @@ struct kg_namespace {
 };
 
 #define KG_VEC(T) struct { T *v; size_t n, cap; }
+
+/* Open addressing set of arena pointers, power-of-two size. */
+struct kg_ptab {
+	void **v;
+	size_t cap, n;
+};
 
 struct kg_cluster_state {
 	struct kg_arena arena;
@@ -90,23 +126,51 @@ struct kg_cluster_state {
 	KG_VEC(struct kg_namespace) namespaces;
 	KG_VEC(const char *) quota_ns;
 	KG_VEC(const char *) limit_ns;
-	const char **ns_tab;  /* kg_cluster_ns: open addressing, power-of-two size */
-	size_t ns_cap, ns_count;
+	struct kg_ptab strs;  /* kg_cluster_str */
+	struct kg_ptab nodes; /* shared scalars and small collections */
+	/* the object being collected (kg_keep_begin): itself, or for an object too big to be read
+	 * whole, a trimmed clone */
+	struct kg_object view;
+	bool cloned;
+	const char *const *keep; /* kg_keep_begin's extra paths */
+	size_t nkeep;
+	const char *last_file;   /* kg_cluster_file */
+	const char *first_kind, *first_api, *first_meta, *first_ann; /* the first pod path of the
+								      * last kind seen */
+	const char *pod_meta_path;        /* a workload's pod metadata path and node (kg_pod_locate), */
+	const struct kg_node *pod_meta; /* set after kg_keep_begin */
 };
 
 /* Grow a vector by one zeroed element (malloc'd array, aborts on OOM). */
 void *kg_vec_push(void *vec_v, size_t *n, size_t *cap, size_t elem);
 #define KG_PUSH(vec) ((__typeof__((vec).v))kg_vec_push(&(vec).v, &(vec).n, &(vec).cap, sizeof(*(vec).v)))
 
-/* The one copy of namespace name ns kept in the state: equal names give the same pointer. */
+/* The one copy of the len bytes at p kept in the state (NUL-terminated): equal strings give the
+ * same pointer. */
+const char *kg_cluster_str(struct kg_cluster_state *s, const char *p, size_t len);
+/* kg_cluster_str of an input's name (NULL stays NULL). */
+const char *kg_cluster_file(struct kg_cluster_state *s, const char *file);
+/* kg_cluster_str of a namespace name: records compare namespaces by pointer. */
 const char *kg_cluster_ns(struct kg_cluster_state *s, const char *ns);
 
-/* Record the identity and location of the current object; extra: dotted paths to keep in the
- * clone besides metadata; at/path: where findings about it point. */
-void kg_rec_init(struct kg_cluster_state *s, struct kg_rec *r, const struct kg_check *c, const char *const *extra,
-		 size_t nextra, const struct kg_node *at, const char *path);
-/* kg_emit_at for a kept object: the policy sees the object (labels, annotations). */
-void kg_rec_emit(struct kg_check *c, const struct kg_rec *r, const struct kg_rule *rule, const char *fmt, ...)
+/* Start keeping the current object: s->view is the object to read identity from, kg_keep_get
+ * reads its subtrees. extra: the dotted paths besides metadata that finish() or the policy read
+ * (they must stay valid until the object's kg_rec_init). */
+void kg_keep_begin(struct kg_cluster_state *s, const struct kg_check *c, const char *const *extra, size_t nextra);
+/* A copy of the subtree at dotted (one of the kept paths, or inside one), NULL when absent. */
+const struct kg_node *kg_keep_get(struct kg_cluster_state *s, const char *dotted);
+/* The same when the caller has the node at dotted in the object (n, or NULL when absent). */
+const struct kg_node *kg_keep_at(struct kg_cluster_state *s, const char *dotted, const struct kg_node *n);
+/* The state's copy of a string of the view (NULL stays NULL). */
+const char *kg_keep_str(struct kg_cluster_state *s, const char *str);
+
+/* Record the identity and location of the object begun with kg_keep_begin; at/path: where
+ * findings about it point (at NULL: the object); rules: the KG_RR_BITs it may report, for which
+ * the policy's decision on the object is taken now. */
+void kg_rec_init(struct kg_cluster_state *s, struct kg_rec *r, const struct kg_check *c, const struct kg_node *at,
+		 const char *path, unsigned rules);
+/* kg_emit_at for a kept object, as the policy decided on the object. */
+void kg_rec_emit(struct kg_check *c, const struct kg_rec *r, enum kg_rec_rule rule, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 void kg_cluster_collect(struct kg_check *c, struct kg_cluster_state *s);

@@ -366,23 +366,25 @@ void kg_cluster_network(struct kg_check *c, struct kg_cluster_state *s)
 			}
 		}
 		if (!selected && (ns_has_policy || ns_in(decl, nn, w->r.ns)))
-			kg_rec_emit(c, &w->r, kg_cluster_rule("network.pod-not-isolated"),
-				    "%s is selected by no NetworkPolicy in namespace %s: it accepts traffic from every pod",
-				    w->what, w->r.ns);
+			kg_rec_emit(c, &w->r, KG_RR_POD_NOT_ISOLATED,
+				    "%s%s %s/%s is selected by no NetworkPolicy in namespace %s: it accepts traffic from "
+				    "every pod",
+				    w->pod ? "" : "pod template of ", w->kind, w->r.ns, w->r.name ? w->r.name : "(unnamed)",
+				    w->r.ns);
 	}
 	for (size_t j = 0; j < np; j++) {
 		const struct kg_netpol *p = &s->netpols.v[j];
 		if (!p->matched && ns_in(wl, nw, p->r.ns))
-			kg_rec_emit(c, &p->r, kg_cluster_rule("network.netpol-selects-nothing"),
+			kg_rec_emit(c, &p->r, KG_RR_NETPOL_NOTHING,
 				    "NetworkPolicy %s/%s selects none of the pods of namespace %s in the scanned files",
-				    p->r.ns, p->r.obj.name ? p->r.obj.name : "(unnamed)", p->r.ns);
+				    p->r.ns, p->r.name ? p->r.name : "(unnamed)", p->r.ns);
 	}
 	for (size_t j = 0; j < nv; j++) {
 		const struct kg_service *v = &s->services.v[j];
 		if (!v->matched && ns_in(wl, nw, v->r.ns))
-			kg_rec_emit(c, &v->r, kg_cluster_rule("network.service-selects-nothing"),
+			kg_rec_emit(c, &v->r, KG_RR_SERVICE_NOTHING,
 				    "Service %s/%s selects none of the pods of namespace %s in the scanned files", v->r.ns,
-				    v->r.obj.name ? v->r.obj.name : "(unnamed)", v->r.ns);
+				    v->r.name ? v->r.name : "(unnamed)", v->r.ns);
 	}
 	for (size_t i = 0; i < nn; i++) {
 		const struct kg_namespace *n = &s->namespaces.v[i];
@@ -392,15 +394,15 @@ void kg_cluster_network(struct kg_check *c, struct kg_cluster_state *s)
 		for (size_t k = lo; k < hi && !deny; k++)
 			deny = s->netpols.v[pol[k].i].deny_ingress;
 		if (!deny)
-			kg_rec_emit(c, &n->r, kg_cluster_rule("network.namespace-no-default-deny"),
+			kg_rec_emit(c, &n->r, KG_RR_NO_DEFAULT_DENY,
 				    "Namespace %s has no default-deny ingress NetworkPolicy (podSelector: {} with no "
 				    "ingress rules) in the scanned files",
 				    n->name);
 		if (!str_in(s->quota_ns.v, s->quota_ns.n, n->name))
-			kg_rec_emit(c, &n->r, kg_cluster_rule("namespace.no-resource-quota"),
+			kg_rec_emit(c, &n->r, KG_RR_NO_QUOTA,
 				    "Namespace %s has no ResourceQuota in the scanned files", n->name);
 		if (!str_in(s->limit_ns.v, s->limit_ns.n, n->name))
-			kg_rec_emit(c, &n->r, kg_cluster_rule("namespace.no-limit-range"),
+			kg_rec_emit(c, &n->r, KG_RR_NO_LIMIT_RANGE,
 				    "Namespace %s has no LimitRange in the scanned files", n->name);
 	}
 	free(wl);
