@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../dockerfile/df.h"
 #include "../dockerfile/df_check.h"
@@ -268,17 +269,21 @@ static void set_threshold(struct df_run *r, const char *file, const struct kg_hl
 	r->thr[r->nthr++] = (struct file_threshold){ file, sev };
 }
 
-static void check_file(void *ctx, const char *path)
+static void check_file(void *ctx, const struct kg_walk_file *f)
 {
 	struct df_run *r = ctx;
+	const char *path = f->path;
 	bool is_stdin = !strcmp(path, "-");
 	const char *display = kg_report_str(&r->report, is_stdin ? r->stdin_name : path);
 	struct kg_buf b = KG_BUF_INIT;
 	struct kg_diag d;
 	kg_buf_init(&b, KG_DF_MAX_FILE + 1);
 	r->report.sum.files++;
-	FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+	errno = f->err;
+	FILE *fp = is_stdin ? stdin : f->fd >= 0 ? fdopen(f->fd, "rb") : NULL;
 	if (!fp) {
+		if (f->fd >= 0)
+			close(f->fd);
 		kg_diag_set(&d, display, 0, 0, "cannot open: %s", strerror(errno));
 		kg_report_error(&r->report, &d);
 		kg_buf_release(&b);

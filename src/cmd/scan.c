@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../core/load.h"
 #include "../rules/baseline.h"
@@ -61,26 +62,23 @@ static bool want_manifest(void *ctx, const char *path, const char *base)
 	return dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml") || !strcmp(dot, ".json"));
 }
 
-static void scan_file(void *ctx, const char *path)
+static void scan_file(void *ctx, const struct kg_walk_file *f)
 {
 	struct scan_run *s = ctx;
 	struct kg_load_sink sink = { s, on_doc, on_error };
 	s->report.sum.files++;
-	if (!strcmp(path, "-")) {
+	if (!strcmp(f->path, "-")) {
 		kg_loader_file(s->loader, "<stdin>", stdin, &sink);
 		return;
 	}
-	FILE *fp = fopen(path, "rb");
-	if (!fp) {
+	if (f->fd < 0) {
 		struct kg_diag d;
-		kg_diag_set(&d, path, 0, 0, "cannot open: %s", strerror(errno));
+		kg_diag_set(&d, f->path, 0, 0, "cannot open: %s", strerror(f->err));
 		kg_report_error(&s->report, &d);
 		return;
 	}
-	/* the loader reads 64 KiB blocks itself: no stdio buffer (nor the fstat that sizes it) */
-	setvbuf(fp, NULL, _IONBF, 0);
-	kg_loader_file(s->loader, kg_report_str(&s->report, path), fp, &sink);
-	fclose(fp);
+	kg_loader_fd(s->loader, kg_report_str(&s->report, f->path), f->fd, f->size, &sink);
+	close(f->fd);
 }
 
 static void walk_error(void *ctx, const char *path, const char *message)

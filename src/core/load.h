@@ -80,6 +80,9 @@ void kg_loader_free(struct kg_loader *L);
 /* Stream a whole input (YAML stream or JSON values, sniffed as kubectl does: JSON when the first
  * non-blank byte is '{'). Returns the number of errors reported (0 = clean). */
 int kg_loader_file(struct kg_loader *L, const char *display, FILE *fp, const struct kg_load_sink *sink);
+/* The same from a descriptor, read with read(2) (not closed). size: st_size when fd is a regular
+ * file (a short read reaching it ends the input without one more read), else -1. */
+int kg_loader_fd(struct kg_loader *L, const char *display, int fd, long long size, const struct kg_load_sink *sink);
 /* The same for an in-memory input. */
 int kg_loader_buffer(struct kg_loader *L, const char *display, const char *buf, size_t len,
 		     const struct kg_load_sink *sink);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "loader_priv.h"
 
@@ -32,7 +33,9 @@ struct kg_loader *kg_loader_new(const struct kg_load_limits *lim)
 		kg_load_limits_default(&L->lim);
 	kg_arena_init(&L->arena, 256 * 1024);
 	kg_tree_init(&L->tree, &L->arena, &L->lim);
-	kg_buf_init(&L->chunk, L->lim.max_doc_bytes + READ_BLOCK);
+	/* room for the largest document (or a kept tail) plus one block read behind it */
+	size_t max = L->lim.max_doc_bytes;
+	kg_buf_init(&L->chunk, max > SIZE_MAX - 3 * READ_BLOCK ? 0 : max + 2 * READ_BLOCK);
 	return L;
 }
 
@@ -165,7 +168,16 @@ struct splitter {
 	bool stopped;       /* the sink asked to stop */
 	size_t resume;      /* file reads: bytes of the kept data already searched for markers, so
 			     * that a large document is scanned once, not once per block */
+	unsigned resume_lf; /* line feeds in those bytes */
+	bool lf_only;       /* no CR, NEL, LS or PS so far: the line feeds passed are the lines */
 };
+
+/* Whether p[0..n) can hold a line break other than LF (a CR, or the lead byte of NEL, LS, PS).
+ * memchr is far cheaper per byte than count_lines, and such inputs are rare. */
+static bool other_breaks(const char *p, size_t n)
+{
+	return memchr(p, '\r', n) || memchr(p, 0xC2, n) || memchr(p, 0xE2, n);
+}
 
 struct stop_sink {
 	const struct kg_load_sink *inner;
@@ -229,7 +241,9 @@ static size_t split(struct splitter *sp, const char *data, size_t len, bool eof)
 {
 	size_t start = 0; /* current document begins here */
 	size_t i = sp->resume < len ? sp->resume : len;
+	unsigned lf = sp->resume_lf; /* line feeds in data[start..i) */
 	sp->resume = 0;
+	sp->resume_lf = 0;
 	while (i < len && !sp->stopped) {
 		const char *nl = memchr(data + i, '\n', len - i);
 		if (!nl) {
@@ -237,14 +251,17 @@ static size_t split(struct splitter *sp, const char *data, size_t len, bool eof)
 			break;
 		}
 		size_t ls = (size_t)(nl - data) + 1;
+		lf++;
 		bool need_more;
 		if (marker_at(data + ls, len - ls, eof, &need_more) && !directives_only(data + start, ls - start)) {
 			load_piece(sp, data + start, ls - start);
-			sp->line += count_lines(data + start, ls - start);
+			sp->line += sp->lf_only ? lf : count_lines(data + start, ls - start);
+			lf = 0;
 			sp->skipping = false;
 			start = ls;
 		} else if (need_more) {
 			sp->resume = ls - 1 - start; /* look at this line break again with more data */
+			sp->resume_lf = lf - 1;
 			return start;
 		}
 		i = ls;
@@ -252,10 +269,11 @@ static size_t split(struct splitter *sp, const char *data, size_t len, bool eof)
 	if (eof) {
 		if (start < len)
 			load_piece(sp, data + start, len - start);
-		sp->line += count_lines(data + start, len - start);
+		sp->line += sp->lf_only && i >= len ? lf : count_lines(data + start, len - start);
 		return len;
 	}
 	sp->resume = i - start;
+	sp->resume_lf = lf;
 	return start;
 }
 
@@ -319,7 +337,7 @@ int kg_loader_buffer(struct kg_loader *L, const char *display, const char *buf, 
 		}
 		return kg_json_load(L, display, buf, len, sink);
 	}
-	struct splitter sp = { L, display, sink, 1, 0, 0, false, false, 0 };
+	struct splitter sp = { L, display, sink, 1, 0, 0, false, false, 0, 0, !other_breaks(buf, len) };
 	split(&sp, buf, len, true);
 	return sp.errors;
 }
@@ -338,6 +356,7 @@ static int read_error(const struct kg_load_sink *sink, const char *display, int 
 static void trim_skipped(struct splitter *sp, struct kg_buf *c)
 {
 	sp->resume = 0; /* what is kept is at most a line break and three bytes */
+	sp->resume_lf = 0;
 	const char *last = c->len ? memrchr(c->data, '\n', c->len) : NULL;
 	if (!last || c->len - (size_t)(last - c->data) - 1 > 3) {
 		sp->line += count_lines(c->data, c->len);
@@ -350,37 +369,89 @@ static void trim_skipped(struct splitter *sp, struct kg_buf *c)
 	c->len -= keep;
 }
 
-int kg_loader_file(struct kg_loader *L, const char *display, FILE *fp, const struct kg_load_sink *sink)
+/* Where an input comes from: a stdio stream, or a descriptor read with read(2). */
+struct input {
+	FILE *fp;
+	int fd;
+	long long size; /* descriptor: the size fstat gave for a regular file, else -1 */
+	long long got;  /* descriptor: bytes read so far */
+	int err;        /* errno of a failed read */
+};
+
+/* Read up to n bytes into dst; short only at the end of the input or on an error, as fread. A
+ * short read that reaches a regular file's size is its end: no further read to see 0. */
+static size_t fill(struct input *in, char *dst, size_t n)
+{
+	if (in->fp) {
+		size_t r = fread(dst, 1, n, in->fp);
+		if (ferror(in->fp))
+			in->err = errno;
+		return r;
+	}
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = read(in->fd, dst + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			in->err = errno;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+		in->got += r;
+		if (got < n && in->got == in->size)
+			break;
+	}
+	return got;
+}
+
+/* Read the next block into c->data + c->len (not yet counted in c->len): returns its size. */
+static size_t read_block(struct input *in, struct kg_buf *c, bool *eof)
+{
+	size_t n = fill(in, c->data + c->len, READ_BLOCK);
+	*eof = n < READ_BLOCK;
+	return n;
+}
+
+/* Blocks are read straight into the chunk buffer, behind the kept tail of the open document. */
+static int load_input(struct kg_loader *L, const char *display, struct input *in, const struct kg_load_sink *sink)
 {
 	struct kg_buf *c = &L->chunk;
-	char block[READ_BLOCK];
+	bool eof;
 	kg_buf_reset(c);
-	size_t n = fread(block, 1, sizeof(block), fp);
-	bool eof = n < sizeof(block);
-	if (ferror(fp))
-		return read_error(sink, display, errno);
-	bool bom8 = n >= 3 && memcmp(block, "\xEF\xBB\xBF", 3) == 0;
-	if (is_utf16_bom((const unsigned char *)block, n) || looks_json(block + (bom8 ? 3 : 0), n - (bom8 ? 3 : 0))) {
+	if (kg_buf_reserve(c, READ_BLOCK)) {
+		report(sink, display, 1, 1, "internal error: document buffer overflow");
+		return 1;
+	}
+	size_t n = read_block(in, c, &eof);
+	if (in->err)
+		return read_error(sink, display, in->err);
+	bool bom8 = n >= 3 && memcmp(c->data, "\xEF\xBB\xBF", 3) == 0;
+	if (is_utf16_bom((const unsigned char *)c->data, n) || looks_json(c->data + (bom8 ? 3 : 0), n - (bom8 ? 3 : 0))) {
 		/* JSON and UTF-16 need the whole input; it is capped like one document. */
 		for (;;) {
-			if (kg_buf_add(c, block, n) || c->len > L->lim.max_doc_bytes) {
+			c->len += n;
+			c->data[c->len] = '\0';
+			if (c->len > L->lim.max_doc_bytes) {
 				report(sink, display, 1, 1, "input larger than the document size limit");
 				return 1;
 			}
 			if (eof)
 				break;
-			n = fread(block, 1, sizeof(block), fp);
-			eof = n < sizeof(block);
-			if (ferror(fp))
-				return read_error(sink, display, errno);
+			if (kg_buf_reserve(c, READ_BLOCK)) {
+				report(sink, display, 1, 1, "input larger than the document size limit");
+				return 1;
+			}
+			n = read_block(in, c, &eof);
+			if (in->err)
+				return read_error(sink, display, in->err);
 		}
 		return kg_loader_buffer(L, display, c->data, c->len, sink);
 	}
-	struct splitter sp = { L, display, sink, 1, 0, 0, false, false, 0 };
-	const char *data = block;
+	struct splitter sp = { L, display, sink, 1, 0, 0, false, false, 0, 0, true };
 	if (bom8) {
-		data += 3;
 		n -= 3;
+		memmove(c->data, c->data + 3, n);
 	}
 	for (;;) {
 		if (!sp.skipping && c->len + n > L->lim.max_doc_bytes) {
@@ -390,12 +461,13 @@ int kg_loader_file(struct kg_loader *L, const char *display, FILE *fp, const str
 			report(sink, display, sp.line, 1, msg);
 			sp.errors++;
 			sp.skipping = true;
+			size_t old = c->len;
 			trim_skipped(&sp, c);
+			memmove(c->data + c->len, c->data + old, n); /* the new block follows what is kept */
 		}
-		if (kg_buf_add(c, data, n)) {
-			report(sink, display, sp.line, 1, "internal error: document buffer overflow");
-			return sp.errors + 1;
-		}
+		sp.lf_only = sp.lf_only && !other_breaks(c->data + c->len, n);
+		c->len += n;
+		c->data[c->len] = '\0';
 		size_t used = split(&sp, c->data, c->len, eof);
 		memmove(c->data, c->data + used, c->len - used);
 		c->len -= used;
@@ -403,12 +475,26 @@ int kg_loader_file(struct kg_loader *L, const char *display, FILE *fp, const str
 			trim_skipped(&sp, c);
 		if (eof || sp.stopped)
 			break;
-		n = fread(block, 1, sizeof(block), fp);
-		data = block;
-		eof = n < sizeof(block);
-		if (ferror(fp))
-			return sp.errors + read_error(sink, display, errno);
+		if (kg_buf_reserve(c, READ_BLOCK)) {
+			report(sink, display, sp.line, 1, "internal error: document buffer overflow");
+			return sp.errors + 1;
+		}
+		n = read_block(in, c, &eof);
+		if (in->err)
+			return sp.errors + read_error(sink, display, in->err);
 	}
 	c->len = 0;
 	return sp.errors;
+}
+
+int kg_loader_file(struct kg_loader *L, const char *display, FILE *fp, const struct kg_load_sink *sink)
+{
+	struct input in = { fp, -1, -1, 0, 0 };
+	return load_input(L, display, &in, sink);
+}
+
+int kg_loader_fd(struct kg_loader *L, const char *display, int fd, long long size, const struct kg_load_sink *sink)
+{
+	struct input in = { NULL, fd, size, 0, 0 };
+	return load_input(L, display, &in, sink);
 }

@@ -2,10 +2,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_WALK_DEPTH 64
 
@@ -14,50 +16,99 @@ struct dir_id {
 	ino_t ino;
 };
 
+struct entry {
+	char *name;
+	unsigned char type; /* d_type from readdir (DT_UNKNOWN on some file systems) */
+};
+
 static int cmp_name(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
 }
 
-static void walk_dir(const struct kg_walk *w, const char *path, struct dir_id *stack, int depth);
+static void walk_dir(const struct kg_walk *w, const char *path, int fd, struct dir_id *stack, int depth);
 
+static void give_file(const struct kg_walk *w, const char *path, int fd, int err, const struct stat *st)
+{
+	struct kg_walk_file f = { path, fd, err, S_ISREG(st->st_mode) ? (long long)st->st_size : -1 };
+	w->file(w->ctx, &f);
+}
+
+/* Open first and fstat the descriptor: one path lookup per file instead of a stat and an open.
+ * Inside a directory only what readdir calls a regular file or a directory is opened (opening a
+ * device can have side effects; links and unknown types are stat'ed first, as non-regular files
+ * there are skipped unread), with O_NONBLOCK so that one replaced by a FIFO meanwhile cannot
+ * block. Named paths open blocking: a named FIFO waits for its writer, as fopen did. When the
+ * open fails, stat decides the error to report, so messages stay those of stat-then-open. */
 static void visit(const struct kg_walk *w, const char *path, const char *base, bool named,
-		  struct dir_id *stack, int depth)
+		  unsigned char type, struct dir_id *stack, int depth)
 {
 	struct stat st;
-	if (stat(path, &st) != 0) {
+	int fd = -1, open_err = 0;
+	bool tried = true;
+	int wanted = named ? 1 : -1; /* -1: not asked yet */
+	if (named)
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	else if (type == DT_DIR || (type == DT_REG && (wanted = w->want(w->ctx, path, base))))
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	else
+		tried = false;
+	if (fd < 0)
+		open_err = errno;
+	if (fd >= 0 ? fstat(fd, &st) != 0 : stat(path, &st) != 0) {
 		w->error(w->ctx, path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		for (int i = 0; i < depth; i++)
 			if (stack[i].dev == st.st_dev && stack[i].ino == st.st_ino) {
 				w->error(w->ctx, path, "directory loop (symbolic link to a parent directory); skipped");
+				if (fd >= 0)
+					close(fd);
 				return;
 			}
 		if (depth >= MAX_WALK_DEPTH) {
 			w->error(w->ctx, path, "directories nested too deep; skipped");
+			if (fd >= 0)
+				close(fd);
 			return;
 		}
 		stack[depth].dev = st.st_dev;
 		stack[depth].ino = st.st_ino;
-		walk_dir(w, path, stack, depth + 1);
+		walk_dir(w, path, fd, stack, depth + 1);
 		return;
 	}
-	if (!S_ISREG(st.st_mode) && !named)
+	if (!named && (!S_ISREG(st.st_mode) || !(wanted >= 0 ? wanted : w->want(w->ctx, path, base)))) {
+		if (fd >= 0)
+			close(fd);
 		return;
-	if (named || w->want(w->ctx, path, base))
-		w->file(w->ctx, path);
+	}
+	if (!tried || (fd < 0 && open_err == EWOULDBLOCK)) {
+		/* (EWOULDBLOCK: a lease on the file; a blocking open waits for it, as fopen did) */
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		open_err = errno;
+	} else if (fd >= 0 && !named && fcntl(fd, F_SETFL, 0) != 0) {
+		/* a regular file is read blocking (F_SETFL 0: only O_NONBLOCK was set among its flags) */
+		open_err = errno;
+		close(fd);
+		fd = -1;
+	}
+	give_file(w, path, fd, fd >= 0 ? 0 : open_err, &st);
 }
 
-static void walk_dir(const struct kg_walk *w, const char *path, struct dir_id *stack, int depth)
+static void walk_dir(const struct kg_walk *w, const char *path, int fd, struct dir_id *stack, int depth)
 {
-	DIR *d = opendir(path);
+	DIR *d = fd >= 0 ? fdopendir(fd) : opendir(path);
 	if (!d) {
-		w->error(w->ctx, path, strerror(errno));
+		int err = errno;
+		if (fd >= 0)
+			close(fd);
+		w->error(w->ctx, path, strerror(err));
 		return;
 	}
-	char **names = NULL;
+	struct entry *ents = NULL;
 	size_t n = 0, alloc = 0;
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
@@ -65,41 +116,43 @@ static void walk_dir(const struct kg_walk *w, const char *path, struct dir_id *s
 			continue; /* ., .., and hidden entries such as .git */
 		if (n == alloc) {
 			alloc = alloc ? alloc * 2 : 32;
-			char **q = realloc(names, alloc * sizeof(*names));
+			struct entry *q = realloc(ents, alloc * sizeof(*ents));
 			if (!q)
 				abort();
-			names = q;
+			ents = q;
 		}
-		names[n] = strdup(e->d_name);
-		if (!names[n])
+		ents[n].name = strdup(e->d_name);
+		if (!ents[n].name)
 			abort();
+		ents[n].type = e->d_type;
 		n++;
 	}
 	closedir(d);
 	if (n > 1)
-		qsort(names, n, sizeof(*names), cmp_name);
+		qsort(ents, n, sizeof(*ents), cmp_name);
 	size_t plen = strlen(path);
 	bool slash = plen && path[plen - 1] == '/';
 	for (size_t i = 0; i < n; i++) {
-		size_t len = plen + 1 + strlen(names[i]) + 1;
+		size_t len = plen + 1 + strlen(ents[i].name) + 1;
 		char *child = malloc(len);
 		if (!child)
 			abort();
-		snprintf(child, len, "%s%s%s", path, slash ? "" : "/", names[i]);
-		visit(w, child, names[i], false, stack, depth);
+		snprintf(child, len, "%s%s%s", path, slash ? "" : "/", ents[i].name);
+		visit(w, child, ents[i].name, false, ents[i].type, stack, depth);
 		free(child);
-		free(names[i]);
+		free(ents[i].name);
 	}
-	free(names);
+	free(ents);
 }
 
 void kg_walk_path(const struct kg_walk *w, const char *path)
 {
 	struct dir_id stack[MAX_WALK_DEPTH];
 	if (!strcmp(path, "-")) {
-		w->file(w->ctx, path);
+		struct kg_walk_file f = { path, -1, 0, -1 };
+		w->file(w->ctx, &f);
 		return;
 	}
 	const char *base = strrchr(path, '/');
-	visit(w, path, base ? base + 1 : path, true, stack, 0);
+	visit(w, path, base ? base + 1 : path, true, DT_UNKNOWN, stack, 0);
 }

@@ -1,17 +1,28 @@
 /* Walk command-line paths: files as given, directories recursively in sorted order (hidden
  * entries such as .git skipped), symlinked directories followed once (loops detected).
- * Errors (unreadable, loops, missing) go to the error callback with the path; the walk goes on. */
+ * Errors (unreadable, loops, missing) go to the error callback with the path; the walk goes on.
+ * Files are handed over already open (one path lookup per file, not a stat and then an open). */
 #ifndef KG_WALK_H
 #define KG_WALK_H
 
 #include <stdbool.h>
+
+/* A file to read. fd is open read-only (blocking) and belongs to the callback, which closes it.
+ * fd < 0: err is the errno of the failed open (to report as "cannot open"), or 0 for "-"
+ * (standard input, read by the callback itself). size is st_size for a regular file, else -1. */
+struct kg_walk_file {
+	const char *path;
+	int fd;
+	int err;
+	long long size;
+};
 
 struct kg_walk {
 	void *ctx;
 	/* Whether a file found inside a directory is wanted (by name). Files named on the command
 	 * line are always visited. */
 	bool (*want)(void *ctx, const char *path, const char *base);
-	void (*file)(void *ctx, const char *path);
+	void (*file)(void *ctx, const struct kg_walk_file *f);
 	void (*error)(void *ctx, const char *path, const char *message);
 };
 
