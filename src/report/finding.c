@@ -35,7 +35,6 @@ void kg_report_release(struct kg_report *r)
 	kg_arena_release(&r->arena);
 	kg_arena_release(&r->names);
 	free(r->findings);
-	free(r->sorted);
 	free(r->order);
 	free(r->errors);
 	memset(r, 0, sizeof(*r));
@@ -75,6 +74,15 @@ static const char *intern1(struct kg_arena *a, const char **last, const char *s)
 	if (*last && (*last == s || !strcmp(*last, s)))
 		return *last;
 	return *last = kg_arena_strdup(a, s);
+}
+
+/* f->file: most often a kg_report_str copy, which lives for the whole run and needs no copy. */
+static const char *own_name(struct kg_report *r, const char *s)
+{
+	for (int i = 0; i < 4; i++)
+		if (s == r->last_name[i])
+			return s;
+	return intern1(&r->arena, &r->last_interned[0], s);
 }
 
 const char *kg_report_str(struct kg_report *r, const char *s)
@@ -122,7 +130,7 @@ static struct kg_finding *add_common(struct kg_report *r, const struct kg_findin
 	struct kg_finding *c = &r->findings[r->nfindings++];
 	const char **last = r->last_interned;
 	*c = *f;
-	c->file = intern1(&r->arena, &last[0], f->file);
+	c->file = own_name(r, f->file);
 	c->container = intern1(&r->arena, &last[1], f->container);
 	c->api_version = intern1(&r->arena, &last[2], f->api_version);
 	c->kind = intern1(&r->arena, &last[3], f->kind);
@@ -137,8 +145,11 @@ static struct kg_finding *add_common(struct kg_report *r, const struct kg_findin
 struct kg_finding *kg_report_add(struct kg_report *r, const struct kg_finding *f)
 {
 	struct kg_finding *c = add_common(r, f);
-	c->message = kg_arena_strdup(&r->arena, f->message ? f->message : "");
-	c->path = f->path ? kg_arena_strdup(&r->arena, f->path) : NULL;
+	size_t lm = f->message ? strlen(f->message) : 0, lp = f->path ? strlen(f->path) : 0;
+	c->message = kg_arena_strndup(&r->arena, f->message ? f->message : "", lm);
+	c->path = f->path ? kg_arena_strndup(&r->arena, f->path, lp) : NULL;
+	c->message_len = (uint32_t)lm;
+	c->path_len = (uint32_t)lp;
 	return c;
 }
 
@@ -152,20 +163,35 @@ struct kg_finding *kg_report_addv(struct kg_report *r, const struct kg_finding *
 	int n = kg_vfmt(buf, sizeof(buf), fmt, ap);
 	size_t len = n < 0 ? 0 : (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
 	c->message = kg_arena_strndup(&r->arena, buf, len);
+	c->message_len = (uint32_t)len;
 	c->path = NULL;
+	c->path_len = 0;
 	if (!path[0] && !path[1] && !path[2])
 		return c;
+	/* lengths first (as capped when joined), then one copy straight into the arena */
+	size_t k[3];
 	len = 0;
+	for (int i = 0; i < 3; i++) {
+		k[i] = 0;
+		if (!path[i] || !*path[i])
+			continue;
+		if (len && len < TEXT_MAX - 1)
+			len++;
+		k[i] = strnlen(path[i], TEXT_MAX - 1 - len);
+		len += k[i];
+	}
+	char *d = kg_arena_alloc(&r->arena, len + 1), *p = d;
 	for (int i = 0; i < 3; i++) {
 		if (!path[i] || !*path[i])
 			continue;
-		if (len && len < sizeof(buf) - 1)
-			buf[len++] = '.';
-		size_t k = strnlen(path[i], sizeof(buf) - 1 - len);
-		memcpy(buf + len, path[i], k);
-		len += k;
+		if (p > d && (size_t)(p - d) < TEXT_MAX - 1)
+			*p++ = '.';
+		memcpy(p, path[i], k[i]);
+		p += k[i];
 	}
-	c->path = kg_arena_strndup(&r->arena, buf, len);
+	*p = '\0';
+	c->path = d;
+	c->path_len = (uint32_t)len;
 	return c;
 }
 
@@ -249,16 +275,11 @@ static void sort_ptrs(const struct kg_finding **a, const struct kg_finding **tmp
 		memcpy(a, src, n * sizeof(*a));
 }
 
+/* Sorts pointers, then moves the findings into order in place, one cycle of the permutation at a
+ * time (order[i] is the finding that belongs at i): no second array of findings to touch. */
 static void sort_findings(struct kg_report *r)
 {
 	size_t n = r->nfindings;
-	if (n > r->asorted) {
-		free(r->sorted);
-		r->sorted = malloc(r->afindings * sizeof(*r->sorted));
-		if (!r->sorted)
-			abort();
-		r->asorted = r->afindings;
-	}
 	if (2 * n > r->aorder) {
 		free(r->order);
 		r->order = malloc(2 * r->afindings * sizeof(*r->order));
@@ -266,17 +287,27 @@ static void sort_findings(struct kg_report *r)
 			abort();
 		r->aorder = 2 * r->afindings;
 	}
+	struct kg_finding *a = r->findings;
+	const struct kg_finding **order = r->order;
 	for (size_t i = 0; i < n; i++)
-		r->order[i] = &r->findings[i];
-	sort_ptrs(r->order, r->order + n, n);
-	for (size_t i = 0; i < n; i++)
-		r->sorted[i] = *r->order[i];
-	struct kg_finding *t = r->findings;
-	size_t ta = r->afindings;
-	r->findings = r->sorted;
-	r->afindings = r->asorted;
-	r->sorted = t;
-	r->asorted = ta;
+		order[i] = &a[i];
+	sort_ptrs(order, order + n, n);
+	for (size_t i = 0; i < n; i++) {
+		if (order[i] == &a[i])
+			continue;
+		struct kg_finding t = a[i];
+		size_t j = i;
+		for (;;) {
+			size_t k = (size_t)(order[j] - a);
+			order[j] = &a[j];
+			if (k == i) {
+				a[j] = t;
+				break;
+			}
+			a[j] = a[k];
+			j = k;
+		}
+	}
 }
 
 void kg_report_sort(struct kg_report *r)

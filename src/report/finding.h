@@ -1,6 +1,7 @@
 /* Findings and input errors of one run, and the summary the writers print.
  * The report owns copies of every string it is given (its own arena), so findings outlive the
- * documents they came from. Order is made deterministic by kg_report_sort. */
+ * documents they came from; except rule_id and title, which come from the rule catalog (or rules
+ * loaded for the run) and must outlive the report. Order is made deterministic by kg_report_sort. */
 #ifndef KG_FINDING_H
 #define KG_FINDING_H
 
@@ -41,6 +42,7 @@ struct kg_finding {
 	const char *container;   /* container name or NULL */
 	const char *api_version, *kind, *namespace_, *name; /* object identity, NULL when unknown */
 	unsigned doc_index;
+	uint32_t message_len, path_len; /* strlen of message and path (set by the report) */
 	uint64_t seq;            /* insertion order, the last sort key */
 };
 
@@ -72,9 +74,9 @@ struct kg_report {
 	struct kg_arena names;        /* kg_report_str: strings that live for the whole run */
 	struct kg_finding *findings;
 	size_t nfindings, afindings;
-	struct kg_finding *sorted;     /* kg_report_sort's scratch: the findings in order, then swapped */
-	const struct kg_finding **order; /* the same: pointers being merge-sorted, and their merge buffer */
-	size_t asorted, aorder;
+	const struct kg_finding **order; /* kg_report_sort's scratch: pointers being merge-sorted, and
+					  * their merge buffer */
+	size_t aorder;
 	struct kg_error_rec *errors;
 	size_t nerrors, aerrors;
 	struct kg_summary sum;

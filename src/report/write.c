@@ -2,6 +2,7 @@
 #include "write.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "write_priv.h"
 
@@ -35,6 +36,30 @@ int kg_report_write(FILE *out, enum kg_format fmt, struct kg_report *r, const st
 	return rc;
 }
 
+void kg_wout_init(struct kg_wout *w, FILE *out)
+{
+	w->out = out;
+	w->failed = 0;
+	w->flushes = 0;
+	kg_buf_init(&w->b, 0);
+	if (kg_buf_reserve(&w->b, KG_WOUT_BLOCK - 1)) /* (cannot fail without a cap) */
+		w->failed = 1;
+}
+
+void kg_wout_release(struct kg_wout *w)
+{
+	kg_buf_release(&w->b);
+}
+
+int kg_wout_flush(struct kg_wout *w)
+{
+	if (w->b.len && fwrite(w->b.data, 1, w->b.len, w->out) != w->b.len)
+		w->failed = 1;
+	kg_buf_reset(&w->b);
+	w->flushes++;
+	return w->failed ? -1 : 0;
+}
+
 bool kg_format_streams(enum kg_format fmt)
 {
 	return fmt == KG_FMT_TEXT || fmt == KG_FMT_JSON;
@@ -43,8 +68,10 @@ bool kg_format_streams(enum kg_format fmt)
 static int stream_chunk(struct kg_report_stream *s, struct kg_report *r)
 {
 	struct kg_stream_writer *w = (struct kg_stream_writer *)s;
-	int rc = w->fmt == KG_FMT_JSON ? kg_write_json_findings(w->out, r, &w->written)
-				       : kg_write_text_findings(w->out, r, &w->opts);
+	int rc = w->fmt == KG_FMT_JSON ? kg_write_json_findings(&w->o, w->json, r, &w->written)
+				       : kg_write_text_findings(&w->o, r, &w->opts);
+	if (w->each_chunk)
+		rc |= kg_wout_flush(&w->o);
 	if (rc)
 		w->failed = 1;
 	return rc;
@@ -61,7 +88,12 @@ int kg_stream_begin(struct kg_stream_writer *w, struct kg_report *r, FILE *out, 
 	w->fmt = fmt;
 	w->opts = *o;
 	r->stream = &w->base;
-	if (fmt == KG_FMT_JSON && kg_write_json_head(out))
+	kg_wout_init(&w->o, out);
+	if (fmt == KG_FMT_JSON)
+		w->json = kg_json_cache_new();
+	int fd = fileno(out);
+	w->each_chunk = fd >= 0 && isatty(fd);
+	if (fmt == KG_FMT_JSON && kg_write_json_head(&w->o))
 		w->failed = 1;
 	return w->failed ? -1 : 0;
 }
@@ -72,8 +104,12 @@ int kg_stream_end(struct kg_stream_writer *w, struct kg_report *r)
 		w->failed = 1;
 	r->stream = NULL;
 	kg_report_sort(r); /* the errors */
-	int rc = w->fmt == KG_FMT_JSON ? kg_write_json_tail(w->out, r, w->written)
-				       : kg_write_text_tail(w->out, r, &w->opts);
+	int rc = w->fmt == KG_FMT_JSON ? kg_write_json_tail(&w->o, r, w->written)
+				       : kg_write_text_tail(&w->o, r, &w->opts);
+	rc |= kg_wout_flush(&w->o);
+	kg_wout_release(&w->o);
+	kg_json_cache_free(w->json);
+	w->json = NULL;
 	if (rc || fflush(w->out) != 0 || ferror(w->out))
 		w->failed = 1;
 	return w->failed ? -1 : 0;

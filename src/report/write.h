@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "../util/buf.h"
 #include "finding.h"
 
 enum kg_format { KG_FMT_TEXT, KG_FMT_JSON, KG_FMT_SARIF, KG_FMT_JUNIT };
@@ -26,6 +27,18 @@ int kg_write_json(FILE *out, const struct kg_report *r, const struct kg_write_op
 int kg_write_sarif(FILE *out, const struct kg_report *r, const struct kg_write_opts *o);
 int kg_write_junit(FILE *out, const struct kg_report *r, const struct kg_write_opts *o);
 
+/* Report output gathered in one buffer and written out in large blocks: few write calls. A
+ * streamed report keeps it for the whole run, so no memory is freed and touched anew between
+ * blocks. Write failures are sticky in failed. */
+struct kg_wout {
+	FILE *out;
+	struct kg_buf b;
+	int failed;
+	unsigned long flushes; /* times b was written out and emptied */
+};
+
+struct kg_json_cache; /* parts the JSON writer repeats */
+
 /* Streaming (text and json): findings are written file by file as kg_report_flush hands them
  * over, so memory does not grow with the number of findings. The output is the same as the
  * whole-report writers' except for order: findings are sorted within each flushed chunk (one
@@ -38,6 +51,9 @@ struct kg_stream_writer {
 	struct kg_write_opts opts;
 	size_t written;
 	int failed;
+	struct kg_wout o;   /* output not yet written */
+	struct kg_json_cache *json;
+	bool each_chunk;    /* write each chunk out at once (a terminal: people watch it come) */
 };
 
 bool kg_format_streams(enum kg_format fmt);
@@ -47,11 +63,12 @@ int kg_stream_begin(struct kg_stream_writer *w, struct kg_report *r, FILE *out, 
 /* Flush what r still holds, write errors and the summary, detach. 0 or -1. */
 int kg_stream_end(struct kg_stream_writer *w, struct kg_report *r);
 
-/* The pieces the streaming writer is made of. */
-int kg_write_text_findings(FILE *out, const struct kg_report *r, const struct kg_write_opts *o);
-int kg_write_text_tail(FILE *out, const struct kg_report *r, const struct kg_write_opts *o);
-int kg_write_json_head(FILE *out);
-int kg_write_json_findings(FILE *out, const struct kg_report *r, size_t *written);
-int kg_write_json_tail(FILE *out, const struct kg_report *r, size_t written);
+/* The pieces the streaming writer is made of: each appends to w->b and writes out full blocks.
+ * 0, or -1 when w has failed. */
+int kg_write_text_findings(struct kg_wout *w, const struct kg_report *r, const struct kg_write_opts *o);
+int kg_write_text_tail(struct kg_wout *w, const struct kg_report *r, const struct kg_write_opts *o);
+int kg_write_json_head(struct kg_wout *w);
+int kg_write_json_findings(struct kg_wout *w, struct kg_json_cache *c, const struct kg_report *r, size_t *written);
+int kg_write_json_tail(struct kg_wout *w, const struct kg_report *r, size_t written);
 
 #endif

@@ -3,6 +3,7 @@
  * jsonw (invalid UTF-8 becomes U+FFFD); unknown values are null, unknown positions 0. */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../util/jsonw.h"
@@ -14,7 +15,9 @@
  * identity are the same for every finding of an object in one chunk (mostly the same pointers: the
  * report interns them, and nothing is freed during one kg_write_json_findings call). Those parts
  * are copied from their first rendering earlier in the buffer; only message, position, path and
- * container are escaped each time. */
+ * container are escaped each time. Rule parts are found by the pointers of id and title, which
+ * live for the whole run (the report does not copy them), so they are kept from one chunk to the
+ * next until the buffer is written out; file and object parts only within one chunk. */
 
 
 /* A rendered part of an earlier finding: bytes [off, off+len) of the buffer. */
@@ -22,14 +25,15 @@ struct part {
 	size_t off, len;
 };
 
-#define RULE_BITS 6
+#define RULE_BITS 8
 #define RULE_SLOTS (1 << RULE_BITS)
-struct json_cache {
+struct kg_json_cache {
 	struct {
 		const char *id, *title;
 		enum kg_severity sev;
 		struct part p;
 	} rule[RULE_SLOTS];
+	unsigned long flushes; /* the buffer's kg_wout.flushes the rule parts are from */
 	bool have_file, have_obj;
 	const char *file;
 	const char *obj[4];
@@ -42,9 +46,26 @@ static bool same(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-static void cache_clear(struct json_cache *c)
+/* Forget the parts that are no longer in w's buffer. */
+static void cache_sync(struct kg_json_cache *c, const struct kg_wout *w)
 {
+	if (c->flushes == w->flushes)
+		return;
 	memset(c, 0, sizeof(*c));
+	c->flushes = w->flushes;
+}
+
+struct kg_json_cache *kg_json_cache_new(void)
+{
+	struct kg_json_cache *c = calloc(1, sizeof(*c));
+	if (!c)
+		abort();
+	return c;
+}
+
+void kg_json_cache_free(struct kg_json_cache *c)
+{
+	free(c);
 }
 
 /* Worst-case size of str(s) with n = strlen(s). */
@@ -75,7 +96,7 @@ static int copy_part(struct kg_buf *b, struct part p)
 }
 
 /* {"rule", "severity", "title" and the "message" key. */
-static int rule_part(struct kg_buf *b, struct json_cache *c, const struct kg_finding *f)
+static int rule_part(struct kg_buf *b, struct kg_json_cache *c, const struct kg_finding *f)
 {
 	size_t h = (size_t)(((uint64_t)(uintptr_t)f->rule_id * 0x9E3779B97F4A7C15u) >> (64 - RULE_BITS));
 	if (c->rule[h].p.len && c->rule[h].id == f->rule_id && c->rule[h].title == f->title &&
@@ -103,7 +124,7 @@ static int rule_part(struct kg_buf *b, struct json_cache *c, const struct kg_fin
 }
 
 /* "file" and the "line" key. */
-static int file_part(struct kg_buf *b, struct json_cache *c, const char *file)
+static int file_part(struct kg_buf *b, struct kg_json_cache *c, const char *file)
 {
 	if (c->have_file && same(c->file, file))
 		return copy_part(b, c->file_p);
@@ -123,7 +144,7 @@ static int file_part(struct kg_buf *b, struct json_cache *c, const char *file)
 }
 
 /* "object" to the end of the finding. */
-static int object_part(struct kg_buf *b, struct json_cache *c, const struct kg_finding *f)
+static int object_part(struct kg_buf *b, struct kg_json_cache *c, const struct kg_finding *f)
 {
 	const char *id[4] = { f->api_version, f->kind, f->namespace_, f->name };
 	if (c->have_obj && same(c->obj[0], id[0]) && same(c->obj[1], id[1]) && same(c->obj[2], id[2]) &&
@@ -160,7 +181,7 @@ static int object_part(struct kg_buf *b, struct json_cache *c, const struct kg_f
 }
 
 /* One finding, formatted exactly as kg_jw would at this depth (findings[] of the top object). */
-static int finding(struct kg_buf *b, struct json_cache *c, const struct kg_finding *f, bool comma)
+static int finding(struct kg_buf *b, struct kg_json_cache *c, const struct kg_finding *f, bool comma)
 {
 	char *d = kg_wp_room(b, 8);
 	if (!d)
@@ -168,14 +189,14 @@ static int finding(struct kg_buf *b, struct json_cache *c, const struct kg_findi
 	kg_wp_done(b, comma ? kg_wp_put(d, KG_LIT(",\n    ")) : kg_wp_put(d, KG_LIT("\n    ")));
 	if (rule_part(b, c, f))
 		return -1;
-	size_t lm = kg_wp_len0(f->message);
+	size_t lm = f->message_len;
 	d = kg_wp_room(b, str_max(f->message, lm));
 	if (!d)
 		return -1;
 	kg_wp_done(b, str(d, f->message, lm));
 	if (file_part(b, c, f->file))
 		return -1;
-	size_t lp = kg_wp_len0(f->path), lc = kg_wp_len0(f->container);
+	size_t lp = f->path_len, lc = kg_wp_len0(f->container);
 	d = kg_wp_room(b, 96 + 2 * 10 + str_max(f->path, lp) + str_max(f->container, lc));
 	if (!d)
 		return -1;
@@ -190,51 +211,35 @@ static int finding(struct kg_buf *b, struct json_cache *c, const struct kg_findi
 	return object_part(b, c, f);
 }
 
-int kg_write_json_head(FILE *out)
+int kg_write_json_head(struct kg_wout *w)
 {
-	return fputs("{\n  \"findings\": [", out) < 0 ? -1 : 0;
+	return kg_buf_adds(&w->b, "{\n  \"findings\": [") ? -1 : 0;
 }
 
-/* Output is written in blocks of this size: one allocation per call, below malloc's mmap
- * threshold, and no regrowing. */
-#define OUT_CHUNK (1 << 16)
-
 /* The findings held in r, continuing the array after *written earlier ones. */
-int kg_write_json_findings(FILE *out, const struct kg_report *r, size_t *written)
+int kg_write_json_findings(struct kg_wout *w, struct kg_json_cache *c, const struct kg_report *r, size_t *written)
 {
-	struct kg_buf b = KG_BUF_INIT;
-	struct json_cache c;
 	int rc = 0;
-	cache_clear(&c);
-	if (r->nfindings && kg_buf_reserve(&b, OUT_CHUNK - 64))
-		rc = -1;
+	cache_sync(c, w);
+	c->have_file = c->have_obj = false; /* the strings they were made from may be gone */
 	for (size_t i = 0; i < r->nfindings; i++) {
-		rc |= finding(&b, &c, &r->findings[i], (*written)++ > 0);
-		if (b.len > OUT_CHUNK * 3 / 4) {
-			if (fwrite(b.data, 1, b.len, out) != b.len)
-				rc = -1;
-			kg_buf_reset(&b);
-			cache_clear(&c); /* the parts it points to are gone */
-		}
+		rc |= finding(&w->b, c, &r->findings[i], (*written)++ > 0);
+		if (kg_wout_full(w))
+			cache_sync(c, w);
 	}
-	if (b.len && fwrite(b.data, 1, b.len, out) != b.len)
-		rc = -1;
-	kg_buf_release(&b);
-	return rc ? -1 : 0;
+	return rc || w->failed ? -1 : 0;
 }
 
 /* Closes the findings array, then errors and summary. */
-int kg_write_json_tail(FILE *out, const struct kg_report *r, size_t written)
+int kg_write_json_tail(struct kg_wout *out, const struct kg_report *r, size_t written)
 {
-	struct kg_buf b;
+	struct kg_buf *b = &out->b;
 	struct kg_jw w;
-	int rc = 0;
-	kg_buf_init(&b, 0);
 	/* The writer continues inside the top-level object, after "findings". */
-	kg_jw_init(&w, &b, true);
+	kg_jw_init(&w, b, true);
 	w.depth = 1;
 	w.need_comma[1] = true;
-	kg_buf_adds(&b, written ? "\n  ]" : "]");
+	kg_buf_adds(b, written ? "\n  ]" : "]");
 	kg_jw_key(&w, "errors");
 	kg_jw_arr(&w);
 	for (size_t i = 0; i < r->nerrors; i++) {
@@ -245,6 +250,7 @@ int kg_write_json_tail(FILE *out, const struct kg_report *r, size_t written)
 		kg_jw_kint(&w, "column", e->col);
 		kg_jw_kstr(&w, "message", e->message);
 		kg_jw_obj_end(&w);
+		kg_wout_full(out);
 	}
 	kg_jw_arr_end(&w);
 	kg_jw_key(&w, "summary");
@@ -263,19 +269,22 @@ int kg_write_json_tail(FILE *out, const struct kg_report *r, size_t written)
 	kg_jw_obj_end(&w);
 	kg_jw_obj_end(&w);
 	kg_jw_obj_end(&w);
-	kg_buf_addc(&b, '\n');
-	if (fwrite(b.data, 1, b.len, out) != b.len || w.failed)
-		rc = -1;
-	kg_buf_release(&b);
-	return rc;
+	kg_buf_addc(b, '\n');
+	return w.failed || out->failed ? -1 : 0;
 }
 
 int kg_write_json(FILE *out, const struct kg_report *r, const struct kg_write_opts *o)
 {
 	(void)o;
+	struct kg_wout w;
+	struct kg_json_cache c;
 	size_t written = 0;
-	int rc = kg_write_json_head(out);
-	rc |= kg_write_json_findings(out, r, &written);
-	rc |= kg_write_json_tail(out, r, written);
+	kg_wout_init(&w, out);
+	memset(&c, 0, sizeof(c));
+	int rc = kg_write_json_head(&w);
+	rc |= kg_write_json_findings(&w, &c, r, &written);
+	rc |= kg_write_json_tail(&w, r, written);
+	rc |= kg_wout_flush(&w);
+	kg_wout_release(&w);
 	return rc ? -1 : 0;
 }

@@ -21,9 +21,6 @@
 #include "write.h"
 #include "write_priv.h"
 
-/* Output is flushed in blocks of about this size (and after each file). */
-#define OUT_CHUNK (1 << 16)
-
 struct jw {
 	FILE *out;
 	struct kg_buf b;
@@ -295,7 +292,7 @@ static void order_file(struct grouping *g, const struct kg_finding *f, size_t n,
 static void finding_line(struct jw *j, const struct kg_finding *f)
 {
 	const char *sev = kg_severity_name(f->severity);
-	size_t nm = kg_wp_len0(f->message), nr = kg_wp_len0(f->rule_id), np = kg_wp_len0(f->path), nc = kg_wp_len0(f->container);
+	size_t nm = f->message_len, nr = kg_wp_len0(f->rule_id), np = f->path_len, nc = kg_wp_len0(f->container);
 	size_t max = j->file_text.len + 80 + strlen(sev) + KG_XML_ESC_MAX(nm + nr + np + nc);
 	char *d = room(j, max);
 	if (!d)
@@ -455,7 +452,7 @@ static void suite(struct jw *j, const char *file, size_t f0, size_t f1, size_t e
 			k++;
 		testcase(j, tmp + i, k - i);
 		i = k;
-		if (j->b.len > OUT_CHUNK * 3 / 4)
+		if (j->b.len > KG_WOUT_FLUSH_AT)
 			flush(j);
 	}
 	if (nerr)
@@ -539,7 +536,8 @@ int kg_write_junit(FILE *out, const struct kg_report *r, const struct kg_write_o
 		suite(&j, file_of(file), fi, f1, ei, e1, &g);
 		fi = f1;
 		ei = e1;
-		flush(&j);
+		if (j.b.len > KG_WOUT_FLUSH_AT)
+			flush(&j);
 	}
 	PUT(&j, "</testsuites>\n");
 	flush(&j);

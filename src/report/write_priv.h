@@ -3,6 +3,7 @@
 #ifndef KG_WRITE_PRIV_H
 #define KG_WRITE_PRIV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -10,6 +11,30 @@
 #include "../util/buf.h"
 #include "../util/utf8.h"
 #include "finding.h"
+#include "write.h"
+
+/* Output blocks (struct kg_wout): the buffer is allocated at this size once and written out when
+ * it holds KG_WOUT_FLUSH_AT; the rest is room for the piece that crossed the mark, so it is rarely
+ * regrown. */
+#define KG_WOUT_BLOCK ((size_t)1 << 18)
+#define KG_WOUT_FLUSH_AT (KG_WOUT_BLOCK - KG_WOUT_BLOCK / 8)
+
+void kg_wout_init(struct kg_wout *w, FILE *out);
+void kg_wout_release(struct kg_wout *w);
+/* Write out everything held; 0, or -1 when this or an earlier write failed. */
+int kg_wout_flush(struct kg_wout *w);
+
+struct kg_json_cache *kg_json_cache_new(void);
+void kg_json_cache_free(struct kg_json_cache *c);
+
+/* Write out a full block; true when it did (offsets into the buffer are then stale). */
+static inline bool kg_wout_full(struct kg_wout *w)
+{
+	if (w->b.len < KG_WOUT_FLUSH_AT)
+		return false;
+	kg_wout_flush(w);
+	return true;
+}
 
 /* "Kind namespace/name" of a finding's object ("Kind name" without a namespace, "Kind (unnamed)"
  * without a name); the empty string when the finding has no kind. Raw text, not escaped. */

@@ -38,8 +38,6 @@
 #endif
 
 #define FINGERPRINT_KEY "kguard/v1"
-/* Output is flushed in blocks of about this size. */
-#define OUT_CHUNK (1 << 16)
 
 static void flush(struct kg_sarif *s)
 {
@@ -396,7 +394,7 @@ static void result(struct kg_sarif *s, const struct kg_finding *f, struct kg_sar
 {
 	const char *msg = kg_sarif_nonempty(f->message) ? f->message : kg_sarif_nonempty(f->title) ? f->title : f->rule_id ? f->rule_id : "finding";
 	const char *sev = kg_severity_name(f->severity);
-	size_t nm = strlen(msg), np = kg_wp_len0(f->path), nc = kg_wp_len0(f->container), ns = strlen(sev);
+	size_t nm = msg == f->message ? f->message_len : strlen(msg), np = f->path_len, nc = kg_wp_len0(f->container), ns = strlen(sev);
 	cache_path(s, f->file ? f->file : "");
 	object_parts(s, f);
 	uint64_t h = finding_hash(s, sr, f, np, nc);
@@ -555,7 +553,7 @@ int kg_write_sarif(FILE *out, const struct kg_report *r, const struct kg_write_o
 	kg_jw_arr(w);
 	for (size_t i = 0; i < r->nfindings; i++) {
 		result(&s, &r->findings[i], &s.rules[s.rule_of[i]], i > 0);
-		if (s.b.len > OUT_CHUNK * 3 / 4)
+		if (s.b.len > KG_WOUT_FLUSH_AT)
 			flush(&s);
 	}
 	if (r->nfindings) /* the results were written past kg_jw: it continues after them */

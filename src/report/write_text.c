@@ -18,44 +18,32 @@
 #include "write.h"
 #include "write_priv.h"
 
-/* Output goes out in blocks of about this size, from one 64 KiB allocation (below malloc's mmap
- * threshold) that is not regrown. */
-#define FLUSH_AT (48 * 1024)
 #define LIT(s) s, sizeof(s) - 1
 
 struct tw {
-	FILE *out;
-	struct kg_buf b;
+	struct kg_wout *w; /* output goes out in its blocks */
 	bool color;
-	int failed;
 	struct kg_buf file; /* the current file's name, made safe: every finding line starts with it */
 };
-
-static void flush(struct tw *t)
-{
-	if (t->b.len && fwrite(t->b.data, 1, t->b.len, t->out) != t->b.len)
-		t->failed = 1;
-	kg_buf_reset(&t->b);
-}
 
 /* Room for n more bytes (plus the NUL); the write position, or NULL (and failed) when full. */
 static char *room(struct tw *t, size_t n)
 {
-	char *d = kg_wp_room(&t->b, n);
+	char *d = kg_wp_room(&t->w->b, n);
 	if (!d)
-		t->failed = 1;
+		t->w->failed = 1;
 	return d;
 }
 
 static void done(struct tw *t, char *end)
 {
-	kg_wp_done(&t->b, end);
+	kg_wp_done(&t->w->b, end);
 }
 
 static void raw(struct tw *t, const char *s)
 {
-	if (kg_buf_adds(&t->b, s))
-		t->failed = 1;
+	if (kg_buf_adds(&t->w->b, s))
+		t->w->failed = 1;
 }
 
 static void style(struct tw *t, const char *sgr)
@@ -196,7 +184,7 @@ static void object_header(struct tw *t, const struct kg_finding *f)
 /* One finding (two lines), written through a pointer into space reserved once. */
 static void finding(struct tw *t, const struct kg_finding *f, bool in_object)
 {
-	size_t lm = kg_wp_len0(f->message), lr = kg_wp_len0(f->rule_id), lp = kg_wp_len0(f->path), lc = kg_wp_len0(f->container);
+	size_t lm = f->message_len, lr = kg_wp_len0(f->rule_id), lp = f->path_len, lc = kg_wp_len0(f->container);
 	char *d = room(t, t->file.len + TEXT_MAX(lm + lr + lp + lc) + 160);
 	if (!d)
 		return;
@@ -241,8 +229,8 @@ static void finding(struct tw *t, const struct kg_finding *f, bool in_object)
 
 static void plural(struct tw *t, size_t n, const char *one, const char *many)
 {
-	if (kg_buf_printf(&t->b, "%zu %s", n, n == 1 ? one : many))
-		t->failed = 1;
+	if (kg_buf_printf(&t->w->b, "%zu %s", n, n == 1 ? one : many))
+		t->w->failed = 1;
 }
 
 static void summary(struct tw *t, const struct kg_report *r)
@@ -290,12 +278,10 @@ static void summary(struct tw *t, const struct kg_report *r)
 }
 
 /* The findings held in r, grouped by file and object (one chunk of a streamed report). */
-int kg_write_text_findings(FILE *out, const struct kg_report *r, const struct kg_write_opts *o)
+int kg_write_text_findings(struct kg_wout *w, const struct kg_report *r, const struct kg_write_opts *o)
 {
-	struct tw t = { out, KG_BUF_INIT, o->color, 0, KG_BUF_INIT };
+	struct tw t = { w, o->color, KG_BUF_INIT };
 	const struct kg_finding *prev = NULL;
-	if (r->nfindings && kg_buf_reserve(&t.b, 64 * 1024 - 64))
-		t.failed = 1;
 	for (size_t i = 0; i < r->nfindings; i++) {
 		const struct kg_finding *f = &r->findings[i];
 		bool new_file = !prev || !same(prev->file, f->file);
@@ -304,12 +290,12 @@ int kg_write_text_findings(FILE *out, const struct kg_report *r, const struct kg
 			size_t n = strlen(name);
 			kg_buf_reset(&t.file);
 			if (kg_buf_reserve(&t.file, TEXT_MAX(n)))
-				t.failed = 1;
+				w->failed = 1;
 			else
 				kg_wp_done(&t.file, text_to(t.file.data, name, n));
 			style(&t, "\033[1;4m");
-			if (kg_buf_add(&t.b, t.file.data ? t.file.data : "", t.file.len))
-				t.failed = 1;
+			if (kg_buf_add(&w->b, t.file.data ? t.file.data : "", t.file.len))
+				w->failed = 1;
 			style(&t, "\033[0m");
 			raw(&t, "\n");
 		}
@@ -317,19 +303,16 @@ int kg_write_text_findings(FILE *out, const struct kg_report *r, const struct kg
 			object_header(&t, f);
 		finding(&t, f, f->kind != NULL);
 		prev = f;
-		if (t.b.len > FLUSH_AT)
-			flush(&t);
+		kg_wout_full(w);
 	}
-	flush(&t);
-	kg_buf_release(&t.b);
 	kg_buf_release(&t.file);
-	return t.failed || ferror(out) ? -1 : 0;
+	return w->failed || ferror(w->out) ? -1 : 0;
 }
 
 /* Errors and the summary line, after all findings. */
-int kg_write_text_tail(FILE *out, const struct kg_report *r, const struct kg_write_opts *o)
+int kg_write_text_tail(struct kg_wout *w, const struct kg_report *r, const struct kg_write_opts *o)
 {
-	struct tw t = { out, KG_BUF_INIT, o->color, 0, KG_BUF_INIT };
+	struct tw t = { w, o->color, KG_BUF_INIT };
 	for (size_t i = 0; i < r->nerrors; i++) {
 		const struct kg_error_rec *e = &r->errors[i];
 		location(&t, e->file, e->line, e->col);
@@ -339,21 +322,23 @@ int kg_write_text_tail(FILE *out, const struct kg_report *r, const struct kg_wri
 		raw(&t, " ");
 		text(&t, e->message);
 		raw(&t, "\n");
-		if (t.b.len > FLUSH_AT)
-			flush(&t);
+		kg_wout_full(w);
 	}
 	if (!o->quiet) {
 		if (kg_report_total(r) || r->nerrors)
 			raw(&t, "\n");
 		summary(&t, r);
 	}
-	flush(&t);
-	kg_buf_release(&t.b);
-	return t.failed || ferror(out) ? -1 : 0;
+	return w->failed || ferror(w->out) ? -1 : 0;
 }
 
 int kg_write_text(FILE *out, const struct kg_report *r, const struct kg_write_opts *o)
 {
-	int rc = kg_write_text_findings(out, r, o);
-	return kg_write_text_tail(out, r, o) | rc;
+	struct kg_wout w;
+	kg_wout_init(&w, out);
+	int rc = kg_write_text_findings(&w, r, o);
+	rc |= kg_write_text_tail(&w, r, o);
+	rc |= kg_wout_flush(&w);
+	kg_wout_release(&w);
+	return rc ? -1 : 0;
 }

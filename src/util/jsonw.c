@@ -99,13 +99,17 @@ void kg_jw_arr_end(struct kg_jw *w) { close_(w, ']'); }
 #define KG_JSONW_SSE2 1
 #include <emmintrin.h>
 
-/* Bit k set when byte k of the 16 at p is not plain. */
-static inline unsigned special16(const unsigned char *p)
+/* Bit k set when byte k of the 16 in v is not plain. */
+static inline unsigned special16v(__m128i v)
 {
-	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 	__m128i x = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
 	x = _mm_or_si128(x, _mm_cmplt_epi8(v, _mm_set1_epi8(0x20))); /* signed: also 0x80..0xff */
 	return (unsigned)_mm_movemask_epi8(x);
+}
+
+static inline unsigned special16(const unsigned char *p)
+{
+	return special16v(_mm_loadu_si128((const __m128i *)(const void *)p));
 }
 #endif
 
@@ -188,20 +192,85 @@ static char *escape_one(char *d, const unsigned char *p, size_t n, size_t *used)
 	}
 }
 
+/* Index of the first byte of the 8 at p that is not plain; m = special8(p) != 0. On a little-endian
+ * machine the lowest flagged byte is exact (borrows run upwards, away from it). */
+static inline size_t first_special8(const unsigned char *p, uint64_t m)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	(void)p;
+	return (size_t)__builtin_ctzll(m) / 8;
+#else
+	(void)m;
+	size_t k = 0;
+	while (plain(p[k]))
+		k++;
+	return k;
+#endif
+}
+
+/* One pass: each block is stored whole while it is scanned, then the write position moves past
+ * its plain bytes only. A block stored ahead stays inside the 6n bytes of room: it is stored at
+ * most 6i bytes in, with at least a block (>= 8 bytes) of input left. The last partial block is
+ * the block that ends at n, stored over output that copies the input it overlaps, when it does
+ * (no escape since from); otherwise the bytes go one at a time. */
 char *kg_json_escape_to(char *d, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
+	size_t i = 0, from = 0, k; /* the output ends with p[from..i) as is */
 	for (;;) {
-		size_t run = plain_len(p + i, n - i);
-		memcpy(d, p + i, run);
-		d += run;
-		i += run;
+#ifdef KG_JSONW_SSE2
+		for (; n - i >= 16; i += 16, d += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+			unsigned m = special16v(v);
+			_mm_storeu_si128((__m128i *)(void *)d, v);
+			if (m) {
+				k = (size_t)__builtin_ctz(m);
+				goto special;
+			}
+		}
 		if (i == n)
 			return d;
+		if (n >= 16 && i - from >= 16 - (n - i)) {
+			size_t back = 16 - (n - i);
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + n - 16));
+			unsigned m = special16v(v) >> back;
+			_mm_storeu_si128((__m128i *)(void *)(d - back), v);
+			if (!m)
+				return d + (n - i);
+			k = (size_t)__builtin_ctz(m);
+			goto special;
+		}
+#endif
+		for (; n - i >= 8; i += 8, d += 8) {
+			uint64_t m = special8(p + i);
+			memcpy(d, p + i, 8);
+			if (m) {
+				k = first_special8(p + i, m);
+				goto special;
+			}
+		}
+		if (i == n)
+			return d;
+		if (n >= 8 && i - from >= 8 - (n - i)) {
+			size_t back = 8 - (n - i);
+			uint64_t m = special8(p + n - 8);
+			memcpy(d - back, p + n - 8, 8);
+			if (!m)
+				return d + (n - i);
+			k = first_special8(p + n - 8, m) - back; /* the overlap is plain */
+			goto special;
+		}
+		for (k = 0; i + k < n && plain(p[i + k]); k++)
+			d[k] = (char)p[i + k];
+		if (i + k == n)
+			return d + k;
+	special:
+		d += k;
+		i += k;
 		size_t used;
 		d = escape_one(d, p + i, n - i, &used);
 		i += used;
+		from = i;
 	}
 }
 

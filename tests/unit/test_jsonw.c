@@ -163,6 +163,26 @@ TEST(escape_positions_and_lengths)
 	}
 }
 
+/* Two specials at every pair of positions: the escaper copies blocks ahead and stores the last
+ * partial block over output it already wrote, which is only right when no escape came since. */
+TEST(escape_two_specials)
+{
+	static const char *const specials[] = { "\"", "\x01", "\xc3\xa9", "\xff" };
+	unsigned char s[48];
+	for (size_t len = 2; len <= sizeof(s); len++)
+		for (size_t a = 0; a < len; a++)
+			for (size_t b = a + 1; b < len; b++)
+				for (size_t k = 0; k < 4; k++) {
+					size_t sl = strlen(specials[k]);
+					if (b + sl > len)
+						continue;
+					memset(s, 'y', sizeof(s));
+					s[a] = '\\';
+					memcpy(s + b, specials[k], sl);
+					check_one(s, len);
+				}
+}
+
 TEST(escape_random)
 {
 	static const unsigned char alphabet[] = "abc /.:-_\"\\\n\t\x01\x7f\x80\xbf\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\xed\xa0";

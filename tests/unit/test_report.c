@@ -1,0 +1,173 @@
+/* The finding store: what kg_report_add/addv copy (message and path, with their lengths), the path
+ * join and its cap, and kg_report_sort's in-place reordering against qsort with the same order. */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "report/finding.h"
+
+static struct kg_finding *addv(struct kg_report *r, const struct kg_finding *f, const char *p0, const char *p1,
+			       const char *p2, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static struct kg_finding *addv(struct kg_report *r, const struct kg_finding *f, const char *p0, const char *p1,
+			       const char *p2, const char *fmt, ...)
+{
+	const char *const path[3] = { p0, p1, p2 };
+	va_list ap;
+	va_start(ap, fmt);
+	struct kg_finding *c = kg_report_addv(r, f, path, fmt, ap);
+	va_end(ap);
+	return c;
+}
+
+/* The join as it was first written: parts into a 1,024-byte buffer, '.' between non-empty ones
+ * while there is room, each part cut to the room left. */
+static void ref_join(char *buf, const char *const p[3])
+{
+	size_t len = 0;
+	for (int i = 0; i < 3; i++) {
+		if (!p[i] || !*p[i])
+			continue;
+		if (len && len < 1023)
+			buf[len++] = '.';
+		size_t k = strnlen(p[i], 1023 - len);
+		memcpy(buf + len, p[i], k);
+		len += k;
+	}
+	buf[len] = '\0';
+}
+
+TEST(addv_joins_the_path)
+{
+	struct kg_report r;
+	struct kg_finding f = { 0 };
+	kg_report_init(&r);
+	struct kg_finding *c = addv(&r, &f, NULL, NULL, NULL, "m %d", 1);
+	CHECK(c->path == NULL);
+	CHECK_INT(c->path_len, 0);
+	CHECK_STR(c->message, "m 1");
+	CHECK_INT(c->message_len, 3);
+	c = addv(&r, &f, "", NULL, "", "x");
+	CHECK_STR(c->path, "");
+	CHECK_INT(c->path_len, 0);
+	c = addv(&r, &f, "a", "", "b", "x");
+	CHECK_STR(c->path, "a.b");
+	c = addv(&r, &f, NULL, "spec", "containers[0]", "x");
+	CHECK_STR(c->path, "spec.containers[0]");
+	CHECK_INT(c->path_len, 18);
+	kg_report_release(&r);
+}
+
+TEST(addv_caps_path_and_message)
+{
+	static char a[1100], b[20], c3[8], want[1024];
+	struct kg_report r;
+	struct kg_finding f = { 0 };
+	kg_report_init(&r);
+	for (size_t la = 1015; la <= 1026; la++)
+		for (size_t lb = 0; lb < 4; lb++)
+			for (size_t lc = 0; lc < 3; lc++) {
+				memset(a, 'a', la);
+				a[la] = '\0';
+				memset(b, 'b', lb);
+				b[lb] = '\0';
+				memset(c3, 'c', lc);
+				c3[lc] = '\0';
+				const char *const p[3] = { a, b, c3 };
+				ref_join(want, p);
+				struct kg_finding *c = addv(&r, &f, a, b, c3, "%s", a);
+				CHECK(c->path && !strcmp(c->path, want));
+				CHECK_INT(c->path_len, strlen(want));
+				CHECK_INT(c->message_len, la < 1023 ? la : 1023);
+				CHECK_INT(strlen(c->message), c->message_len);
+			}
+	kg_report_release(&r);
+}
+
+TEST(add_keeps_lengths_and_file_names)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	const char *file = kg_report_str(&r, "deploy/web.yaml");
+	struct kg_finding f = { 0 };
+	f.file = file;
+	f.message = "container 'app' is privileged";
+	f.path = "spec.containers[0]";
+	struct kg_finding *c = kg_report_add(&r, &f);
+	CHECK(c->file == file); /* the report's own copy lives for the run: not copied again */
+	CHECK(c->message != f.message && !strcmp(c->message, f.message));
+	CHECK_INT(c->message_len, strlen(f.message));
+	CHECK_INT(c->path_len, strlen(f.path));
+	char other[] = "other.yaml";
+	f.file = other;
+	f.message = NULL;
+	f.path = NULL;
+	c = kg_report_add(&r, &f);
+	CHECK(c->file != other && !strcmp(c->file, "other.yaml"));
+	CHECK_STR(c->message, "");
+	CHECK_INT(c->message_len, 0);
+	CHECK(c->path == NULL);
+	kg_report_release(&r);
+}
+
+/* The documented order: file, document, line, column, rule (rank, else id), path, message, seq. */
+static int ref_cmp(const void *pa, const void *pb)
+{
+	const struct kg_finding *a = pa, *b = pb;
+	int c = strcmp(a->file ? a->file : "", b->file ? b->file : "");
+	if (c) return c;
+	if (a->doc_index != b->doc_index) return a->doc_index < b->doc_index ? -1 : 1;
+	if (a->line != b->line) return a->line < b->line ? -1 : 1;
+	if (a->col != b->col) return a->col < b->col ? -1 : 1;
+	if (a->rule_rank && b->rule_rank) {
+		if (a->rule_rank != b->rule_rank) return a->rule_rank < b->rule_rank ? -1 : 1;
+	} else if ((c = strcmp(a->rule_id ? a->rule_id : "", b->rule_id ? b->rule_id : ""))) {
+		return c;
+	}
+	if ((c = strcmp(a->path ? a->path : "", b->path ? b->path : ""))) return c;
+	if ((c = strcmp(a->message ? a->message : "", b->message ? b->message : ""))) return c;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+TEST(sort_matches_qsort)
+{
+	static const char *const files[] = { "b.yaml", "a.yaml", "c/d.yaml" };
+	static const char *const rules[] = { "pss.a", "pss.b", "x.custom" };
+	static const char *const paths[] = { "spec.a", "spec.b", NULL };
+	uint64_t x = 0x9E3779B97F4A7C15u;
+	for (size_t n = 0; n < 300; n += n < 20 ? 1 : 37) {
+		struct kg_report r;
+		kg_report_init(&r);
+		for (size_t i = 0; i < n; i++) {
+			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+			struct kg_finding f = { 0 };
+			char msg[16];
+			snprintf(msg, sizeof(msg), "m%u", (unsigned)(x % 3));
+			f.file = files[x % 3];
+			f.doc_index = (unsigned)(x >> 8) % 2;
+			f.line = (unsigned)(x >> 12) % 4;
+			f.col = (unsigned)(x >> 16) % 2;
+			unsigned k = (unsigned)(x >> 20) % 3;
+			f.rule_id = rules[k];
+			f.rule_rank = k < 2 ? k + 1 : 0;
+			f.path = paths[(x >> 24) % 3];
+			f.message = msg;
+			kg_report_add(&r, &f);
+		}
+		struct kg_finding *want = malloc((n ? n : 1) * sizeof(*want));
+		if (!want)
+			abort();
+		if (n)
+			memcpy(want, r.findings, n * sizeof(*want));
+		qsort(want, n, sizeof(*want), ref_cmp);
+		kg_report_sort(&r);
+		CHECK_INT(r.nfindings, n);
+		for (size_t i = 0; i < n; i++)
+			CHECK(r.findings[i].seq == want[i].seq && r.findings[i].message == want[i].message);
+		free(want);
+		kg_report_release(&r);
+	}
+}
