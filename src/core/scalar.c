@@ -15,23 +15,6 @@ static bool eq(const char *s, size_t len, const char *lit)
 	return strlen(lit) == len && memcmp(s, lit, len) == 0;
 }
 
-static bool in_list(const char *s, size_t len, const char *const *list)
-{
-	for (; *list; list++)
-		if ((!len || (*list)[0] == s[0]) && eq(s, len, *list))
-			return true;
-	return false;
-}
-
-static const char *const true_words[] = { "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE",
-					  "on", "On", "ON", NULL };
-static const char *const false_words[] = { "n", "N", "no", "No", "NO", "false", "False", "FALSE",
-					   "off", "Off", "OFF", NULL };
-static const char *const null_words[] = { "", "~", "null", "Null", "NULL", NULL };
-static const char *const nan_words[] = { ".nan", ".NaN", ".NAN", NULL };
-static const char *const pinf_words[] = { ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", NULL };
-static const char *const ninf_words[] = { "-.inf", "-.Inf", "-.INF", NULL };
-
 static int digit_value(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -220,24 +203,8 @@ static double big_to_double(const char *digits, size_t n, unsigned base)
 	return v;
 }
 
-static char hint_of(const char *s, size_t len)
-{
-	if (len == 0)
-		return 'N';
-	char c = s[0];
-	if (c == '+' || c == '-')
-		return 'S';
-	if (c >= '0' && c <= '9')
-		return 'D';
-	if (c && strchr("yYnNtTfFoO~", c))
-		return 'M';
-	if (c == '.')
-		return '.';
-	return 0;
-}
-
-/* 'D'/'S' hints: integers, floats, big integers (after removing every '_'). */
-static void resolve_number(const char *plain, size_t plen, struct kg_scalar *out)
+/* The digits-and-sign text of resolve_number with every '_' removed. */
+static void resolve_plain_number(const char *plain, size_t plen, struct kg_scalar *out)
 {
 	int64_t iv;
 	uint64_t uv;
@@ -292,71 +259,10 @@ static void resolve_number(const char *plain, size_t plen, struct kg_scalar *out
 	}
 }
 
-/* The words go-yaml resolves (booleans, nulls, .inf and .nan forms); false for other text.
- * The first byte picks the lists that can hold the text. */
-static bool resolve_word(const char *s, size_t len, struct kg_scalar *out)
+/* Text starting with a digit or a sign: integers, floats, big integers (after removing every
+ * '_'). Not inlined: resolve_plain's common case (a string) then needs no stack frame. */
+__attribute__((noinline)) static void resolve_number(const char *s, size_t len, struct kg_scalar *out)
 {
-	bool t = false, f = false, z = false, nan = false, pinf = false, ninf = false;
-	switch (len ? s[0] : '\0') {
-	case '\0': z = true; break;
-	case 'y': case 'Y': case 't': case 'T': t = true; break;
-	case 'o': case 'O': t = f = true; break;
-	case 'f': case 'F': f = true; break;
-	case 'n': case 'N': f = z = true; break;
-	case '~': z = true; break;
-	case '.': nan = pinf = true; break;
-	case '+': pinf = true; break;
-	case '-': ninf = true; break;
-	default: return false;
-	}
-	if (t && in_list(s, len, true_words)) {
-		out->type = KG_BOOL;
-		out->b = true;
-		return true;
-	}
-	if (f && in_list(s, len, false_words)) {
-		out->type = KG_BOOL;
-		return true;
-	}
-	if (z && in_list(s, len, null_words)) {
-		out->type = KG_NULL;
-		return true;
-	}
-	if (nan && in_list(s, len, nan_words)) {
-		out->type = KG_FLOAT;
-		out->f = NAN;
-		return true;
-	}
-	if ((pinf && in_list(s, len, pinf_words)) || (ninf && in_list(s, len, ninf_words))) {
-		out->type = KG_FLOAT;
-		out->f = s[0] == '-' ? -INFINITY : INFINITY;
-		return true;
-	}
-	return false;
-}
-
-/* The untagged resolution of a plain scalar (go-yaml's resolve with tag ""). */
-static void resolve_plain(const char *s, size_t len, struct kg_scalar *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->type = KG_STR;
-	char hint = hint_of(s, len);
-	if (!hint)
-		return;
-	/* every word is at most 5 bytes and none starts with a digit */
-	if (len <= 5 && hint != 'D' && resolve_word(s, len, out))
-		return;
-	if (hint == '.') {
-		/* Go's ParseFloat on the raw text: only .digits[exp] can start with '.' */
-		double f;
-		if (yaml_style_float(s, len) && parse_float(s, len, &f) == 0) {
-			out->type = KG_FLOAT;
-			out->f = f;
-		}
-		return;
-	}
-	if (hint != 'D' && hint != 'S')
-		return;
 	/* Timestamps (2001-12-14...) stay strings for untyped decoding (go-yaml v2 keeps the text);
 	 * none of them is also a number, so they need no test of their own here. */
 	char small[128];
@@ -367,9 +273,92 @@ static void resolve_plain(const char *s, size_t len, struct kg_scalar *out)
 	for (size_t k = 0; k < len; k++)
 		if (s[k] != '_')
 			plain[plen++] = s[k];
-	resolve_number(plain, plen, out);
+	resolve_plain_number(plain, plen, out);
 	if (plain != small)
 		free(plain);
+}
+
+/* s is one of three spellings of the same length (go-yaml lists each word in exactly three
+ * spellings, e.g. true/True/TRUE). Inline so that the compares become loads of constants. */
+static inline bool spelled(const char *s, size_t len, const char *a, const char *b, const char *c)
+{
+	size_t n = strlen(a);
+	return len == n && (memcmp(s, a, n) == 0 || memcmp(s, b, n) == 0 || memcmp(s, c, n) == 0);
+}
+
+enum word { W_NONE, W_TRUE, W_FALSE, W_NULL, W_NAN, W_INF, W_NINF };
+
+/* The words of go-yaml v2's resolve table (booleans, nulls, .inf and .nan forms), exact spellings
+ * only. 1 <= len <= 5. The first byte picks the few candidates. */
+static enum word word_of(const char *s, size_t len)
+{
+	switch (s[0]) {
+	case 'y': case 'Y':
+		return len == 1 || spelled(s, len, "yes", "Yes", "YES") ? W_TRUE : W_NONE;
+	case 't': case 'T':
+		return spelled(s, len, "true", "True", "TRUE") ? W_TRUE : W_NONE;
+	case 'o': case 'O':
+		return spelled(s, len, "on", "On", "ON")    ? W_TRUE
+		       : spelled(s, len, "off", "Off", "OFF") ? W_FALSE : W_NONE;
+	case 'n': case 'N':
+		return len == 1 || spelled(s, len, "no", "No", "NO") ? W_FALSE
+		       : spelled(s, len, "null", "Null", "NULL")      ? W_NULL : W_NONE;
+	case 'f': case 'F':
+		return spelled(s, len, "false", "False", "FALSE") ? W_FALSE : W_NONE;
+	case '~':
+		return len == 1 ? W_NULL : W_NONE;
+	case '.':
+		return spelled(s, len, ".nan", ".NaN", ".NAN")   ? W_NAN
+		       : spelled(s, len, ".inf", ".Inf", ".INF") ? W_INF : W_NONE;
+	case '+':
+		return spelled(s, len, "+.inf", "+.Inf", "+.INF") ? W_INF : W_NONE;
+	case '-':
+		return spelled(s, len, "-.inf", "-.Inf", "-.INF") ? W_NINF : W_NONE;
+	default:
+		return W_NONE;
+	}
+}
+
+static bool resolve_word(const char *s, size_t len, struct kg_scalar *out)
+{
+	switch (word_of(s, len)) {
+	case W_TRUE: out->type = KG_BOOL; out->b = true; return true;
+	case W_FALSE: out->type = KG_BOOL; return true;
+	case W_NULL: out->type = KG_NULL; return true;
+	case W_NAN: out->type = KG_FLOAT; out->f = NAN; return true;
+	case W_INF: out->type = KG_FLOAT; out->f = INFINITY; return true;
+	case W_NINF: out->type = KG_FLOAT; out->f = -INFINITY; return true;
+	default: return false;
+	}
+}
+
+/* The untagged resolution of a plain scalar (go-yaml's resolve with tag ""). */
+static void resolve_plain(const char *s, size_t len, struct kg_scalar *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->type = KG_STR;
+	if (len == 0) {
+		out->type = KG_NULL;
+		return;
+	}
+	char c = s[0];
+	if (c < '0' || c > '9') {
+		/* every word is at most 5 bytes and none starts with a digit */
+		if (len <= 5 && resolve_word(s, len, out))
+			return;
+		if (c == '.') {
+			/* Go's ParseFloat on the raw text: only .digits[exp] can start with '.' */
+			double f;
+			if (yaml_style_float(s, len) && parse_float(s, len, &f) == 0) {
+				out->type = KG_FLOAT;
+				out->f = f;
+			}
+			return;
+		}
+		if (c != '+' && c != '-')
+			return;
+	}
+	resolve_number(s, len, out);
 }
 
 /* Go's getnum(s, false) at *k: one or two digits. -1 when no digit. */
@@ -459,21 +448,11 @@ const char *kg_scalar_tag_name(const struct kg_scalar *sc)
 	}
 }
 
-int kg_scalar_resolve(const char *tag, const char *text, size_t len, bool plain_implicit,
-		      struct kg_scalar *out, const char **err)
+/* A scalar with a tag (not "!"). Not inlined: kg_scalar_resolve's common case (untagged)
+ * then needs no stack frame. */
+__attribute__((noinline)) static int resolve_tagged(const char *tag, const char *text, size_t len,
+						    struct kg_scalar *out, const char **err)
 {
-	memset(out, 0, sizeof(*out));
-	out->type = KG_STR;
-	*err = NULL;
-	if (!tag || !*tag || !strcmp(tag, "!")) {
-		/* "!" is the non-specific tag: libyaml reports `! 12` as tagged "!", and go-yaml
-		 * leaves it unresolved (a string), as it does quoted scalars. */
-		if (plain_implicit && (!tag || !*tag)) {
-			resolve_plain(text, len, out);
-			out->is_merge = eq(text, len, "<<");
-		}
-		return 0;
-	}
 	const char *st = short_tag(tag);
 	if (!st) /* a local tag: go-yaml does not resolve it; the value is the text */
 		return 0;
@@ -525,6 +504,27 @@ int kg_scalar_resolve(const char *tag, const char *text, size_t len, bool plain_
 	*err = want_null ? "cannot decode value as !!null" : want_bool ? "cannot decode value as !!bool"
 	       : want_int ? "cannot decode value as !!int" : "cannot decode value as !!float";
 	return -1;
+}
+
+int kg_scalar_resolve(const char *tag, const char *text, size_t len, bool plain_implicit,
+		      struct kg_scalar *out, const char **err)
+{
+	*err = NULL;
+	if (tag && *tag && strcmp(tag, "!") != 0) {
+		memset(out, 0, sizeof(*out));
+		out->type = KG_STR;
+		return resolve_tagged(tag, text, len, out, err);
+	}
+	/* "!" is the non-specific tag: libyaml reports `! 12` as tagged "!", and go-yaml leaves it
+	 * unresolved (a string), as it does quoted scalars. */
+	if (plain_implicit && (!tag || !*tag)) {
+		resolve_plain(text, len, out);
+		out->is_merge = eq(text, len, "<<");
+	} else {
+		memset(out, 0, sizeof(*out));
+		out->type = KG_STR;
+	}
+	return 0;
 }
 
 void kg_scalar_key_text(const struct kg_scalar *sc, char *buf, size_t size)

@@ -10,6 +10,9 @@
 
 #include "../util/buf.h"
 
+/* The key text of every "<<" merge entry: its address marks merge slots. */
+static const char merge_key[] = "<<";
+
 static void *grow(void *p, size_t *alloc, size_t need, size_t elem)
 {
 	if (need <= *alloc)
@@ -174,7 +177,7 @@ int kg_tree_open(struct kg_tree *b, bool is_map, unsigned line, unsigned col, co
 	struct kg_frame *parent = b->nframes ? &b->frames[b->nframes - 1] : NULL;
 	if (parent && parent->is_map && !parent->have_key)
 		return fail(b, line, col, "a mapping key must be a scalar (Kubernetes objects have string keys)");
-	bool merge_seq = !is_map && parent && parent->is_map && parent->key.merge;
+	bool merge_seq = !is_map && parent && parent->is_map && parent->key.key == merge_key;
 	if (!merge_seq && count(b, 1, 0, line, col))
 		return -1;
 	b->frames = grow(b->frames, &b->aframes, b->nframes + 1, sizeof(*b->frames));
@@ -189,11 +192,6 @@ int kg_tree_open(struct kg_tree *b, bool is_map, unsigned line, unsigned col, co
 	return 0;
 }
 
-bool kg_tree_expect_key(const struct kg_tree *b)
-{
-	return b->nframes && b->frames[b->nframes - 1].is_map && !b->frames[b->nframes - 1].have_key;
-}
-
 bool kg_tree_anchor_open(const struct kg_tree *b, const char *anchor)
 {
 	for (size_t i = 0; i < b->nframes; i++)
@@ -202,27 +200,29 @@ bool kg_tree_anchor_open(const struct kg_tree *b, const char *anchor)
 	return false;
 }
 
-/* key is owned by the arena */
-static void set_key(struct kg_tree *b, const char *key, size_t len, unsigned line, unsigned col, bool merge,
-		    uint64_t w)
+/* key is owned by the arena (or is merge_key) */
+static void set_key(struct kg_tree *b, const char *key, size_t len, unsigned line, unsigned col, uint64_t w)
 {
 	struct kg_frame *f = &b->frames[b->nframes - 1];
 	f->have_key = true;
 	f->key.key = key;
-	f->key.klen = (uint32_t)len;
-	f->key.kline = line;
-	f->key.kcol = col;
-	f->key.merge = merge;
-	f->key.value = NULL;
-	f->key.w = w;
+	f->key.key_len = (uint32_t)len;
+	f->key.line = line;
+	f->key.col = col;
+	f->kw = w;
 }
 
 int kg_tree_key(struct kg_tree *b, const char *key, size_t len, unsigned line, unsigned col, bool merge)
 {
 	/* go-yaml decodes every key but "<<" */
-	if (!merge && count(b, 1, 0, line, col))
+	if (merge) {
+		b->frames[b->nframes - 1].merges = true;
+		set_key(b, merge_key, 2, line, col, 0);
+		return 0;
+	}
+	if (count(b, 1, 0, line, col))
 		return -1;
-	set_key(b, kg_arena_strndup(b->arena, key, len), len, line, col, merge, merge ? 0 : 1);
+	set_key(b, kg_arena_strndup(b->arena, key, len), len, line, col, 1);
 	return 0;
 }
 
@@ -230,7 +230,7 @@ int kg_tree_key_owned(struct kg_tree *b, const char *key, size_t len, unsigned l
 {
 	if (count(b, 1, 0, line, col))
 		return -1;
-	set_key(b, key, len, line, col, false, 1);
+	set_key(b, key, len, line, col, 1);
 	return 0;
 }
 
@@ -239,7 +239,7 @@ int kg_tree_alias_key(struct kg_tree *b, const char *key, size_t len, unsigned l
 {
 	if (count(b, 1 + (uint64_t)target->weight, target->weight, line, col))
 		return -1;
-	set_key(b, kg_arena_strndup(b->arena, key, len), len, line, col, false, 1 + (uint64_t)target->weight);
+	set_key(b, kg_arena_strndup(b->arena, key, len), len, line, col, 1 + (uint64_t)target->weight);
 	return 0;
 }
 
@@ -262,17 +262,15 @@ int kg_tree_value(struct kg_tree *b, struct kg_node *n)
 	struct kg_frame *f = &b->frames[b->nframes - 1];
 	if (b->nslots >= b->aslots)
 		b->slots = grow(b->slots, &b->aslots, b->nslots + 1, sizeof(*b->slots));
-	struct kg_slot *s = &b->slots[b->nslots++];
+	struct kg_pair *s = &b->slots[b->nslots++];
 	if (f->is_map) {
 		*s = f->key;
 		f->have_key = false;
-		if (s->merge && n->type == KG_SEQ && !(n->flags & KG_NODE_ALIASED))
+		if (s->key == merge_key && n->type == KG_SEQ && !(n->flags & KG_NODE_ALIASED))
 			w -= 1; /* go-yaml walks a merged sequence's items without visiting it */
-		s->w += w;
-	} else {
-		memset(s, 0, sizeof(*s));
-		s->w = w;
+		w += f->kw;
 	}
+	f->w += w;
 	s->value = n;
 	return 0;
 }
@@ -420,31 +418,58 @@ static inline uint64_t key_print(const char *k, size_t len)
 
 #define SMALL_MAP 32 /* up to this many keys, duplicates are found by a fingerprinted linear search */
 
+static uint32_t cap_weight(uint64_t w)
+{
+	return w > UINT32_MAX ? UINT32_MAX : (uint32_t)w;
+}
+
+/* Whether the keys of a small map (2..SMALL_MAP entries) are all different. */
+static bool keys_unique(const struct kg_pair *s, size_t ns)
+{
+	uint64_t fp[SMALL_MAP];
+	for (size_t i = 0; i < ns; i++) {
+		fp[i] = key_print(s[i].key, s[i].key_len);
+		for (size_t k = 0; k < i; k++)
+			if (fp[k] == fp[i] && s[k].key_len == s[i].key_len &&
+			    memcmp(s[k].key, s[i].key, s[i].key_len) == 0)
+				return false;
+	}
+	return true;
+}
+
 /* A map without merge keys (every JSON map, most YAML maps): the entries are the keys in order,
  * a repeated key replacing the earlier value in place (recorded as a duplicate). */
-static void finish_plain_map(struct kg_tree *b, const struct kg_slot *s, size_t ns, struct kg_node *n)
+static void finish_plain_map(struct kg_tree *b, const struct kg_pair *s, size_t ns, struct kg_node *n)
 {
 	struct kg_pair *pairs = kg_arena_alloc(b->arena, (ns ? ns : 1) * sizeof(*pairs));
 	size_t np = 0;
+	n->v.pairs = pairs;
+	if (ns <= 1 || (ns <= SMALL_MAP && keys_unique(s, ns))) {
+		/* the common case: the slots are the pairs */
+		if (ns)
+			memcpy(pairs, s, ns * sizeof(*pairs));
+		n->len = (uint32_t)ns;
+		return;
+	}
 	if (ns <= SMALL_MAP) {
 		uint64_t fp[SMALL_MAP];
 		for (size_t i = 0; i < ns; i++) {
-			uint64_t h = key_print(s[i].key, s[i].klen);
+			uint64_t h = key_print(s[i].key, s[i].key_len);
 			size_t k = 0;
 			for (; k < np; k++)
-				if (fp[k] == h && pairs[k].key_len == s[i].klen &&
-				    memcmp(pairs[k].key, s[i].key, s[i].klen) == 0)
+				if (fp[k] == h && pairs[k].key_len == s[i].key_len &&
+				    memcmp(pairs[k].key, s[i].key, s[i].key_len) == 0)
 					break;
 			struct kg_pair *p = &pairs[k];
 			if (k < np) {
-				add_dup(b, s[i].key, p->value, s[i].value, p->line, p->col, s[i].kline, s[i].kcol, 0);
+				add_dup(b, s[i].key, p->value, s[i].value, p->line, p->col, s[i].line, s[i].col, 0);
 			} else {
 				fp[np++] = h;
 				p->key = s[i].key;
-				p->key_len = s[i].klen;
+				p->key_len = s[i].key_len;
 			}
-			p->line = s[i].kline;
-			p->col = s[i].kcol;
+			p->line = s[i].line;
+			p->col = s[i].col;
 			p->value = s[i].value;
 		}
 	} else {
@@ -465,46 +490,38 @@ static void finish_plain_map(struct kg_tree *b, const struct kg_slot *s, size_t 
 		struct entry_set es = { pairs, NULL, 0, b->hash, hs - 1 };
 		for (size_t i = 0; i < ns; i++) {
 			size_t slot = 0;
-			long k = find_entry(&es, s[i].key, s[i].klen, kg_tree_hash(b, s[i].key, s[i].klen), &slot);
+			long k = find_entry(&es, s[i].key, s[i].key_len, kg_tree_hash(b, s[i].key, s[i].key_len), &slot);
 			struct kg_pair *p;
 			if (k >= 0) {
 				p = &pairs[k];
-				add_dup(b, s[i].key, p->value, s[i].value, p->line, p->col, s[i].kline, s[i].kcol, 0);
+				add_dup(b, s[i].key, p->value, s[i].value, p->line, p->col, s[i].line, s[i].col, 0);
 			} else {
 				p = &pairs[es.n];
 				p->key = s[i].key;
-				p->key_len = s[i].klen;
+				p->key_len = s[i].key_len;
 				es.hash[slot] = (uint32_t)(es.n + 1);
 				es.n++;
 			}
-			p->line = s[i].kline;
-			p->col = s[i].kcol;
+			p->line = s[i].line;
+			p->col = s[i].col;
 			p->value = s[i].value;
 		}
 		np = es.n;
 	}
-	uint64_t weight = 1;
-	for (size_t i = 0; i < ns; i++)
-		weight += s[i].w;
-	n->v.pairs = pairs;
 	n->len = (uint32_t)np;
-	n->weight = weight > UINT32_MAX ? UINT32_MAX : (uint32_t)weight;
 }
 
 static int finish_map(struct kg_tree *b, struct kg_frame *f, struct kg_node *n)
 {
-	struct kg_slot *s = b->slots ? b->slots + f->slot_base : NULL; /* none yet: {} first */
+	struct kg_pair *s = b->slots ? b->slots + f->slot_base : NULL; /* none yet: {} first */
 	size_t ns = b->nslots - f->slot_base;
 	size_t cap = 0; /* upper bound of entries */
-	bool merges = false;
-	for (size_t i = 0; i < ns && !merges; i++)
-		merges = s[i].merge;
-	if (!merges) {
+	if (!f->merges) {
 		finish_plain_map(b, s, ns, n);
 		return 0;
 	}
 	for (size_t i = 0; i < ns; i++) {
-		if (!s[i].merge) {
+		if (s[i].key != merge_key) {
 			cap++;
 		} else if (s[i].value->type == KG_MAP) {
 			cap += s[i].value->len;
@@ -533,12 +550,9 @@ static int finish_map(struct kg_tree *b, struct kg_frame *f, struct kg_node *n)
 		es.hash = b->hash;
 		es.hmask = hs - 1;
 	}
-	uint64_t weight = 1;
-	for (size_t i = 0; i < ns; i++)
-		weight += s[i].w;
 	for (size_t i = 0; i < ns; i++) {
-		if (!s[i].merge) {
-			set_entry(b, &es, s[i].key, s[i].klen, s[i].kline, s[i].kcol, s[i].value, true, 0, 0);
+		if (s[i].key != merge_key) {
+			set_entry(b, &es, s[i].key, s[i].key_len, s[i].line, s[i].col, s[i].value, true, 0, 0);
 			continue;
 		}
 		const struct kg_node *src = s[i].value;
@@ -546,15 +560,14 @@ static int finish_map(struct kg_tree *b, struct kg_frame *f, struct kg_node *n)
 		if (src->type == KG_SEQ && !(src->flags & KG_NODE_ALIASED)) {
 			/* go-yaml v2: step backwards, earlier maps take precedence */
 			for (uint32_t k = src->len; k-- > 0;)
-				if (merge_from(b, &es, src->v.items[k], s[i].kline, s[i].kcol))
+				if (merge_from(b, &es, src->v.items[k], s[i].line, s[i].col))
 					return -1;
-		} else if (merge_from(b, &es, src, s[i].kline, s[i].kcol)) {
+		} else if (merge_from(b, &es, src, s[i].line, s[i].col)) {
 			return -1;
 		}
 	}
 	n->v.pairs = es.pairs;
 	n->len = (uint32_t)es.n;
-	n->weight = weight > UINT32_MAX ? UINT32_MAX : (uint32_t)weight;
 	return 0;
 }
 
@@ -562,19 +575,17 @@ int kg_tree_close(struct kg_tree *b, struct kg_node **out)
 {
 	struct kg_frame *f = &b->frames[b->nframes - 1];
 	struct kg_node *n = kg_tree_scalar(b, f->is_map ? KG_MAP : KG_SEQ, f->line, f->col);
+	n->weight = cap_weight(1 + f->w);
 	if (f->is_map) {
 		if (finish_map(b, f, n))
 			return -1;
 	} else {
 		size_t ns = b->nslots - f->slot_base;
+		const struct kg_pair *s = b->slots ? b->slots + f->slot_base : NULL; /* none yet: [] first */
 		n->v.items = kg_arena_alloc(b->arena, (ns ? ns : 1) * sizeof(*n->v.items));
-		uint64_t weight = 1;
-		for (size_t i = 0; i < ns; i++) {
-			n->v.items[i] = b->slots[f->slot_base + i].value;
-			weight += b->slots[f->slot_base + i].w;
-		}
+		for (size_t i = 0; i < ns; i++)
+			n->v.items[i] = s[i].value;
 		n->len = (uint32_t)ns;
-		n->weight = weight > UINT32_MAX ? UINT32_MAX : (uint32_t)weight;
 	}
 	b->nslots = f->slot_base;
 	b->nframes--;

@@ -15,22 +15,17 @@
 #include "load.h"
 #include "node.h"
 
-struct kg_slot {
-	const char *key; /* NULL in sequences */
-	uint32_t klen, kline, kcol;
-	struct kg_node *value;
-	bool merge;  /* value of a "<<" merge key */
-	uint64_t w;  /* go-yaml decode steps of the key and the value (see weight in kg_tree) */
-};
-
 struct kg_frame {
 	bool is_map;
 	bool have_key;        /* map: a key is waiting for its value */
-	struct kg_slot key;   /* map: the waiting key */
+	bool merges;          /* map: some entry is a "<<" merge */
+	bool merge_seq;       /* a sequence that is the value of "<<" (go-yaml does not count it) */
+	struct kg_pair key;   /* map: the waiting key (value unused) */
+	uint64_t kw;          /* go-yaml decode steps of the waiting key */
+	uint64_t w;           /* decode steps of the entries so far (see weight in kg_tree) */
 	uint32_t slot_base;   /* first slot of this container on the slot stack */
 	uint32_t line, col;
 	const char *anchor;   /* YAML anchor to register on close, or NULL */
-	bool merge_seq;       /* a sequence that is the value of "<<" (go-yaml does not count it) */
 };
 
 struct kg_tree {
@@ -38,7 +33,10 @@ struct kg_tree {
 	struct kg_load_limits lim;
 	struct kg_frame *frames;
 	size_t nframes, aframes;
-	struct kg_slot *slots;
+	/* entries of the open containers, laid out as the pairs of a finished map so that a map
+	 * without merges or duplicates is one copy; sequences use only value; a "<<" merge key
+	 * points at the builder's own "<<" string */
+	struct kg_pair *slots;
 	size_t nslots, aslots;
 	uint32_t *hash; /* scratch index for large maps */
 	size_t ahash;
@@ -76,7 +74,10 @@ int kg_tree_alias_key(struct kg_tree *b, const char *key, size_t len, unsigned l
  * against the alias caps at the alias's position; NULL with b->err set when a cap is hit. */
 struct kg_node *kg_tree_alias(struct kg_tree *b, const struct kg_node *target, unsigned line, unsigned col);
 /* Whether a map frame is waiting for a key (next scalar is a key). */
-bool kg_tree_expect_key(const struct kg_tree *b);
+static inline bool kg_tree_expect_key(const struct kg_tree *b)
+{
+	return b->nframes && b->frames[b->nframes - 1].is_map && !b->frames[b->nframes - 1].have_key;
+}
 /* True when the anchor name belongs to a container that is still open. */
 bool kg_tree_anchor_open(const struct kg_tree *b, const char *anchor);
 

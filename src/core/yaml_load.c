@@ -40,7 +40,7 @@ static void anchors_clear(struct kg_loader *L)
 		L->anchors = calloc(L->anchor_buckets, sizeof(*L->anchors));
 		if (!L->anchors)
 			abort();
-	} else {
+	} else if (L->nanchors) { /* the table is empty when no anchor was set */
 		memset(L->anchors, 0, L->anchor_buckets * sizeof(*L->anchors));
 	}
 	L->nanchors = 0;

@@ -487,3 +487,85 @@ TEST(tag_timestamp)
 	CHECK_INT(tagged("timestamp", "12", &sc, &err), -1);
 	CHECK_STR(kg_scalar_tag_name(&sc), "!!int");
 }
+
+/* go-yaml v2's resolve table (resolve.go init), the only spellings that are words. */
+static const struct {
+	const char *s;
+	enum kg_type type;
+	int val; /* bool value, or the sign of an infinity (0 for NaN) */
+} go_words[] = {
+	{ "y", KG_BOOL, 1 }, { "Y", KG_BOOL, 1 }, { "yes", KG_BOOL, 1 }, { "Yes", KG_BOOL, 1 },
+	{ "YES", KG_BOOL, 1 }, { "true", KG_BOOL, 1 }, { "True", KG_BOOL, 1 }, { "TRUE", KG_BOOL, 1 },
+	{ "on", KG_BOOL, 1 }, { "On", KG_BOOL, 1 }, { "ON", KG_BOOL, 1 },
+	{ "n", KG_BOOL, 0 }, { "N", KG_BOOL, 0 }, { "no", KG_BOOL, 0 }, { "No", KG_BOOL, 0 },
+	{ "NO", KG_BOOL, 0 }, { "false", KG_BOOL, 0 }, { "False", KG_BOOL, 0 }, { "FALSE", KG_BOOL, 0 },
+	{ "off", KG_BOOL, 0 }, { "Off", KG_BOOL, 0 }, { "OFF", KG_BOOL, 0 },
+	{ "", KG_NULL, 0 }, { "~", KG_NULL, 0 }, { "null", KG_NULL, 0 }, { "Null", KG_NULL, 0 },
+	{ "NULL", KG_NULL, 0 },
+	{ ".nan", KG_FLOAT, 0 }, { ".NaN", KG_FLOAT, 0 }, { ".NAN", KG_FLOAT, 0 },
+	{ ".inf", KG_FLOAT, 1 }, { ".Inf", KG_FLOAT, 1 }, { ".INF", KG_FLOAT, 1 },
+	{ "+.inf", KG_FLOAT, 1 }, { "+.Inf", KG_FLOAT, 1 }, { "+.INF", KG_FLOAT, 1 },
+	{ "-.inf", KG_FLOAT, -1 }, { "-.Inf", KG_FLOAT, -1 }, { "-.INF", KG_FLOAT, -1 },
+};
+
+/* One spelling: a table word resolves as the table says; any other letter-case variant, cut or
+ * extension of a word is a string. */
+static void check_word(const char *s)
+{
+	struct kg_scalar sc = res(s);
+	for (size_t w = 0; w < sizeof(go_words) / sizeof(go_words[0]); w++) {
+		if (strcmp(go_words[w].s, s) != 0)
+			continue;
+		CHECK_INT(sc.type, go_words[w].type);
+		if (sc.type == KG_BOOL)
+			CHECK_INT(sc.b, go_words[w].val);
+		if (sc.type == KG_FLOAT && go_words[w].val)
+			CHECK(isinf(sc.f) && (sc.f < 0) == (go_words[w].val < 0));
+		if (sc.type == KG_FLOAT && !go_words[w].val)
+			CHECK(isnan(sc.f));
+		return;
+	}
+	if (sc.type != KG_STR)
+		fprintf(stderr, "  spelling '%s'\n", s);
+	CHECK_INT(sc.type, KG_STR);
+}
+
+TEST(word_spellings_every_case)
+{
+	static const char *const base[] = { "y", "yes", "n", "no", "true", "false", "on", "off", "null", "~",
+					    ".nan", ".inf", "+.inf", "-.inf", "nan", "inf", "+inf", ".na",
+					    "yess", "ye", "tru", "truee", "o", "of", "offf", "onn", "nul", "nulll",
+					    "fals", "falsee", "nO", ".infi", "+.in", "-.nan", "+.nan", "~~", "noo",
+					    "yeah", "nil", "none", "t", "f", "-.in", ".", "+", "-" };
+	for (size_t b = 0; b < sizeof(base) / sizeof(base[0]); b++) {
+		size_t len = strlen(base[b]);
+		/* every combination of letter cases */
+		for (unsigned mask = 0; mask < (1u << len); mask++) {
+			char s[8];
+			bool skip = false;
+			for (size_t k = 0; k <= len; k++)
+				s[k] = base[b][k];
+			for (size_t k = 0; k < len; k++) {
+				if (!(mask >> k & 1))
+					continue;
+				if (s[k] >= 'a' && s[k] <= 'z')
+					s[k] = (char)(s[k] - 'a' + 'A');
+				else if (s[k] >= 'A' && s[k] <= 'Z')
+					s[k] = (char)(s[k] - 'A' + 'a');
+				else
+					skip = true; /* not a letter: the variant equals another mask's */
+			}
+			if (!skip)
+				check_word(s);
+		}
+	}
+	/* every one- and two-byte text that is not a number */
+	for (int c = 1; c < 256; c++) {
+		for (int d = 0; d < 256; d++) {
+			char s[3] = { (char)c, (char)d, 0 };
+			if ((c >= '0' && c <= '9') || ((c == '+' || c == '-' || c == '.') && d >= '0' && d <= '9'))
+				continue;
+			check_word(s);
+		}
+	}
+}
