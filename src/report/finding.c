@@ -49,7 +49,16 @@ void kg_report_reset(struct kg_report *r)
 	memset(&r->sum, 0, sizeof(r->sum));
 	memset(r->last_interned, 0, sizeof(r->last_interned));
 	memset(r->last_name, 0, sizeof(r->last_name));
+	r->owner_live = r->owner_copied = false;
 	r->seq = 0;
+}
+
+void kg_report_owner(struct kg_report *r, const char *const ident[4])
+{
+	r->owner_live = ident != NULL;
+	r->owner_copied = false;
+	if (ident)
+		memcpy(r->owner, ident, sizeof(r->owner));
 }
 
 /* Copy s into arena a, reusing one of the four most recent copies (cache) when equal. */
@@ -107,6 +116,7 @@ int kg_report_flush(struct kg_report *r)
 	r->nfindings = 0;
 	kg_arena_reset(&r->arena);
 	memset(r->last_interned, 0, sizeof(r->last_interned));
+	r->owner_copied = false;
 	return rc;
 }
 
@@ -132,10 +142,27 @@ static struct kg_finding *add_common(struct kg_report *r, const struct kg_findin
 	*c = *f;
 	c->file = own_name(r, f->file);
 	c->container = intern1(&r->arena, &last[1], f->container);
-	c->api_version = intern1(&r->arena, &last[2], f->api_version);
-	c->kind = intern1(&r->arena, &last[3], f->kind);
-	c->namespace_ = intern1(&r->arena, &last[4], f->namespace_);
-	c->name = intern1(&r->arena, &last[5], f->name);
+	const char *const *own = r->owner;
+	bool owned = r->owner_live && f->api_version == own[0] && f->kind == own[1] &&
+		     f->namespace_ == own[2] && f->name == own[3];
+	if (owned && r->owner_copied) {
+		c->api_version = r->owner_copy[0];
+		c->kind = r->owner_copy[1];
+		c->namespace_ = r->owner_copy[2];
+		c->name = r->owner_copy[3];
+	} else {
+		c->api_version = intern1(&r->arena, &last[2], f->api_version);
+		c->kind = intern1(&r->arena, &last[3], f->kind);
+		c->namespace_ = intern1(&r->arena, &last[4], f->namespace_);
+		c->name = intern1(&r->arena, &last[5], f->name);
+		if (owned) {
+			r->owner_copy[0] = c->api_version;
+			r->owner_copy[1] = c->kind;
+			r->owner_copy[2] = c->namespace_;
+			r->owner_copy[3] = c->name;
+			r->owner_copied = true;
+		}
+	}
 	c->seq = r->seq++;
 	if ((unsigned)c->severity < KG_SEV_COUNT)
 		r->sum.by_severity[c->severity]++;
@@ -159,10 +186,17 @@ struct kg_finding *kg_report_addv(struct kg_report *r, const struct kg_finding *
 				  const char *fmt, va_list ap)
 {
 	struct kg_finding *c = add_common(r, f);
-	char buf[TEXT_MAX];
-	int n = kg_vfmt(buf, sizeof(buf), fmt, ap);
-	size_t len = n < 0 ? 0 : (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
-	c->message = kg_arena_strndup(&r->arena, buf, len);
+	/* formatted straight into the arena when the current chunk has room for the longest message */
+	char *m = kg_arena_reserve(&r->arena, TEXT_MAX), buf[TEXT_MAX];
+	int n = kg_vfmt(m ? m : buf, TEXT_MAX, fmt, ap);
+	size_t len = n < 0 ? 0 : (size_t)n < TEXT_MAX ? (size_t)n : TEXT_MAX - 1;
+	if (m) {
+		m[len] = '\0'; /* kg_vfmt's own NUL, except when vsnprintf failed (n < 0) */
+		kg_arena_commit(&r->arena, len + 1);
+		c->message = m;
+	} else {
+		c->message = kg_arena_strndup(&r->arena, buf, len);
+	}
 	c->message_len = (uint32_t)len;
 	c->path = NULL;
 	c->path_len = 0;

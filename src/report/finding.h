@@ -6,6 +6,7 @@
 #define KG_FINDING_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -84,6 +85,9 @@ struct kg_report {
 	const char *last_interned[6]; /* per identity field, the previous finding's copy: most
 				       * findings repeat the previous one's file, object and container */
 	const char *last_name[4];     /* the same for kg_report_str */
+	const char *owner[4];         /* kg_report_owner's identity strings (the sources) ... */
+	const char *owner_copy[4];    /* ... and their copies, once made (owner_copied) */
+	bool owner_live, owner_copied;
 	size_t flushed;               /* findings already handed to the stream */
 	struct kg_report_stream *stream;
 	/* Applied to findings before they are written (e.g. a baseline), counted as suppressed. */
@@ -112,6 +116,11 @@ enum kg_severity kg_report_max_severity(const struct kg_report *r);
 /* Copy a string that must live for the whole run (a file name) into the report, reusing a recent
  * identical copy. */
 const char *kg_report_str(struct kg_report *r, const char *s);
+/* The object whose findings follow, by its identity strings (apiVersion, kind, namespace, name;
+ * any may be NULL), which must stay in place and unchanged until the next call: findings that carry
+ * these very pointers then share one copy, made once, instead of comparing strings per finding.
+ * NULL ends it (call before the object's document is freed). */
+void kg_report_owner(struct kg_report *r, const char *const ident[4]);
 /* Findings reported in the run: those already streamed plus those held. */
 size_t kg_report_total(const struct kg_report *r);
 /* With a stream: apply keep(), sort, write and forget the findings held. No-op without. */

@@ -88,12 +88,22 @@ static void add(struct kg_check *c, const struct kg_rule *rule, enum kg_severity
 	kg_report_addv(c->report, f, path, fmt, ap);
 }
 
+bool kg_emit_wanted(struct kg_check *c, const struct kg_rule *rule, enum kg_severity *sev)
+{
+	return !dropped(c, rule, sev);
+}
+
 void kg_emitv(struct kg_check *c, const struct kg_rule *rule, const struct kg_node *at, const char *path,
 	      const char *sub, const char *container, const char *fmt, va_list ap)
 {
 	enum kg_severity sev;
-	if (dropped(c, rule, &sev))
-		return;
+	if (!dropped(c, rule, &sev))
+		kg_emit_decidedv(c, rule, sev, at, path, sub, container, fmt, ap);
+}
+
+void kg_emit_decidedv(struct kg_check *c, const struct kg_rule *rule, enum kg_severity sev, const struct kg_node *at,
+		      const char *path, const char *sub, const char *container, const char *fmt, va_list ap)
+{
 	struct kg_finding f = { 0 };
 	fill_identity(&f, c->obj);
 	if (!at && c->obj)
@@ -138,8 +148,20 @@ void kg_emit_at(struct kg_check *c, const struct kg_rule *rule, const struct kg_
 	va_end(ap);
 }
 
+/* obj's findings share one copy of its identity strings (NULL: the object is done). */
+static void set_owner(struct kg_report *r, const struct kg_object *obj)
+{
+	if (!obj) {
+		kg_report_owner(r, NULL);
+		return;
+	}
+	const char *id[4] = { obj->api_version, obj->kind, obj->namespace_, obj->name };
+	kg_report_owner(r, id);
+}
+
 static void check_object(struct kg_engine *e, const struct kg_object *obj, const struct kg_doc *doc, struct kg_report *r)
 {
+	set_owner(r, obj);
 	bool handled = false;
 	struct kg_obj_ignores ignores = { 0 };
 	r->sum.objects++;
@@ -151,6 +173,7 @@ static void check_object(struct kg_engine *e, const struct kg_object *obj, const
 	}
 	if (!handled)
 		r->sum.skipped++;
+	set_owner(r, NULL);
 }
 
 void kg_engine_object(struct kg_engine *e, const struct kg_object *obj, const struct kg_doc *doc, struct kg_report *r)
@@ -190,7 +213,9 @@ void kg_engine_doc(struct kg_engine *e, const struct kg_doc *doc, struct kg_repo
 	}
 	bool ignored = false;
 	struct kg_check c = { &e->opts, r, &obj, doc, NULL, &ignored, NULL };
+	set_owner(r, &obj);
 	kg_core_doc_findings(&c);
+	set_owner(r, NULL);
 	if (kg_object_is_list(&obj)) {
 		const struct kg_node *items = kg_map_get(obj.node, "items");
 		for (uint32_t i = 0; i < items->len; i++) {

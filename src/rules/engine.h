@@ -17,6 +17,14 @@ void kg_engine_doc(struct kg_engine *e, const struct kg_doc *doc, struct kg_repo
 /* One object (admission requests): the same checks without document-level findings. */
 void kg_engine_object(struct kg_engine *e, const struct kg_object *obj, const struct kg_doc *doc,
 		      struct kg_report *r);
+/* For checks whose finding positions or paths cost something to work out: the policy's verdict
+ * first. False when the policy drops a finding of rule on the current object (counted as
+ * suppressed, as kg_emitv would); otherwise *sev is its severity, and kg_emit_decidedv reports it. */
+bool kg_emit_wanted(struct kg_check *c, const struct kg_rule *rule, enum kg_severity *sev);
+/* kg_emitv after kg_emit_wanted returned true: no second decision. */
+void kg_emit_decidedv(struct kg_check *c, const struct kg_rule *rule, enum kg_severity sev, const struct kg_node *at,
+		      const char *path, const char *sub, const char *container, const char *fmt, va_list ap)
+	__attribute__((format(printf, 8, 0)));
 /* After all inputs: cross-object checks. */
 void kg_engine_finish(struct kg_engine *e, struct kg_report *r);
 

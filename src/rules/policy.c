@@ -82,11 +82,13 @@ static void resolve_ignores(const struct kg_object *obj, struct kg_obj_ignores *
 
 static bool inline_suppressed(const struct kg_rule *rule, const struct kg_object *obj, struct kg_obj_ignores *ign)
 {
+	if (!ign->resolved)
+		resolve_ignores(obj, ign);
+	if (!ign->meta && !ign->pod) /* most objects: no annotation, nothing to match */
+		return false;
 	/* the findings about suppressions themselves cannot be silenced from the same annotation */
 	if (!strncmp(rule->id, "policy.", 7))
 		return false;
-	if (!ign->resolved)
-		resolve_ignores(obj, ign);
 	return value_suppresses(ign->meta, rule->id) || value_suppresses(ign->pod, rule->id);
 }
 

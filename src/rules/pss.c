@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../util/fmt.h"
+#include "engine.h"
 #include "pss_priv.h"
 
 /* The registry, as PSA builds it: a check applies from its minimum version on; at the restricted
@@ -260,43 +261,56 @@ static const struct kg_node *locate(const struct kg_node *base, const char *rel,
 	return key_pos;
 }
 
-static void vemit(struct kg_pss_ctx *x, const struct kg_node *base, const char *base_path, const char *rel,
-		  const char *container, const char *fmt, va_list ap)
+/* A finding the policy keeps (kg_emit_wanted gave sev): its position is worked out only then. */
+static void vemit(struct kg_pss_ctx *x, enum kg_severity sev, const struct kg_node *base, const char *base_path,
+		  const char *rel, const char *container, const char *fmt, va_list ap)
 {
 	struct kg_node key_pos;
 	const struct kg_node *at = base;
 	if (rel && *rel)
 		at = locate(base, rel, &key_pos);
-	kg_emitv(x->c, x->rule, at, base_path, rel, container, fmt, ap);
+	kg_emit_decidedv(x->c, x->rule, sev, at, base_path, rel, container, fmt, ap);
 }
 
 void kg_pss_emit(struct kg_pss_ctx *x, const struct kg_node *base, const char *base_path, const char *rel,
 		 const char *container, const char *fmt, ...)
 {
+	enum kg_severity sev;
+	if (!kg_emit_wanted(x->c, x->rule, &sev))
+		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vemit(x, base, base_path, rel, container, fmt, ap);
+	vemit(x, sev, base, base_path, rel, container, fmt, ap);
 	va_end(ap);
 }
 
 void kg_pss_emit_pod(struct kg_pss_ctx *x, const char *rel, const char *fmt, ...)
 {
+	enum kg_severity sev;
+	if (!kg_emit_wanted(x->c, x->rule, &sev))
+		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vemit(x, x->spec, x->spec_path, rel, NULL, fmt, ap);
+	vemit(x, sev, x->spec, x->spec_path, rel, NULL, fmt, ap);
 	va_end(ap);
 }
 
 void kg_pss_emit_ct(struct kg_pss_ctx *x, const struct kg_pss_container *ct, const char *rel, const char *fmt, ...)
 {
+	enum kg_severity sev;
+	if (!kg_emit_wanted(x->c, x->rule, &sev))
+		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vemit(x, ct->node, ct->path, rel, ct->has_name ? ct->name : NULL, fmt, ap);
+	vemit(x, sev, ct->node, ct->path, rel, ct->has_name ? ct->name : NULL, fmt, ap);
 	va_end(ap);
 }
 
 void kg_pss_emit_annotation(struct kg_pss_ctx *x, const char *key, const struct kg_node *value, const char *fmt, ...)
 {
+	enum kg_severity sev;
+	if (!kg_emit_wanted(x->c, x->rule, &sev))
+		return;
 	char path[KG_PSS_PATH_MAX];
 	const struct kg_node *at = value;
 	if (!at)
@@ -306,7 +320,7 @@ void kg_pss_emit_annotation(struct kg_pss_ctx *x, const char *key, const struct 
 	kg_fmt(path, sizeof(path), "%s.annotations['%.300s']", x->meta_path, key);
 	va_list ap;
 	va_start(ap, fmt);
-	vemit(x, at, path, NULL, NULL, fmt, ap);
+	vemit(x, sev, at, path, NULL, NULL, fmt, ap);
 	va_end(ap);
 }
 

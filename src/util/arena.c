@@ -9,13 +9,6 @@
 
 #include "fmt.h"
 
-struct kg_arena_chunk {
-	struct kg_arena_chunk *next;
-	size_t size; /* payload bytes */
-	size_t off;  /* bytes used */
-	_Alignas(16) unsigned char data[];
-};
-
 static void *xmalloc(size_t n)
 {
 	void *p = malloc(n);
@@ -88,7 +81,7 @@ static struct kg_arena_chunk *new_chunk(struct kg_arena *a, size_t need)
 	return c;
 }
 
-void *kg_arena_alloc(struct kg_arena *a, size_t size)
+void *kg_arena_alloc_slow(struct kg_arena *a, size_t size)
 {
 	size_t need = (size + 15) & ~(size_t)15;
 	struct kg_arena_chunk *c = a->head;

@@ -7,7 +7,14 @@
 
 #include <stddef.h>
 
-struct kg_arena_chunk;
+/* In the header so that the common case of an allocation (room left in the current chunk) is
+ * inlined: a call per allocation was 1.5% of a scan. */
+struct kg_arena_chunk {
+	struct kg_arena_chunk *next;
+	size_t size; /* payload bytes */
+	size_t off;  /* bytes used */
+	_Alignas(16) unsigned char data[];
+};
 
 struct kg_arena {
 	struct kg_arena_chunk *head;  /* chunk being filled */
@@ -21,7 +28,40 @@ void kg_arena_init(struct kg_arena *a, size_t chunk_size);
 void kg_arena_reset(struct kg_arena *a);
 void kg_arena_release(struct kg_arena *a);
 
-void *kg_arena_alloc(struct kg_arena *a, size_t size);   /* 16-byte aligned, uninitialised */
+/* The path of kg_arena_alloc that takes a new chunk (or a chunk of its own for a large request). */
+void *kg_arena_alloc_slow(struct kg_arena *a, size_t size);
+
+/* 16-byte aligned, uninitialised. */
+static inline void *kg_arena_alloc(struct kg_arena *a, size_t size)
+{
+	size_t need = (size + 15) & ~(size_t)15;
+	struct kg_arena_chunk *c = a->head;
+	if (c && need >= size && c->size - c->off >= need) {
+		void *p = c->data + c->off;
+		c->off += need;
+		a->used += need;
+		return p;
+	}
+	return kg_arena_alloc_slow(a, size);
+}
+
+/* Room for up to max bytes at the end of the current chunk, NULL when it has less: write into it,
+ * then kg_arena_commit the bytes used (as kg_arena_alloc would have allocated them). Nothing else
+ * may allocate from the arena in between. */
+static inline char *kg_arena_reserve(struct kg_arena *a, size_t max)
+{
+	struct kg_arena_chunk *c = a->head;
+	return c && c->size - c->off >= max ? (char *)c->data + c->off : NULL;
+}
+
+/* Keep size bytes (at most the max reserved) of the room kg_arena_reserve returned. */
+static inline void kg_arena_commit(struct kg_arena *a, size_t size)
+{
+	size_t need = (size + 15) & ~(size_t)15;
+	a->head->off += need;
+	a->used += need;
+}
+
 void *kg_arena_zalloc(struct kg_arena *a, size_t size);  /* zeroed */
 char *kg_arena_strndup(struct kg_arena *a, const char *s, size_t n); /* NUL-terminated copy */
 char *kg_arena_strdup(struct kg_arena *a, const char *s);

@@ -171,3 +171,36 @@ TEST(sort_matches_qsort)
 		kg_report_release(&r);
 	}
 }
+
+/* kg_report_owner: an object's findings share one copy of its identity, and a new owner (even at
+ * the same addresses, as a freed document's memory is reused) gets its own. */
+TEST(owner_identity_is_copied_once)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	char kind[16] = "Deployment", name[16] = "web";
+	const char *id[4] = { "apps/v1", kind, NULL, name };
+	struct kg_finding f = { 0 };
+	f.api_version = id[0];
+	f.kind = kind;
+	f.name = name;
+	kg_report_owner(&r, id);
+	struct kg_finding *a = addv(&r, &f, NULL, NULL, NULL, "one");
+	struct kg_finding *b = addv(&r, &f, NULL, NULL, NULL, "two");
+	CHECK(a->kind == b->kind && a->name == b->name && a->kind != kind);
+	CHECK_STR(b->kind, "Deployment");
+	CHECK(b->namespace_ == NULL);
+	kg_report_owner(&r, NULL);
+	strcpy(kind, "Pod");
+	strcpy(name, "api");
+	kg_report_owner(&r, id);
+	b = addv(&r, &f, NULL, NULL, NULL, "three");
+	CHECK_STR(b->kind, "Pod");
+	CHECK_STR(b->name, "api");
+	CHECK_STR(a->kind, "Deployment");
+	kg_report_owner(&r, NULL);
+	strcpy(kind, "Job");
+	b = addv(&r, &f, NULL, NULL, NULL, "four"); /* no owner: compared as before */
+	CHECK_STR(b->kind, "Job");
+	kg_report_release(&r);
+}
