@@ -96,7 +96,7 @@ static void collect_role(struct kg_check *c, struct kg_cluster_state *s, bool cl
 	const struct kg_node *rules = kg_map_get(o->node, "rules");
 	for (uint32_t i = 0; kg_is_seq(rules) && i < rules->len; i++) {
 		struct kg_rbac_grant g;
-		kg_rbac_rule_grants(rules->v.items[i], &g);
+		kg_rbac_rule_grants_want(rules->v.items[i], ~caps, &g); /* first phrase per capability */
 		for (int cap = 0; cap < KG_CAP_COUNT; cap++)
 			if ((g.caps & KG_CAP_BIT(cap)) && !(caps & KG_CAP_BIT(cap)))
 				what[cap] = kg_keep_str(s, g.what[cap]);
