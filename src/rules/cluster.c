@@ -397,7 +397,7 @@ void kg_keep_begin(struct kg_cluster_state *s, const struct kg_check *c, const c
 	const struct kg_object *o = c->obj;
 	s->keep = extra;
 	s->nkeep = nextra;
-	s->pod_meta_path = NULL;
+	s->pod_set = false;
 	s->pod_meta = NULL;
 	/* a node's weight bounds the nodes below it (aliases expanded): under the clone budget, the
 	 * clone would have been whole and the object reads the same */
@@ -413,25 +413,11 @@ void kg_keep_begin(struct kg_cluster_state *s, const struct kg_check *c, const c
 	s->view.doc_index = o->doc_index;
 }
 
-/* Whether the clone would hold the subtree at dotted: one of its paths or inside one. */
-static bool kept(const char *const *paths, size_t np, const char *dotted)
-{
-	for (size_t i = 0; i < np; i++) {
-		size_t kl = strlen(paths[i]);
-		if (!strncmp(dotted, paths[i], kl) && (dotted[kl] == '\0' || dotted[kl] == '.'))
-			return true;
-	}
-	return false;
-}
-
 const struct kg_node *kg_keep_at(struct kg_cluster_state *s, const char *dotted, const struct kg_node *n)
 {
 	if (s->cloned)
 		return kg_node_get(s->view.node, dotted);
-	const char *paths[16];
-	if (!n || !kept(paths, keep_paths(s, paths), dotted))
-		return NULL;
-	return share_rec(s, n, 1);
+	return n ? share_rec(s, n, 1) : NULL;
 }
 
 const struct kg_node *kg_keep_get(struct kg_cluster_state *s, const char *dotted)
@@ -460,32 +446,17 @@ static const char *ignore_annotation(const struct kg_node *meta)
 	return v && n->len <= KG_IGNORE_MAX_BYTES ? v : NULL;
 }
 
-/* The pod template annotation the policy saw on the trimmed clone the record used to keep: the
- * clone held no pod spec, so the policy took the kind's first pod path, and found its metadata
- * only where the clone kept it. */
-static const char *clone_pod_ignore(struct kg_cluster_state *s, const struct kg_object *o)
+/* The pod template annotation as the policy reads it for per-object findings: on the template
+ * the workload was collected from (kg_pod_locate's choice), whatever the kind's other paths. */
+static const char *pod_ignore(const struct kg_cluster_state *s, const struct kg_object *o)
 {
 	if (!o->kind || !strcmp(o->kind, "Pod") || !kg_kind_has_pod(o))
 		return NULL;
-	/* the first pod path depends on kind and apiVersion only */
-	if (!s->first_kind || strcmp(s->first_kind, o->kind) || !s->first_api || strcmp(s->first_api, o->api_version)) {
-		static const struct kg_node no_spec = { .type = KG_MAP };
-		struct kg_object bare = *o;
-		struct kg_pod_ref ref;
-		bare.node = &no_spec;
-		kg_pod_locate(&bare, &ref);
-		s->first_kind = kg_keep_str(s, o->kind);
-		s->first_api = kg_keep_str(s, o->api_version);
-		s->first_meta = ref.meta_path;
-		s->first_ann = ref.meta_path ? kg_arena_printf(&s->arena, "%s.annotations.%s", ref.meta_path,
-							       KG_IGNORE_ANNOTATION) : NULL;
-	}
-	const char *paths[16];
-	if (!s->first_meta || !kept(paths, keep_paths(s, paths), s->first_ann))
-		return NULL;
-	if (s->pod_meta_path && !strcmp(s->pod_meta_path, s->first_meta))
-		return ignore_annotation(s->pod_meta);
-	return ignore_annotation(kg_node_get(o->node, s->first_meta));
+	if (s->pod_set)
+		return s->pod_meta ? ignore_annotation(s->pod_meta) : NULL;
+	struct kg_pod_ref ref;
+	kg_pod_locate(o, &ref);
+	return ref.meta ? ignore_annotation(ref.meta) : NULL;
 }
 
 void kg_rec_init(struct kg_cluster_state *s, struct kg_rec *r, const struct kg_check *c, const struct kg_node *at,
@@ -514,14 +485,16 @@ void kg_rec_init(struct kg_cluster_state *s, struct kg_rec *r, const struct kg_c
 	/* the policy's decision on this object, for each rule it may report (the part that does not
 	 * depend on the object is taken again when reporting) */
 	struct kg_obj_ignores ign = { true, NULL, NULL };
-	if (!s->cloned && rules) {
-		ign.meta = ignore_annotation(kg_map_get(o->node, "metadata"));
-		ign.pod = clone_pod_ignore(s, o);
+	if (rules) {
+		/* the object's own annotation as the view holds it (a clone keeps it), the template's
+		 * from the object itself */
+		ign.meta = ignore_annotation(kg_map_get(v->node, "metadata"));
+		ign.pod = pod_ignore(s, o);
 	}
 	for (unsigned i = 0; i < KG_RR_COUNT; i++) {
 		enum kg_severity sev = rec_rules[i]->severity;
 		if ((rules & KG_RR_BIT(i)) &&
-		    kg_policy_decide_obj(c->opts->policy, rec_rules[i], v, s->cloned ? NULL : &ign, &sev) == KG_POLICY_DROP)
+		    kg_policy_decide_obj(c->opts->policy, rec_rules[i], v, &ign, &sev) == KG_POLICY_DROP)
 			r->drop |= (uint8_t)KG_RR_BIT(i);
 	}
 }

@@ -31,18 +31,15 @@ static bool has_controller(const struct kg_node *node)
 	return false;
 }
 
-/* "a.b" into buf, cut to size - 1 bytes as kg_fmt would. */
-static void join(char *buf, size_t size, const char *a, const char *b)
+/* "a.b" in buf when it fits, else in the state's arena (paths from a policy file may be long). */
+static const char *join(struct kg_cluster_state *s, char *buf, size_t size, const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), n = 0;
-	size_t take = la < size - 1 ? la : size - 1;
-	memcpy(buf, a, take);
-	n = take;
-	if (n < size - 1)
-		buf[n++] = '.';
-	take = lb < size - 1 - n ? lb : size - 1 - n;
-	memcpy(buf + n, b, take);
-	buf[n + take] = '\0';
+	size_t la = strlen(a), lb = strlen(b);
+	char *out = la + lb + 2 <= size ? buf : kg_arena_alloc(&s->arena, la + lb + 2);
+	memcpy(out, a, la);
+	out[la] = '.';
+	memcpy(out + la + 1, b, lb + 1);
+	return out;
 }
 
 static void collect_workload(struct kg_check *c, struct kg_cluster_state *s)
@@ -55,28 +52,24 @@ static void collect_workload(struct kg_check *c, struct kg_cluster_state *s)
 	if (!kg_str(san))
 		san = kg_map_get(ref.spec, "serviceAccount"); /* deprecated alias, still honoured */
 	const char *meta = ref.meta_path ? ref.meta_path : "metadata";
-	char keep_labels[160], keep_ann[192], labels[600], sa_path[160];
-	const char *extra[2] = { keep_labels, keep_ann };
-	join(keep_labels, sizeof(keep_labels), meta, "labels");
+	char buf_labels[160], buf_ann[192], buf_sa[160];
+	const char *labels = join(s, buf_labels, sizeof(buf_labels), meta, "labels");
 	/* of the annotations only the suppression one matters after the document is gone */
-	join(keep_ann, sizeof(keep_ann), meta, "annotations." KG_IGNORE_ANNOTATION);
+	const char *extra[2] = { labels, join(s, buf_ann, sizeof(buf_ann), meta, "annotations." KG_IGNORE_ANNOTATION) };
 	kg_keep_begin(s, c, extra, 2);
-	s->pod_meta_path = ref.meta_path;
+	s->pod_set = true;
 	s->pod_meta = ref.meta;
 	struct kg_workload *w = KG_PUSH(s->workloads);
 	if (kg_str(san)) {
 		const struct kg_pair *p = kg_map_pair(ref.spec, kg_str(kg_map_get(ref.spec, "serviceAccountName"))
 									? "serviceAccountName" : "serviceAccount");
-		join(sa_path, sizeof(sa_path), ref.spec_path, p->key);
-		kg_rec_init(s, &w->r, c, san, sa_path, WORKLOAD_RULES);
+		kg_rec_init(s, &w->r, c, san, join(s, buf_sa, sizeof(buf_sa), ref.spec_path, p->key), WORKLOAD_RULES);
 		w->sa = kg_keep_str(s, kg_str(san));
 	} else {
 		kg_rec_init(s, &w->r, c, ref.spec, ref.spec_path, WORKLOAD_RULES);
 		w->sa = NULL; /* "default" */
 	}
 	w->automount = (int8_t)tri_bool(kg_map_get(ref.spec, "automountServiceAccountToken"));
-	/* the labels the clone would have held: the full path, when a kept path covers it */
-	join(labels, sizeof(labels), meta, "labels");
 	const struct kg_node *m = ref.meta_path ? ref.meta : kg_map_get(o->node, "metadata");
 	w->labels = kg_keep_at(s, labels, kg_map_get(m, "labels"));
 	w->kind = kg_keep_str(s, o->kind);
@@ -103,7 +96,7 @@ static void collect_role(struct kg_check *c, struct kg_cluster_state *s, bool cl
 	const struct kg_node *rules = kg_map_get(o->node, "rules");
 	for (uint32_t i = 0; kg_is_seq(rules) && i < rules->len; i++) {
 		struct kg_rbac_grant g;
-		kg_rbac_rule_grants(rules->v.items[i], &g);
+		kg_rbac_rule_grants_want(rules->v.items[i], ~caps, &g); /* first phrase per capability */
 		for (int cap = 0; cap < KG_CAP_COUNT; cap++)
 			if ((g.caps & KG_CAP_BIT(cap)) && !(caps & KG_CAP_BIT(cap)))
 				what[cap] = kg_keep_str(s, g.what[cap]);

@@ -135,10 +135,8 @@ struct kg_cluster_state {
 	const char *const *keep; /* kg_keep_begin's extra paths */
 	size_t nkeep;
 	const char *last_file;   /* kg_cluster_file */
-	const char *first_kind, *first_api, *first_meta, *first_ann; /* the first pod path of the
-								      * last kind seen */
-	const char *pod_meta_path;        /* a workload's pod metadata path and node (kg_pod_locate), */
-	const struct kg_node *pod_meta; /* set after kg_keep_begin */
+	bool pod_set;                   /* a workload's pod metadata node (kg_pod_locate, may be */
+	const struct kg_node *pod_meta; /* NULL), set after kg_keep_begin */
 };
 
 /* Grow a vector by one zeroed element (malloc'd array, aborts on OOM). */

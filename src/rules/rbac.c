@@ -230,12 +230,12 @@ static void check_role(struct kg_check *c)
 	unsigned done = 0, all = 0;
 	for (uint32_t i = 0; i < rules->len; i++) {
 		struct kg_rbac_grant g;
-		kg_rbac_rule_grants(rules->v.items[i], &g);
+		kg_rbac_rule_grants_want(rules->v.items[i], 0, &g);
 		all |= g.caps;
 	}
 	for (uint32_t i = 0; i < rules->len; i++) {
 		struct kg_rbac_grant g;
-		kg_rbac_rule_grants(rules->v.items[i], &g);
+		kg_rbac_rule_grants_want(rules->v.items[i], ~done, &g); /* phrases of caps not reported yet */
 		/* full control says it all: the implied findings would only repeat it */
 		if (all & KG_CAP_BIT(KG_CAP_ALL))
 			g.caps &= KG_CAP_BIT(KG_CAP_ALL) | KG_CAP_BIT(KG_CAP_WILD_GROUPS);
@@ -263,7 +263,7 @@ static void check_role(struct kg_check *c)
 			size_t len = 0;
 			for (uint32_t i = 0; i < rules->len; i++) {
 				struct kg_rbac_grant g;
-				kg_rbac_rule_grants(rules->v.items[i], &g);
+				kg_rbac_rule_grants_want(rules->v.items[i], extra, &g);
 				for (int cap = 0; cap < KG_CAP_COUNT; cap++)
 					if ((g.caps & extra & KG_CAP_BIT(cap)) && len < sizeof(list) - 1) {
 						len += (size_t)kg_fmt(list + len, sizeof(list) - len, "%s%s", len ? ", " : "",

@@ -46,6 +46,9 @@ struct kg_rbac_grant {
 	char what[KG_CAP_COUNT][96];
 };
 void kg_rbac_rule_grants(const struct kg_node *policy_rule, struct kg_rbac_grant *g);
+/* The same with the phrases of the capabilities in want only: what[cap] is set for the caps in
+ * caps & want, the others are left as they were (the caps themselves are all computed). */
+void kg_rbac_rule_grants_want(const struct kg_node *policy_rule, unsigned want, struct kg_rbac_grant *g);
 
 /* Built-in ClusterRoles the API server creates (cluster-admin, admin, edit, view): their
  * capabilities, for bindings whose role is not in the scanned files. False when unknown. */

@@ -49,9 +49,9 @@ TEST(exemption_by_label)
 	kg_policy_free(p);
 }
 
-/* A LeaderWorkerSet without a leader template: the records used to keep a clone without the pod
- * spec, on which the policy looked for the first pod path of the kind (the leader's), so the
- * worker template's annotation does not silence cross-object findings. Kept as it was. */
+/* A LeaderWorkerSet without a leader template: the workload is collected from the worker
+ * template, and its annotation silences cross-object findings as it does per-object ones (the
+ * records used to read the kind's first pod path, the leader's, and missed it). */
 TEST(first_pod_path_annotation)
 {
 	struct th_run r;
@@ -60,8 +60,45 @@ TEST(first_pod_path_annotation)
 		"apiVersion: leaderworkerset.x-k8s.io/v1\nkind: LeaderWorkerSet\nmetadata: {name: lws, namespace: shop}\n"
 		"spec: {leaderWorkerTemplate: {workerTemplate: {metadata: {labels: {app: lws},\n"
 		"  annotations: {kguard.io/ignore: 'network.pod-not-isolated: meshed'}}, spec: {containers: []}}}}\n");
+	unsigned before = r.report.sum.suppressed;
 	kg_engine_finish(r.engine, &r.report);
-	CHECK_INT(th_count(&r, "network.pod-not-isolated"), 1);
+	CHECK_INT(th_count(&r, "network.pod-not-isolated"), 0);
+	CHECK_INT(r.report.sum.suppressed - before, 1);
+	th_free(&r);
+}
+
+/* Pod paths from a policy file longer than the old 160/192-byte buffers: the template's labels,
+ * its ignore annotation and the service account path are read whole. */
+#define SEG60 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define LONG_BASE "spec." SEG60 "." SEG60 "." SEG60
+TEST(long_policy_pod_paths)
+{
+	static const struct kg_pod_path pp[] = {
+		{ "long.example.com", "LongSet", LONG_BASE ".template.spec", LONG_BASE ".template.metadata" },
+	};
+	kg_pod_paths_add(pp, 1);
+	char yaml[4096];
+	static const char obj[] = "apiVersion: long.example.com/v1\nkind: LongSet\nmetadata: {name: %s, namespace: shop}\n"
+				  "spec: {" SEG60 ": {" SEG60 ": {" SEG60 ": {template: {metadata: {labels: {app: %s}%s},\n"
+				  "  spec: {serviceAccountName: robot, containers: []}}}}}}\n---\n";
+	int n = snprintf(yaml, sizeof(yaml),
+			 NS "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web, namespace: shop}\n"
+			    "spec: {podSelector: {matchLabels: {app: web}}}\n---\n"
+			    "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: rd, namespace: shop}\n"
+			    "rules: [{apiGroups: [''], resources: [secrets], verbs: [get]}]\n---\n"
+			    "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: rd, namespace: shop}\n"
+			    "roleRef: {kind: Role, name: rd}\nsubjects: [{kind: ServiceAccount, name: robot}]\n---\n");
+	n += snprintf(yaml + n, sizeof(yaml) - (size_t)n, obj, "web", "web", "");
+	snprintf(yaml + n, sizeof(yaml) - (size_t)n, obj, "quiet", "quiet",
+		 ", annotations: {kguard.io/ignore: 'network.pod-not-isolated: meshed'}");
+	struct th_run r;
+	th_scan(&r, NULL, NULL, yaml);
+	kg_engine_finish(r.engine, &r.report);
+	/* web is selected by its labels, quiet silenced by its annotation */
+	CHECK_INT(th_count(&r, "network.pod-not-isolated"), 0);
+	CHECK_INT(th_count(&r, "rbac.workload-sa-dangerous"), 2);
+	const struct kg_finding *f = th_get(&r, "rbac.workload-sa-dangerous", 0);
+	CHECK(f && !strcmp(f->path, LONG_BASE ".template.spec.serviceAccountName"));
 	th_free(&r);
 }
 
