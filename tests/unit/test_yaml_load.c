@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "harness.h"
+#include "core/loader_priv.h"
 #include "loader_util.h"
 
 static double now(void)
@@ -236,7 +237,7 @@ TEST(alias_bomb_fails_fast)
 	double t0 = now();
 	lu_load(s);
 	double dt = now() - t0;
-	CHECK(dt < 1.0);
+	CHECK(dt < 5.0); /* generous for ASan on a busy machine; the full expansion takes minutes */
 	CHECK_INT(lu.nerrs, 1);
 	/* go-yaml's ratio rule trips at the first alias of level 4 (4,357 of 4,401 decode steps
 	 * aliased), long before the expansion would be large */
@@ -690,7 +691,7 @@ TEST(deep_nesting_flow_and_block)
 		double t0 = now();
 		lu_load(s);
 		double dt = now() - t0;
-		CHECK(dt < 2.0);
+		CHECK(dt < 5.0); /* libyaml alone is quadratic here: 200k levels take about a minute */
 		CHECK_INT(lu.nerrs, 1);
 		CHECK_STR(lu.errs[0], cases[c].err);
 		CHECK_INT(lu.ndocs, 1);
@@ -698,20 +699,32 @@ TEST(deep_nesting_flow_and_block)
 	}
 }
 
-TEST(many_anchors_stay_fast)
+TEST(many_anchors_keep_short_chains)
 {
-	/* 100,000 anchors and aliases: the anchor table grows instead of chaining */
+	/* 100,000 anchors and aliases: the anchor table grows with them (at most one anchor per
+	 * bucket on average) instead of chaining them into the initial buckets */
 	struct kg_buf b;
 	kg_buf_init(&b, 0);
 	for (int i = 0; i < 100000; i++)
 		CHECK_INT(kg_buf_printf(&b, "- &a%d %d\n", i, i), 0);
 	for (int i = 0; i < 100000; i++)
 		CHECK_INT(kg_buf_printf(&b, "- *a%d\n", i), 0);
-	double t0 = now();
-	lu_load_lim(b.data, b.len, NULL);
-	CHECK(now() - t0 < 2.0);
+	lu_reset();
+	struct kg_loader *L = kg_loader_new(NULL);
+	lu.rc = kg_loader_buffer(L, "t", b.data, b.len, &lu_sink);
 	CHECK_INT(lu.nerrs, 0);
 	CHECK_INT(lu.ndocs, 1);
+	CHECK(L->nanchors == 100000);
+	CHECK(L->anchor_buckets >= L->nanchors);
+	size_t longest = 0;
+	for (size_t i = 0; i < L->anchor_buckets; i++) {
+		size_t n = 0;
+		for (const struct kg_anchor *a = L->anchors[i]; a; a = a->next)
+			n++;
+		longest = n > longest ? n : longest;
+	}
+	CHECK(longest <= 16); /* the hash spreads a0..a99999 */
+	kg_loader_free(L);
 	kg_buf_release(&b);
 }
 
