@@ -8,6 +8,7 @@
 
 #include "../core/k8s.h"
 #include "../rules/policy_priv.h"
+#include "../util/hash.h"
 #include "eval_priv.h"
 
 /* Memory a worker keeps between requests; past it (after a huge request) it is given back. */
@@ -191,15 +192,12 @@ static void eval_object(struct kg_adm_worker *w, const struct kg_adm_config *cfg
 
 static uint64_t fnv(uint64_t h, const char *s)
 {
-	if (s)
-		for (; *s; s++)
-			h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return (h ^ 0xff) * 1099511628211ull;
+	return kg_fnv1a64_byte(kg_fnv1a64_str(h, s), 0xff);
 }
 
 uint64_t kg_adm_finding_key(const struct kg_finding *f)
 {
-	uint64_t h = 14695981039346656037ull;
+	uint64_t h = KG_FNV64_OFFSET;
 	h = fnv(h, f->rule_id);
 	h = fnv(h, f->path);
 	return fnv(h, f->container);

@@ -4,6 +4,8 @@
 
 #include "burst.h"
 
+#include "../util/hash.h"
+
 void kg_burst_init(struct kg_field_state *st, uint32_t capacity, uint64_t window_ns, uint64_t seed)
 {
 	uint32_t cap = 16;
@@ -32,11 +34,7 @@ uint64_t kg_field_state_authz_failures(const struct kg_field_state *st)
 /* FNV-1a over the name, mixed with the per-process seed (splitmix64 finaliser). */
 static uint64_t hash_name(const char *s, size_t n, uint64_t seed)
 {
-	uint64_t h = 1469598103934665603ull ^ seed;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
+	uint64_t h = kg_fnv1a64(KG_FNV64_OFFSET ^ seed, s, n);
 	h ^= h >> 30;
 	h *= 0xbf58476d1ce4e5b9ull;
 	h ^= h >> 27;

@@ -511,17 +511,6 @@ unsigned kg_pod_each(const struct kg_object *obj, kg_pod_fn fn, void *ctx)
 	return w.visited;
 }
 
-void kg_cat_uint(char *buf, size_t size, size_t *len, unsigned v)
-{
-	char d[16];
-	size_t i = sizeof(d);
-	do {
-		d[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	kg_cat(buf, size, len, d + i, sizeof(d) - i);
-}
-
 size_t kg_container_path(char *buf, size_t size, const char *spec_path, enum kg_container_kind kind, unsigned index)
 {
 	static const size_t flen[3] = { sizeof("initContainers") - 1, sizeof("containers") - 1,

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../util/fmt.h"
 #include "load.h"
 #include "node.h"
 
@@ -72,21 +73,6 @@ const char *kg_api_group(const char *api_version, char *buf, unsigned size);
 enum kg_container_kind { KG_INIT_CONTAINER, KG_CONTAINER, KG_EPHEMERAL_CONTAINER };
 extern const char *const kg_container_fields[3]; /* "initContainers", "containers", "ephemeralContainers" */
 
-/* Bounded text building for field paths and container labels, with snprintf's truncation (the
- * first size - 1 bytes of the whole text, always NUL-terminated) but without its per-call set-up.
- * *len is what buf holds so far (start at 0, size > 0); kg_cat appends n bytes of s, stopping at
- * a NUL byte the way "%s" does. */
-static inline void kg_cat(char *buf, size_t size, size_t *len, const char *s, size_t n)
-{
-	size_t l = *len, i = 0;
-	if (n > size - 1 - l)
-		n = size - 1 - l;
-	for (; i < n && s[i]; i++) /* the pieces are short: a loop beats memchr + memcpy calls */
-		buf[l + i] = s[i];
-	*len = l + i;
-	buf[l + i] = '\0';
-}
-void kg_cat_uint(char *buf, size_t size, size_t *len, unsigned v);
 /* "spec.template.spec.containers[2]": what "%s.%s[%u]" gives for spec_path, the list's field and
  * the index. Returns the length written. */
 size_t kg_container_path(char *buf, size_t size, const char *spec_path, enum kg_container_kind kind, unsigned index);

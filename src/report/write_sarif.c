@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "../rules/rule.h"
+#include "../util/hash.h"
 #include "../util/jsonw.h"
 #include "write.h"
 #include "write_priv.h"
@@ -276,23 +277,11 @@ static void object_parts(struct kg_sarif *s, const struct kg_finding *f)
 
 /* --- fingerprints ------------------------------------------------------------------------- */
 
-#define FNV_PRIME 0x100000001b3ULL
-
 /* FNV-1a over s[0..n), n = strlen(s) (0 for NULL), then a separator byte that strings cannot
- * contain, and a marker for NULL. Unrolled: this runs over every result's strings. */
+ * contain, and a marker for NULL. */
 static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-	for (; n - i >= 4; i += 4) {
-		h = (h ^ p[i]) * FNV_PRIME;
-		h = (h ^ p[i + 1]) * FNV_PRIME;
-		h = (h ^ p[i + 2]) * FNV_PRIME;
-		h = (h ^ p[i + 3]) * FNV_PRIME;
-	}
-	for (; i < n; i++)
-		h = (h ^ p[i]) * FNV_PRIME;
-	return (h ^ (s ? 0xff : 0xfe)) * FNV_PRIME;
+	return kg_fnv1a64_byte(kg_fnv1a64(h, s, n), s ? 0xff : 0xfe);
 }
 
 /* Hash of rule, file, object, path and container (np, nc: their lengths). The states after the
@@ -306,7 +295,7 @@ static uint64_t finding_hash(struct kg_sarif *s, struct kg_sarif_rule *sr, const
 		if (sr->fp_id == f->rule_id && sr->file_gen == s->file_gen) {
 			h = sr->file_state;
 		} else {
-			h = fnv1a(0xcbf29ce484222325ULL, f->rule_id, kg_wp_len0(f->rule_id));
+			h = fnv1a(KG_FNV64_OFFSET, f->rule_id, kg_wp_len0(f->rule_id));
 			h = fnv1a(h, s->cache_norm.data ? s->cache_norm.data : "", s->cache_norm.len);
 			sr->fp_id = f->rule_id;
 			sr->file_gen = s->file_gen;

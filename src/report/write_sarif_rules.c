@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../rules/rule.h"
+#include "../util/hash.h"
 #include "write_priv.h"
 #include "write_sarif.h"
 
@@ -31,9 +32,7 @@ static int cmp_rule_id(const void *pa, const void *pb)
 
 static size_t str_slot(const char *id, size_t mask)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
-		h = (h ^ *p) * 0x100000001b3ULL;
+	uint64_t h = kg_fnv1a64_str(KG_FNV64_OFFSET, id);
 	return (size_t)(h ^ (h >> 31)) & mask;
 }
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../util/fmt.h"
+#include "../util/hash.h"
 #include "cluster_priv.h"
 #include "policy_priv.h"
 
@@ -265,12 +266,9 @@ static uint64_t pair_bit(const struct kg_pair *p)
 		kg_scalar_text(p->value, buf, sizeof(buf));
 		n = strlen(buf);
 	}
-	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a over key, a separator, value */
-	for (uint32_t i = 0; i < p->key_len; i++)
-		h = (h ^ (unsigned char)p->key[i]) * 0x100000001b3ull;
-	h = (h ^ 0x100) * 0x100000001b3ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)v[i]) * 0x100000001b3ull;
+	/* FNV-1a over key, a separator, value */
+	uint64_t h = kg_fnv1a64_byte(kg_fnv1a64(KG_FNV64_OFFSET, p->key, p->key_len), 0x100);
+	h = kg_fnv1a64(h, v, n);
 	return 1ull << (h >> 58);
 }
 

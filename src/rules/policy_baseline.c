@@ -5,6 +5,7 @@
  *
  * Only the fingerprint is used when reading; the other fields are there for the reviewer. */
 #include "../util/fmt.h"
+#include "../util/hash.h"
 #include "baseline.h"
 
 #include <errno.h>
@@ -29,17 +30,10 @@ struct kg_baseline {
 	size_t mask;
 };
 
+/* a separator after each string, so that ("ab","c") and ("a","bc") differ */
 static uint64_t fnv(uint64_t h, const char *s)
 {
-	if (s)
-		for (; *s; s++) {
-			h ^= (unsigned char)*s;
-			h *= 0x100000001b3ull;
-		}
-	/* a separator, so that ("ab","c") and ("a","bc") differ */
-	h ^= 0xff;
-	h *= 0x100000001b3ull;
-	return h;
+	return kg_fnv1a64_byte(kg_fnv1a64_str(h, s), 0xff);
 }
 
 static const char *norm_file(const char *f)
@@ -54,7 +48,7 @@ static const char *norm_file(const char *f)
 
 static uint64_t fingerprint(const struct kg_finding *f)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = KG_FNV64_OFFSET;
 	h = fnv(h, f->rule_id);
 	h = fnv(h, norm_file(f->file));
 	h = fnv(h, f->kind);

@@ -168,3 +168,14 @@ int kg_fmt(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+void kg_cat_uint(char *buf, size_t size, size_t *len, unsigned v)
+{
+	char d[16];
+	size_t i = sizeof(d);
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	kg_cat(buf, size, len, d + i, sizeof(d) - i);
+}

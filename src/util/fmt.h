@@ -14,4 +14,20 @@
 int kg_vfmt(char *buf, size_t size, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 int kg_fmt(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Bounded text building for field paths and container labels, with snprintf's truncation (the
+ * first size - 1 bytes of the whole text, always NUL-terminated) but without its per-call set-up.
+ * *len is what buf holds so far (start at 0, size > 0); kg_cat appends n bytes of s, stopping at
+ * a NUL byte the way "%s" does. */
+static inline void kg_cat(char *buf, size_t size, size_t *len, const char *s, size_t n)
+{
+	size_t l = *len, i = 0;
+	if (n > size - 1 - l)
+		n = size - 1 - l;
+	for (; i < n && s[i]; i++) /* the pieces are short: a loop beats memchr + memcpy calls */
+		buf[l + i] = s[i];
+	*len = l + i;
+	buf[l + i] = '\0';
+}
+void kg_cat_uint(char *buf, size_t size, size_t *len, unsigned v);
+
 #endif
