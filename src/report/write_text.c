@@ -18,8 +18,6 @@
 #include "write.h"
 #include "write_priv.h"
 
-#define LIT(s) s, sizeof(s) - 1
-
 struct tw {
 	struct kg_wout *w; /* output goes out in its blocks */
 	bool color;
@@ -104,22 +102,11 @@ static void text(struct tw *t, const char *s)
 		done(t, text_to(d, s ? s : "", n));
 }
 
-static char *num_to(char *d, unsigned v)
-{
-	char t[16];
-	size_t i = sizeof(t);
-	do {
-		t[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return kg_wp_put(d, t + i, sizeof(t) - i);
-}
-
 static void num(struct tw *t, unsigned v)
 {
 	char *d = room(t, 16);
 	if (d)
-		done(t, num_to(d, v));
+		done(t, kg_wp_uint(d, v));
 }
 
 static const char *sev_style(enum kg_severity s)
@@ -188,22 +175,22 @@ static void finding(struct tw *t, const struct kg_finding *f, bool in_object)
 	char *d = room(t, t->file.len + TEXT_MAX(lm + lr + lp + lc) + 160);
 	if (!d)
 		return;
-	d = in_object ? kg_wp_put(d, LIT("    ")) : kg_wp_put(d, LIT("  "));
+	d = in_object ? kg_wp_put(d, KG_LIT("    ")) : kg_wp_put(d, KG_LIT("  "));
 	d = kg_wp_put(d, t->file.data, t->file.len);
 	if (f->line) {
 		*d++ = ':';
-		d = num_to(d, f->line);
+		d = kg_wp_uint(d, f->line);
 		if (f->col) {
 			*d++ = ':';
-			d = num_to(d, f->col);
+			d = kg_wp_uint(d, f->col);
 		}
 	}
-	d = kg_wp_put(d, LIT(": "));
+	d = kg_wp_put(d, KG_LIT(": "));
 	d = style_to(t, d, sev_style(f->severity));
 	const char *sev = kg_severity_name(f->severity);
 	d = kg_wp_put(d, sev, strlen(sev));
 	d = style_to(t, d, "\033[0m");
-	d = kg_wp_put(d, LIT(": "));
+	d = kg_wp_put(d, KG_LIT(": "));
 	d = text_to(d, f->message ? f->message : "", lm);
 	*d++ = ' ';
 	d = style_to(t, d, "\033[2m");
@@ -213,13 +200,13 @@ static void finding(struct tw *t, const struct kg_finding *f, bool in_object)
 	d = style_to(t, d, "\033[0m");
 	*d++ = '\n';
 	if (f->path || f->container) {
-		d = in_object ? kg_wp_put(d, LIT("      ")) : kg_wp_put(d, LIT("    "));
+		d = in_object ? kg_wp_put(d, KG_LIT("      ")) : kg_wp_put(d, KG_LIT("    "));
 		if (f->path) {
-			d = kg_wp_put(d, LIT("at "));
+			d = kg_wp_put(d, KG_LIT("at "));
 			d = text_to(d, f->path, lp);
 		}
 		if (f->container) {
-			d = f->path ? kg_wp_put(d, LIT(", container ")) : kg_wp_put(d, LIT("container "));
+			d = f->path ? kg_wp_put(d, KG_LIT(", container ")) : kg_wp_put(d, KG_LIT("container "));
 			d = text_to(d, f->container, lc);
 		}
 		*d++ = '\n';
