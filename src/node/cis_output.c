@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../util/jsonw.h"
+#include "../util/utf8.h"
 #include "cis_priv.h"
 
 static const char *const role_names[] = { "master", "etcd", "node" };
@@ -140,49 +141,16 @@ static int write_json(FILE *out, struct kg_report *r, const struct kg_cis_run *r
 
 /* --- JUnit: one test case per benchmark check, grouped by section --- */
 
-static size_t utf8_len(const unsigned char *p)
-{
-	unsigned char c = p[0];
-#define CONT(x) (((x) & 0xC0) == 0x80)
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF && CONT(p[1]))
-		return 2;
-	if ((c & 0xF0) == 0xE0 && CONT(p[1]) && CONT(p[2]) && !(c == 0xE0 && p[1] < 0xA0) && !(c == 0xED && p[1] >= 0xA0))
-		return (c == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF)) ? 0 : 3; /* U+FFFE/F */
-	if (c >= 0xF0 && c <= 0xF4 && CONT(p[1]) && CONT(p[2]) && CONT(p[3]) && !(c == 0xF0 && p[1] < 0x90) &&
-	    !(c == 0xF4 && p[1] >= 0x90))
-		return 4;
-#undef CONT
-	return 0;
-}
-
-/* XML 1.0 text or attribute value; invalid UTF-8 and control characters become U+FFFD */
+/* XML 1.0 text or attribute value (the report writers' escaper: invalid UTF-8 and characters XML
+ * cannot carry become U+FFFD; in attributes newline and tab become character references). */
 static void xml(struct kg_buf *b, const char *s, bool attr)
 {
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
-		size_t n = utf8_len(p);
-		const char *rep = NULL;
-		if (!n || (*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r'))
-			rep = "\xef\xbf\xbd";
-		else if (*p == '&')
-			rep = "&amp;";
-		else if (*p == '<')
-			rep = "&lt;";
-		else if (*p == '>')
-			rep = "&gt;";
-		else if (attr && *p == '"')
-			rep = "&quot;";
-		else if (attr && *p == '\n')
-			rep = "&#10;";
-		else if (*p == '\r')
-			rep = "&#13;";
-		if (rep)
-			kg_buf_adds(b, rep);
-		else
-			kg_buf_add(b, p, n);
-		p += n ? n : 1;
-	}
+	size_t n = s ? strlen(s) : 0;
+	if (kg_buf_reserve(b, KG_XML_ESC_MAX(n) + 1))
+		return;
+	char *end = kg_xml_escape_to(b->data + b->len, s ? s : "", n, attr);
+	b->len = (size_t)(end - b->data);
+	b->data[b->len] = '\0';
 }
 
 static int write_junit(FILE *out, struct kg_report *r, const struct kg_cis_run *run)

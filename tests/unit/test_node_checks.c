@@ -737,6 +737,30 @@ TEST(args_file_and_kubelet_precedence)
 	drop_root();
 }
 
+/* JUnit: values go through the report writers' XML escaper. In an attribute a tab must be a
+ * character reference (attribute-value normalisation would turn a raw one into a space), in
+ * element text it stays; markup characters are escaped in both. */
+TEST(junit_escapes_values)
+{
+	new_root();
+	put("etc/kubernetes/manifests/kube-apiserver.yaml", 0600,
+	    POD("kube-apiserver", "    - \"--anonymous-auth=tr\\tue<&>\"\n"));
+	good_control_plane();
+	struct out o;
+	run_roles(&o, 0);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	struct kg_write_opts wo = { false, false, "node" };
+	CHECK_INT(kg_cis_write(m, KG_FMT_JUNIT, &o.r, o.run, &wo, false), 0);
+	fclose(m);
+	CHECK(strstr(buf, "<failure type=\"medium\" message=\"--anonymous-auth=tr&#9;ue&lt;&amp;&gt;\">"));
+	CHECK(strstr(buf, ": medium: --anonymous-auth=tr\tue&lt;&amp;&gt;; fix: set --anonymous-auth=false\n"));
+	free(buf);
+	done(&o);
+	drop_root();
+}
+
 TEST(json_report)
 {
 	new_root();
