@@ -6,7 +6,16 @@ WARN    := -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes -Wmissi
            -Wwrite-strings -Wformat=2 -Wcast-qual -Wimplicit-fallthrough -Wno-format-nonliteral -fno-common
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyaml -lmicrohttpd -lgnutls -lpcre2-8) -lm -lpthread
+# libmicrohttpd and GnuTLS are not linked: src/server/libs.c loads them with dlopen when a server
+# starts (they cost every process ~5 ms at startup otherwise, docs/dependencies.md). Their sonames are
+# read from the installed development libraries.
+LINK_PKGS := yaml-0.1 libpcre2-8
+LDLIBS  := $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null || echo -lyaml -lpcre2-8) -lm -lpthread
+soname   = $(or $(shell objdump -p $(shell pkg-config --variable=libdir $(1) 2>/dev/null)/$(2).so 2>/dev/null | \
+             sed -n 's/^ *SONAME *//p'),$(3))
+MHD_SONAME    ?= $(call soname,libmicrohttpd,libmicrohttpd,libmicrohttpd.so.12)
+GNUTLS_SONAME ?= $(call soname,gnutls,libgnutls,libgnutls.so.30)
+$(O)/src/server/libs.o: ALL_CFLAGS += -DKG_MHD_SONAME='"$(MHD_SONAME)"' -DKG_GNUTLS_SONAME='"$(GNUTLS_SONAME)"'
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 LIB_SRC  := $(sort $(shell find src -name '*.c' ! -path 'src/cmd/main.c'))

@@ -1,13 +1,10 @@
 /* libmicrohttpd + GnuTLS server (see server.h). The certificate callback serves the current
  * credentials and reloads them when the files change; superseded credentials are kept for a few
  * generations so that handshakes that already picked them can finish. GnuTLS's callback has no
- * user pointer, so one TLS server per process is supported (kg_server_start refuses a second). */
+ * user pointer, so one TLS server per process is supported (kg_server_start refuses a second).
+ * Both libraries are called through the table of libs.h, loaded when the first server starts. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <gnutls/abstract.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -19,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "libs.h"
 #include "server.h"
 
 #define MAX_CHAIN 8
@@ -39,6 +37,7 @@ struct filestamp {
 
 struct kg_server {
 	struct kg_server_opts o;
+	const struct kg_tls_libs *lib;
 	struct MHD_Daemon *d;
 	int fd;
 	unsigned port;
@@ -81,14 +80,14 @@ static void logf_(struct kg_server *s, const char *fmt, ...)
 
 /* ---- credentials ---- */
 
-static void cred_free(struct cred *c)
+static void cred_free(const struct kg_tls_libs *L, struct cred *c)
 {
 	if (!c)
 		return;
 	for (unsigned i = 0; i < c->n; i++)
-		gnutls_pcert_deinit(&c->pcert[i]);
+		L->gnutls_pcert_deinit(&c->pcert[i]);
 	if (c->key)
-		gnutls_privkey_deinit(c->key);
+		L->gnutls_privkey_deinit(c->key);
 	free(c);
 }
 
@@ -111,63 +110,64 @@ static bool same_stamp(const struct filestamp *a, const struct filestamp *b)
 }
 
 /* Load and check a certificate chain and its key; NULL with msg filled on failure. */
-static struct cred *cred_load(const char *cert_file, const char *key_file, char *msg, size_t msgsz)
+static struct cred *cred_load(const struct kg_tls_libs *L, const char *cert_file, const char *key_file, char *msg,
+			      size_t msgsz)
 {
 	gnutls_datum_t cd = { NULL, 0 }, kd = { NULL, 0 };
 	struct cred *c = calloc(1, sizeof(*c));
 	int r;
 	if (!c)
 		abort();
-	if ((r = gnutls_load_file(cert_file, &cd)) < 0) {
-		snprintf(msg, msgsz, "cannot read certificate %s: %s", cert_file, gnutls_strerror(r));
+	if ((r = L->gnutls_load_file(cert_file, &cd)) < 0) {
+		snprintf(msg, msgsz, "cannot read certificate %s: %s", cert_file, L->gnutls_strerror(r));
 		goto fail;
 	}
-	if ((r = gnutls_load_file(key_file, &kd)) < 0) {
-		snprintf(msg, msgsz, "cannot read key %s: %s", key_file, gnutls_strerror(r));
+	if ((r = L->gnutls_load_file(key_file, &kd)) < 0) {
+		snprintf(msg, msgsz, "cannot read key %s: %s", key_file, L->gnutls_strerror(r));
 		goto fail;
 	}
 	c->n = MAX_CHAIN;
-	if ((r = gnutls_pcert_list_import_x509_raw(c->pcert, &c->n, &cd, GNUTLS_X509_FMT_PEM, 0)) < 0 || c->n == 0) {
+	if ((r = L->gnutls_pcert_list_import_x509_raw(c->pcert, &c->n, &cd, GNUTLS_X509_FMT_PEM, 0)) < 0 || c->n == 0) {
 		c->n = 0;
-		snprintf(msg, msgsz, "invalid certificate %s: %s", cert_file, r < 0 ? gnutls_strerror(r) : "no certificate");
+		snprintf(msg, msgsz, "invalid certificate %s: %s", cert_file, r < 0 ? L->gnutls_strerror(r) : "no certificate");
 		goto fail;
 	}
-	if ((r = gnutls_privkey_init(&c->key)) < 0 ||
-	    (r = gnutls_privkey_import_x509_raw(c->key, &kd, GNUTLS_X509_FMT_PEM, NULL, 0)) < 0) {
-		snprintf(msg, msgsz, "invalid private key %s: %s", key_file, gnutls_strerror(r));
+	if ((r = L->gnutls_privkey_init(&c->key)) < 0 ||
+	    (r = L->gnutls_privkey_import_x509_raw(c->key, &kd, GNUTLS_X509_FMT_PEM, NULL, 0)) < 0) {
+		snprintf(msg, msgsz, "invalid private key %s: %s", key_file, L->gnutls_strerror(r));
 		goto fail;
 	}
 	/* The key must belong to the leaf certificate. */
 	gnutls_pubkey_t pub;
 	gnutls_datum_t a = { NULL, 0 }, b = { NULL, 0 };
 	bool match = false;
-	if (gnutls_pubkey_init(&pub) == 0) {
-		if (gnutls_pubkey_import_privkey(pub, c->key, 0, 0) == 0 &&
-		    gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &a) == 0 &&
-		    gnutls_pubkey_export2(c->pcert[0].pubkey, GNUTLS_X509_FMT_DER, &b) == 0)
+	if (L->gnutls_pubkey_init(&pub) == 0) {
+		if (L->gnutls_pubkey_import_privkey(pub, c->key, 0, 0) == 0 &&
+		    L->gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &a) == 0 &&
+		    L->gnutls_pubkey_export2(c->pcert[0].pubkey, GNUTLS_X509_FMT_DER, &b) == 0)
 			match = a.size == b.size && memcmp(a.data, b.data, a.size) == 0;
-		gnutls_free(a.data);
-		gnutls_free(b.data);
-		gnutls_pubkey_deinit(pub);
+		(*L->free_fn)(a.data);
+		(*L->free_fn)(b.data);
+		L->gnutls_pubkey_deinit(pub);
 	}
 	if (!match) {
 		snprintf(msg, msgsz, "private key %s does not match certificate %s", key_file, cert_file);
 		goto fail;
 	}
-	gnutls_free(cd.data);
-	gnutls_free(kd.data);
+	(*L->free_fn)(cd.data);
+	(*L->free_fn)(kd.data);
 	return c;
 fail:
-	gnutls_free(cd.data);
-	gnutls_free(kd.data);
-	cred_free(c);
+	(*L->free_fn)(cd.data);
+	(*L->free_fn)(kd.data);
+	cred_free(L, c);
 	return NULL;
 }
 
 static void push_gen(struct kg_server *s, struct cred *c)
 {
 	if (s->ngens == KEEP_GENERATIONS) {
-		cred_free(s->gens[0]);
+		cred_free(s->lib, s->gens[0]);
 		memmove(s->gens, s->gens + 1, (KEEP_GENERATIONS - 1) * sizeof(s->gens[0]));
 		s->ngens--;
 	}
@@ -187,7 +187,7 @@ static void maybe_reload(struct kg_server *s)
 	if (same_stamp(&cs, &s->cert_st) && same_stamp(&ks, &s->key_st))
 		return;
 	char msg[512];
-	struct cred *c = cred_load(s->o.cert_file, s->o.key_file, msg, sizeof(msg));
+	struct cred *c = cred_load(s->lib, s->o.cert_file, s->o.key_file, msg, sizeof(msg));
 	if (!c) {
 		/* A half-written pair fails now and is retried next second, as the stamps still differ. */
 		s->stats.tls_reload_errors++;
@@ -252,15 +252,16 @@ static bool too_slow(struct kg_server *s, const struct req_state *st)
 	return true;
 }
 
-static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *ctype, const char *data, size_t len)
+static enum MHD_Result respond(const struct kg_tls_libs *L, struct MHD_Connection *c, unsigned status,
+			       const char *ctype, const char *data, size_t len)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)(uintptr_t)data, MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *r = L->MHD_create_response_from_buffer(len, (void *)(uintptr_t)data, MHD_RESPMEM_MUST_COPY);
 	if (!r)
 		return MHD_NO;
 	if (ctype)
-		MHD_add_response_header(r, "Content-Type", ctype);
-	enum MHD_Result rc = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+		L->MHD_add_response_header(r, "Content-Type", ctype);
+	enum MHD_Result rc = L->MHD_queue_response(c, status, r);
+	L->MHD_destroy_response(r);
 	return rc;
 }
 
@@ -270,12 +271,12 @@ static enum MHD_Result too_large(struct kg_server *s, struct MHD_Connection *c)
 	s->stats.too_large++;
 	pthread_mutex_unlock(&s->lock);
 	static const char msg[] = "{\"error\":\"request body too large\"}\n";
-	return respond(c, MHD_HTTP_CONTENT_TOO_LARGE, "application/json", msg, sizeof(msg) - 1);
+	return respond(s->lib, c, MHD_HTTP_CONTENT_TOO_LARGE, "application/json", msg, sizeof(msg) - 1);
 }
 
-static void peer_text(struct MHD_Connection *c, char *out, size_t n)
+static void peer_text(const struct kg_tls_libs *L, struct MHD_Connection *c, char *out, size_t n)
 {
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const union MHD_ConnectionInfo *ci = L->MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	snprintf(out, n, "?");
 	if (!ci || !ci->client_addr)
 		return;
@@ -299,7 +300,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		kg_buf_init(&st->body, s->o.max_body);
 		clock_gettime(CLOCK_MONOTONIC, &st->start);
 		*con_cls = st;
-		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		const char *cl = s->lib->MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > s->o.max_body) {
 			st->too_large = st->answered = true;
 			return too_large(s, c); /* answered before reading; MHD closes the connection */
@@ -325,15 +326,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (st->too_large)
 		return too_large(s, c);
 	char peer[64];
-	peer_text(c, peer, sizeof(peer));
-	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	peer_text(s->lib, c, peer, sizeof(peer));
+	const char *ct = s->lib->MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	struct kg_http_request req = { method, url, ct ? ct : "", st->body.data ? st->body.data : "", st->body.len, peer };
 	struct kg_http_response resp;
 	resp.status = 200;
 	resp.content_type = "application/json";
 	kg_buf_init(&resp.body, 0);
 	s->handler(s->ctx, &req, &resp);
-	enum MHD_Result rc = respond(c, resp.status, resp.content_type, resp.body.data ? resp.body.data : "", resp.body.len);
+	enum MHD_Result rc = respond(s->lib, c, resp.status, resp.content_type, resp.body.data ? resp.body.data : "", resp.body.len);
 	kg_buf_release(&resp.body);
 	return rc;
 }
@@ -429,16 +430,23 @@ struct kg_server *kg_server_start(const struct kg_server_opts *o, kg_http_handle
 		kg_diag_set(err, NULL, 0, 0, "a TLS certificate and key are required");
 		return NULL;
 	}
+	const char *lib_err;
+	const struct kg_tls_libs *lib = kg_tls_libs(&lib_err);
+	if (!lib) {
+		kg_diag_set(err, NULL, 0, 0, "%s", lib_err);
+		return NULL;
+	}
 	struct kg_server *s = calloc(1, sizeof(*s));
 	if (!s)
 		abort();
 	s->o = *o;
+	s->lib = lib;
 	s->handler = h;
 	s->ctx = ctx;
 	s->fd = -1;
 	pthread_mutex_init(&s->lock, NULL);
 	char msg[512];
-	struct cred *c = cred_load(o->cert_file, o->key_file, msg, sizeof(msg));
+	struct cred *c = cred_load(s->lib, o->cert_file, o->key_file, msg, sizeof(msg));
 	if (!c) {
 		kg_diag_set(err, NULL, 0, 0, "%s", msg);
 		goto fail;
@@ -459,7 +467,7 @@ struct kg_server *kg_server_start(const struct kg_server_opts *o, kg_http_handle
 	if (s->fd < 0)
 		goto unregister;
 	unsigned flags = MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_EPOLL;
-	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+	s->d = s->lib->MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
 				MHD_OPTION_LISTEN_SOCKET, s->fd,
 				MHD_OPTION_HTTPS_CERT_CALLBACK, cert_cb,
 				MHD_OPTION_HTTPS_PRIORITIES, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%SERVER_PRECEDENCE",
@@ -483,7 +491,7 @@ fail:
 	if (s->fd >= 0)
 		close(s->fd);
 	for (unsigned i = 0; i < s->ngens; i++)
-		cred_free(s->gens[i]);
+		cred_free(s->lib, s->gens[i]);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 	return NULL;
@@ -491,7 +499,7 @@ fail:
 
 unsigned kg_server_connections(const struct kg_server *s)
 {
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	const union MHD_DaemonInfo *di = s->lib->MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
 	return di ? di->num_connections : 0;
 }
 
@@ -500,7 +508,7 @@ void kg_server_stop(struct kg_server *s)
 	if (!s)
 		return;
 	/* Stop accepting, then let requests in flight finish. */
-	MHD_socket lfd = MHD_quiesce_daemon(s->d);
+	MHD_socket lfd = s->lib->MHD_quiesce_daemon(s->d);
 	if (lfd != MHD_INVALID_SOCKET)
 		close(lfd);
 	s->fd = -1;
@@ -515,13 +523,13 @@ void kg_server_stop(struct kg_server *s)
 		struct timespec nap = { 0, 20 * 1000000L };
 		nanosleep(&nap, NULL);
 	}
-	MHD_stop_daemon(s->d);
+	s->lib->MHD_stop_daemon(s->d);
 	pthread_mutex_lock(&g_tls_lock);
 	if (g_tls_server == s)
 		g_tls_server = NULL;
 	pthread_mutex_unlock(&g_tls_lock);
 	for (unsigned i = 0; i < s->ngens; i++)
-		cred_free(s->gens[i]);
+		cred_free(s->lib, s->gens[i]);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
