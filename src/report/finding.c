@@ -294,6 +294,11 @@ static void sort_ptrs(const struct kg_finding **a, const struct kg_finding **tmp
 		for (size_t lo = 0; lo < n; lo += 2 * w) {
 			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
 			size_t i = lo, j = mid, k = lo;
+			if (mid == hi || cmp_finding(src[mid - 1], src[mid]) <= 0) {
+				/* already in order, as findings mostly arrive: one copy, no merge */
+				memcpy(dst + lo, src + lo, (hi - lo) * sizeof(*src));
+				continue;
+			}
 			while (i < mid && j < hi)
 				dst[k++] = cmp_finding(src[j], src[i]) < 0 ? src[j++] : src[i++];
 			while (i < mid)
@@ -313,7 +318,11 @@ static void sort_ptrs(const struct kg_finding **a, const struct kg_finding **tmp
  * time (order[i] is the finding that belongs at i): no second array of findings to touch. */
 static void sort_findings(struct kg_report *r)
 {
-	size_t n = r->nfindings;
+	size_t n = r->nfindings, s = 1;
+	while (s < n && cmp_finding(&r->findings[s - 1], &r->findings[s]) <= 0)
+		s++;
+	if (s == n) /* already sorted */
+		return;
 	if (2 * n > r->aorder) {
 		free(r->order);
 		r->order = malloc(2 * r->afindings * sizeof(*r->order));

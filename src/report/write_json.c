@@ -31,6 +31,7 @@ struct kg_json_cache {
 	struct {
 		const char *id, *title;
 		enum kg_severity sev;
+		unsigned long flushes; /* the part is in the buffer while this is the buffer's */
 		struct part p;
 	} rule[RULE_SLOTS];
 	unsigned long flushes; /* the buffer's kg_wout.flushes the rule parts are from */
@@ -46,12 +47,13 @@ static bool same(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-/* Forget the parts that are no longer in w's buffer. */
+/* Forget the parts that are no longer in w's buffer (rule parts by their stamp: clearing 10 KB of
+ * slots at every block written cost more than the stamps). */
 static void cache_sync(struct kg_json_cache *c, const struct kg_wout *w)
 {
 	if (c->flushes == w->flushes)
 		return;
-	memset(c, 0, sizeof(*c));
+	c->have_file = c->have_obj = false;
 	c->flushes = w->flushes;
 }
 
@@ -99,8 +101,8 @@ static int copy_part(struct kg_buf *b, struct part p)
 static int rule_part(struct kg_buf *b, struct kg_json_cache *c, const struct kg_finding *f)
 {
 	size_t h = (size_t)(((uint64_t)(uintptr_t)f->rule_id * 0x9E3779B97F4A7C15u) >> (64 - RULE_BITS));
-	if (c->rule[h].p.len && c->rule[h].id == f->rule_id && c->rule[h].title == f->title &&
-	    c->rule[h].sev == f->severity)
+	if (c->rule[h].p.len && c->rule[h].flushes == c->flushes && c->rule[h].id == f->rule_id &&
+	    c->rule[h].title == f->title && c->rule[h].sev == f->severity)
 		return copy_part(b, c->rule[h].p);
 	const char *sev = kg_severity_name(f->severity);
 	size_t li = kg_wp_len0(f->rule_id), ls = strlen(sev), lt = kg_wp_len0(f->title);
@@ -119,6 +121,7 @@ static int rule_part(struct kg_buf *b, struct kg_json_cache *c, const struct kg_
 	c->rule[h].id = f->rule_id;
 	c->rule[h].title = f->title;
 	c->rule[h].sev = f->severity;
+	c->rule[h].flushes = c->flushes;
 	c->rule[h].p = (struct part){ off, b->len - off };
 	return 0;
 }

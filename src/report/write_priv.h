@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../util/buf.h"
+#include "../util/fmt.h"
 #include "../util/utf8.h"
 #include "finding.h"
 #include "write.h"
@@ -81,13 +82,7 @@ static inline char *kg_wp_put(char *d, const char *s, size_t n)
 /* Decimal digits of v (at most 20). */
 static inline char *kg_wp_uint(char *d, uint64_t v)
 {
-	char t[24];
-	size_t i = sizeof(t);
-	do {
-		t[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return kg_wp_put(d, t + i, sizeof(t) - i);
+	return kg_put_uint(d, v);
 }
 
 #endif

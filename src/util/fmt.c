@@ -10,7 +10,7 @@ struct out {
 	size_t size, len;
 };
 
-static void put(struct out *o, const char *s, size_t n)
+static inline void put(struct out *o, const char *s, size_t n)
 {
 	if (o->len < o->size) {
 		size_t room = o->size - o->len;
@@ -149,6 +149,16 @@ int kg_vfmt(char *buf, size_t size, const char *fmt, va_list ap)
 		if (!*pct)
 			break;
 		f = pct + 1;
+		if (*f == 's') { /* most conversions: "%s" of a string that is there */
+			const char *a = va_arg(mine, const char *);
+			f++;
+			if (a) {
+				put(&o, a, strlen(a));
+				continue;
+			}
+			put(&o, "(null)", 6);
+			continue;
+		}
 		if (conversion(&o, &f, &mine)) {
 			va_end(mine);
 			return vsnprintf(buf, size, fmt, ap);
@@ -171,11 +181,6 @@ int kg_fmt(char *buf, size_t size, const char *fmt, ...)
 
 void kg_cat_uint(char *buf, size_t size, size_t *len, unsigned v)
 {
-	char d[16];
-	size_t i = sizeof(d);
-	do {
-		d[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	kg_cat(buf, size, len, d + i, sizeof(d) - i);
+	char d[24];
+	kg_cat(buf, size, len, d, (size_t)(kg_put_uint(d, v) - d));
 }

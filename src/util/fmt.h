@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 int kg_vfmt(char *buf, size_t size, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 int kg_fmt(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -29,5 +30,21 @@ static inline void kg_cat(char *buf, size_t size, size_t *len, const char *s, si
 	buf[l + i] = '\0';
 }
 void kg_cat_uint(char *buf, size_t size, size_t *len, unsigned v);
+
+/* The decimal digits of v written at d (room for 20 bytes, no NUL); returns the end. The one
+ * number writer of the report and JSON writers: the length first, then the digits straight into
+ * place (a scratch buffer and a memcpy call cost more than the digits for short numbers). */
+static inline char *kg_put_uint(char *d, uint64_t v)
+{
+	size_t n = 1;
+	for (uint64_t p = 10; n < 20 && v >= p; p *= 10)
+		n++;
+	char *e = d + n;
+	do {
+		*--e = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return d + n;
+}
 
 #endif

@@ -99,3 +99,39 @@ TEST(fmt_truncation)
 	CHECK_STR(b, "");
 	CHECK_INT(kg_fmt(NULL, 0, "%s%d", "abc", 12345), 8);
 }
+
+/* "%s" of NULL (the fast path for plain %s): glibc's "(null)", truncated like any other text. */
+TEST(fmt_null_string)
+{
+	const char *volatile none = NULL; /* not a constant: no compile-time warning */
+	char b[8];
+	CHECK_INT(kg_fmt(b, sizeof(b), "%s", none), 6);
+	CHECK_STR(b, "(null)");
+	CHECK_INT(kg_fmt(b, sizeof(b), "a%sb", none), 8);
+	CHECK_STR(b, "a(null)");
+	CHECK_INT(kg_fmt(b, 4, "%s", none), 6);
+	CHECK_STR(b, "(nu");
+}
+
+/* kg_put_uint against printf at every power-of-ten boundary up to UINT64_MAX. */
+TEST(put_uint_digits)
+{
+	char got[24], want[24];
+	uint64_t p = 1;
+	for (int k = 0; k < 20; k++, p *= 10) {
+		const uint64_t vals[] = { p - 1, p, p + 1, p * 9 / 10 + (k ? 0 : 9) };
+		for (size_t i = 0; i < 4; i++) {
+			char *e = kg_put_uint(got, vals[i]);
+			*e = '\0';
+			snprintf(want, sizeof(want), "%llu", (unsigned long long)vals[i]);
+			CHECK_STR(got, want);
+			CHECK_INT(e - got, strlen(want));
+		}
+	}
+	char *e = kg_put_uint(got, UINT64_MAX);
+	*e = '\0';
+	CHECK_STR(got, "18446744073709551615");
+	e = kg_put_uint(got, 0);
+	*e = '\0';
+	CHECK_STR(got, "0");
+}

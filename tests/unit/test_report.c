@@ -172,6 +172,40 @@ TEST(sort_matches_qsort)
 	}
 }
 
+/* Findings mostly arrive in order: sorted input (left alone), and sorted runs with a few strays
+ * (runs copied without merging, the rest merged), against qsort. */
+TEST(sort_nearly_sorted)
+{
+	uint64_t x = 0x243F6A8885A308D3u;
+	for (size_t n = 2; n < 700; n += n < 40 ? 1 : 53) {
+		for (int strays = 0; strays < 3; strays++) {
+			struct kg_report r;
+			kg_report_init(&r);
+			for (size_t i = 0; i < n; i++) {
+				x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+				struct kg_finding f = { 0 };
+				f.file = "a.yaml";
+				f.message = "m";
+				f.line = (unsigned)(i / 3) + 1;
+				f.rule_rank = (unsigned)(i % 3) + 1;
+				if (strays && x % (strays == 1 ? 97 : 7) == 0)
+					f.line = (unsigned)(x >> 16) % (unsigned)(n / 3 + 1);
+				kg_report_add(&r, &f);
+			}
+			struct kg_finding *want = malloc(n * sizeof(*want));
+			if (!want)
+				abort();
+			memcpy(want, r.findings, n * sizeof(*want));
+			qsort(want, n, sizeof(*want), ref_cmp);
+			kg_report_sort(&r);
+			for (size_t i = 0; i < n; i++)
+				CHECK(r.findings[i].seq == want[i].seq);
+			free(want);
+			kg_report_release(&r);
+		}
+	}
+}
+
 /* kg_report_owner: an object's findings share one copy of its identity, and a new owner (even at
  * the same addresses, as a freed document's memory is reused) gets its own. */
 TEST(owner_identity_is_copied_once)
