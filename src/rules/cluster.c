@@ -152,6 +152,25 @@ void *kg_vec_push(void *vec_v, size_t *n, size_t *cap, size_t elem)
 	return e;
 }
 
+struct kg_workload *kg_wl_push(struct kg_cluster_state *s)
+{
+	struct kg_workloads *w = &s->workloads;
+	if (w->n == w->nblk * KG_WL_BLOCK) {
+		if (w->nblk == w->cap) {
+			size_t nc = w->cap ? w->cap * 2 : 16;
+			struct kg_workload **p = realloc(w->blk, nc * sizeof(*p));
+			if (!p)
+				abort();
+			w->blk = p;
+			w->cap = nc;
+		}
+		w->blk[w->nblk++] = kg_arena_alloc(&s->arena, KG_WL_BLOCK * sizeof(**w->blk));
+	}
+	struct kg_workload *e = kg_wl(s, w->n++);
+	memset(e, 0, sizeof(*e));
+	return e;
+}
+
 /* --- shared strings and nodes --- */
 
 static uint64_t mix(uint64_t h, uint64_t x)
@@ -233,25 +252,36 @@ static uint64_t entry_hash(const void *p, bool strs)
 	return strs ? ((const struct str_hdr *)p)->hash : node_hash(p);
 }
 
+/* Never 0 (an empty slot); from other bits than the slot index for tables under 64K slots. */
+static uint16_t hash_tag(uint64_t h)
+{
+	return (uint16_t)((h >> 16) | 0x8000u);
+}
+
 /* Make room for one more entry (load at most 3/4). */
 static void ptab_reserve(struct kg_ptab *t, bool strs)
 {
 	if ((t->n + 1) * 4 <= t->cap * 3)
 		return;
 	size_t cap = t->cap ? t->cap * 2 : 256;
-	void **v = calloc(cap, sizeof(*v));
-	if (!v)
+	void **v = malloc(cap * sizeof(*v)); /* read only where tag is set */
+	uint16_t *tag = calloc(cap, sizeof(*tag));
+	if (!v || !tag)
 		abort();
 	for (size_t i = 0; i < t->cap; i++) {
-		if (!t->v[i])
+		if (!t->tag[i])
 			continue;
-		size_t k = entry_hash(t->v[i], strs) & (cap - 1);
-		while (v[k])
+		uint64_t h = entry_hash(t->v[i], strs);
+		size_t k = h & (cap - 1);
+		while (tag[k])
 			k = (k + 1) & (cap - 1);
 		v[k] = t->v[i];
+		tag[k] = t->tag[i];
 	}
 	free(t->v);
+	free(t->tag);
 	t->v = v;
+	t->tag = tag;
 	t->cap = cap;
 }
 
@@ -260,8 +290,11 @@ const char *kg_cluster_str(struct kg_cluster_state *s, const char *p, size_t len
 	struct kg_ptab *t = &s->strs;
 	ptab_reserve(t, true);
 	uint32_t h = str_hash(p, len);
+	uint16_t tag = hash_tag(h);
 	size_t k = h & (t->cap - 1);
-	for (; t->v[k]; k = (k + 1) & (t->cap - 1)) {
+	for (; t->tag[k]; k = (k + 1) & (t->cap - 1)) {
+		if (t->tag[k] != tag)
+			continue;
 		const struct str_hdr *e = t->v[k];
 		if (e->hash == h && e->len == len && !memcmp(e + 1, p, len))
 			return (const char *)(e + 1);
@@ -276,6 +309,7 @@ const char *kg_cluster_str(struct kg_cluster_state *s, const char *p, size_t len
 		memcpy(copy, p, len);
 	copy[len] = '\0';
 	t->v[k] = e;
+	t->tag[k] = tag;
 	t->n++;
 	return copy;
 }
@@ -285,15 +319,55 @@ const char *kg_cluster_ns(struct kg_cluster_state *s, const char *ns)
 	return kg_cluster_str(s, ns, strlen(ns));
 }
 
+/* The id of the pair (a, b) of interned pointers, numbered when new. */
+static uint32_t ids_get(struct kg_ids *t, const char *a, const char *b)
+{
+	if ((t->pairs.n + 1) * 2 > t->cap) { /* load at most 1/2 */
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		uint32_t *slot = calloc(cap, sizeof(*slot));
+		if (!slot)
+			abort();
+		free(t->slot);
+		t->slot = slot;
+		t->cap = cap;
+		for (uint32_t id = 0; id < t->pairs.n; id++) {
+			size_t k = mix((uintptr_t)t->pairs.v[id].a, (uintptr_t)t->pairs.v[id].b) & (cap - 1);
+			while (slot[k])
+				k = (k + 1) & (cap - 1);
+			slot[k] = id + 1;
+		}
+	}
+	size_t k = mix((uintptr_t)a, (uintptr_t)b) & (t->cap - 1);
+	for (; t->slot[k]; k = (k + 1) & (t->cap - 1)) {
+		const struct kg_id_pair *p = &t->pairs.v[t->slot[k] - 1];
+		if (p->a == a && p->b == b)
+			return t->slot[k] - 1;
+	}
+	if (t->pairs.n >= UINT32_MAX - 1)
+		abort(); /* one per namespace or kind: far fewer */
+	struct kg_id_pair *p = KG_PUSH(t->pairs);
+	p->a = a;
+	p->b = b;
+	t->slot[k] = (uint32_t)t->pairs.n;
+	return (uint32_t)t->pairs.n - 1;
+}
+
+uint32_t kg_ns_id(struct kg_cluster_state *s, const char *ns)
+{
+	return ids_get(&s->nss, ns, NULL);
+}
+
 /* The shared node equal to *n (whose children are shared), added when new: a collection's array
  * (on the caller's stack) is copied then. */
 static struct kg_node *node_intern(struct kg_cluster_state *s, struct kg_node *n)
 {
 	struct kg_ptab *t = &s->nodes;
 	ptab_reserve(t, false);
-	size_t k = node_hash(n) & (t->cap - 1);
-	for (; t->v[k]; k = (k + 1) & (t->cap - 1))
-		if (node_eq(t->v[k], n))
+	uint64_t h = node_hash(n);
+	uint16_t tag = hash_tag(h);
+	size_t k = h & (t->cap - 1);
+	for (; t->tag[k]; k = (k + 1) & (t->cap - 1))
+		if (t->tag[k] == tag && node_eq(t->v[k], n))
 			return t->v[k];
 	if (n->type == KG_MAP && n->len) {
 		struct kg_pair *p = kg_arena_alloc(&s->arena, n->len * sizeof(*p));
@@ -307,6 +381,7 @@ static struct kg_node *node_intern(struct kg_cluster_state *s, struct kg_node *n
 	struct kg_node *o = kg_arena_alloc(&s->arena, sizeof(*o));
 	*o = *n;
 	t->v[k] = o;
+	t->tag[k] = tag;
 	t->n++;
 	return o;
 }
@@ -430,11 +505,13 @@ const char *kg_keep_str(struct kg_cluster_state *s, const char *str)
 	return str ? kg_cluster_str(s, str, strlen(str)) : NULL;
 }
 
-const char *kg_cluster_file(struct kg_cluster_state *s, const char *file)
+const char *kg_cluster_file(struct kg_cluster_state *s, struct kg_report *r, const char *file)
 {
 	/* the objects of one input come one after the other */
-	if (!file || !s->last_file || strcmp(file, s->last_file))
-		s->last_file = kg_keep_str(s, file);
+	if (!file)
+		return NULL;
+	if (!s->last_file || (file != s->last_file && strcmp(file, s->last_file)))
+		s->last_file = kg_report_str(r, file);
 	return s->last_file;
 }
 
@@ -463,12 +540,12 @@ void kg_rec_init(struct kg_cluster_state *s, struct kg_rec *r, const struct kg_c
 		 const char *path, unsigned rules)
 {
 	const struct kg_object *o = c->obj, *v = &s->view;
-	r->api_version = kg_keep_str(s, v->api_version);
-	r->kind = kg_keep_str(s, v->kind);
+	r->ident = ids_get(&s->idents, kg_keep_str(s, v->api_version), kg_keep_str(s, v->kind));
 	r->name = kg_keep_str(s, v->name);
-	r->ns_set = v->namespace_ != NULL;
-	r->ns = kg_cluster_ns(s, v->namespace_ ? v->namespace_ : "default");
-	r->file = kg_cluster_file(s, o->file);
+	if (v->namespace_)
+		r->flags |= KG_REC_NS_SET;
+	r->ns = kg_ns_id(s, kg_cluster_ns(s, v->namespace_ ? v->namespace_ : "default"));
+	r->file = kg_cluster_file(s, c->report, o->file);
 	r->doc_index = o->doc_index;
 	if (!at)
 		at = o->node;
@@ -505,14 +582,15 @@ void kg_rec_emit(struct kg_check *c, const struct kg_rec *r, enum kg_rec_rule ru
 		c->report->sum.suppressed++;
 		return;
 	}
+	const struct kg_cluster_state *s = c->state;
 	struct kg_finding f = { 0 };
 	f.file = r->file;
 	f.line = r->line;
 	f.col = r->col;
 	f.path = r->path;
-	f.api_version = r->api_version;
-	f.kind = r->kind;
-	f.namespace_ = r->ns_set ? r->ns : NULL;
+	f.api_version = s->idents.pairs.v[r->ident].a;
+	f.kind = s->idents.pairs.v[r->ident].b;
+	f.namespace_ = (r->flags & KG_REC_NS_SET) ? kg_rec_ns(s, r) : NULL;
 	f.name = r->name;
 	f.doc_index = r->doc_index;
 	va_list ap;
@@ -555,7 +633,7 @@ static void cluster_state_free(void *state)
 	struct kg_cluster_state *s = state;
 	if (!s)
 		return;
-	free(s->workloads.v);
+	free(s->workloads.blk);
 	free(s->sas.v);
 	free(s->roles.v);
 	free(s->bindings.v);
@@ -565,7 +643,13 @@ static void cluster_state_free(void *state)
 	free(s->quota_ns.v);
 	free(s->limit_ns.v);
 	free(s->strs.v);
+	free(s->strs.tag);
 	free(s->nodes.v);
+	free(s->nodes.tag);
+	free(s->nss.pairs.v);
+	free(s->nss.slot);
+	free(s->idents.pairs.v);
+	free(s->idents.slot);
 	kg_arena_release(&s->arena);
 	free(s);
 }

@@ -59,7 +59,7 @@ static void collect_workload(struct kg_check *c, struct kg_cluster_state *s)
 	kg_keep_begin(s, c, extra, 2);
 	s->pod_set = true;
 	s->pod_meta = ref.meta;
-	struct kg_workload *w = KG_PUSH(s->workloads);
+	struct kg_workload *w = kg_wl_push(s);
 	if (kg_str(san)) {
 		const struct kg_pair *p = kg_map_pair(ref.spec, kg_str(kg_map_get(ref.spec, "serviceAccountName"))
 									? "serviceAccountName" : "serviceAccount");
@@ -69,11 +69,13 @@ static void collect_workload(struct kg_check *c, struct kg_cluster_state *s)
 		kg_rec_init(s, &w->r, c, ref.spec, ref.spec_path, WORKLOAD_RULES);
 		w->sa = NULL; /* "default" */
 	}
-	w->automount = (int8_t)tri_bool(kg_map_get(ref.spec, "automountServiceAccountToken"));
+	int automount = tri_bool(kg_map_get(ref.spec, "automountServiceAccountToken"));
+	if (automount >= 0)
+		w->r.flags |= (uint8_t)(KG_REC_AUTO_SET | (automount ? KG_REC_AUTO_ON : 0));
 	const struct kg_node *m = ref.meta_path ? ref.meta : kg_map_get(o->node, "metadata");
 	w->labels = kg_keep_at(s, labels, kg_map_get(m, "labels"));
-	w->kind = kg_keep_str(s, o->kind);
-	w->pod = !strcmp(o->kind, "Pod");
+	if (!strcmp(o->kind, "Pod"))
+		w->r.flags |= KG_REC_POD;
 }
 
 static void collect_role(struct kg_check *c, struct kg_cluster_state *s, bool cluster)
@@ -84,7 +86,7 @@ static void collect_role(struct kg_check *c, struct kg_cluster_state *s, bool cl
 	struct kg_role *r = KG_PUSH(s->roles);
 	r->name = kg_keep_str(s, s->view.name);
 	r->ns = kg_cluster_ns(s, s->view.namespace_ ? s->view.namespace_ : "default");
-	r->file = kg_cluster_file(s, o->file);
+	r->file = kg_cluster_file(s, c->report, o->file);
 	r->cluster = cluster;
 	r->labels = kg_keep_get(s, "metadata.labels");
 	if (cluster) {
@@ -116,7 +118,7 @@ static void collect_binding(struct kg_check *c, struct kg_cluster_state *s, bool
 	struct kg_binding *b = KG_PUSH(s->bindings);
 	b->name = kg_keep_str(s, s->view.name);
 	b->ns = kg_cluster_ns(s, s->view.namespace_ ? s->view.namespace_ : "default");
-	b->file = kg_cluster_file(s, o->file);
+	b->file = kg_cluster_file(s, c->report, o->file);
 	b->cluster = cluster;
 	b->role_kind = kg_keep_str(s, rk);
 	b->role_name = kg_keep_str(s, rn);
@@ -224,6 +226,7 @@ void kg_cluster_collect(struct kg_check *c, struct kg_cluster_state *s)
 		struct kg_namespace *n = KG_PUSH(s->namespaces);
 		kg_rec_init(s, &n->r, c, NULL, NULL, NAMESPACE_RULES);
 		n->name = kg_cluster_ns(s, n->r.name ? n->r.name : "");
+		n->id = kg_ns_id(s, n->name);
 	} else if (core && !strcmp(k, "ResourceQuota")) {
 		*c->handled = true;
 		push_ns(s, o, 0);

@@ -206,8 +206,8 @@ static const struct kg_sa *find_sa(const struct kg_cluster_state *s, const struc
 	return NULL;
 }
 
-static void report_path(struct kg_check *c, const struct kg_workload *w, const char *sa, const struct kg_binding *b,
-			unsigned caps, const struct kg_caps *grant)
+static void report_path(struct kg_check *c, const struct kg_cluster_state *s, const struct kg_workload *w,
+			const char *sa, const struct kg_binding *b, unsigned caps, const struct kg_caps *grant)
 {
 	char list[640] = "";
 	size_t len = 0;
@@ -226,9 +226,10 @@ static void report_path(struct kg_check *c, const struct kg_workload *w, const c
 	else
 		kg_fmt(scope, sizeof(scope), "in namespace %s", b->ns);
 	enum kg_rec_rule rule = (caps & KG_CAPS_TAKEOVER) ? KG_RR_SA_TAKEOVER : KG_RR_SA_DANGEROUS;
+	const char *ns = kg_rec_ns(s, &w->r);
 	kg_rec_emit(c, &w->r, rule, "%s%s %s/%s runs as %s/%s%s, which can %s %s via %s %s (%s %s)",
-		    w->pod ? "" : "pod template of ", w->kind, w->r.ns, w->r.name ? w->r.name : "(unnamed)", w->r.ns,
-		    sa, w->sa ? "" : " (serviceAccountName not set)", list, scope,
+		    (w->r.flags & KG_REC_POD) ? "" : "pod template of ", kg_rec_kind(s, &w->r), ns,
+		    w->r.name ? w->r.name : "(unnamed)", ns, sa, w->sa ? "" : " (serviceAccountName not set)", list, scope,
 		    b->cluster ? "ClusterRoleBinding" : "RoleBinding", b->name ? b->name : "(unnamed)", b->role_kind,
 		    b->role_name);
 }
@@ -266,23 +267,23 @@ void kg_cluster_paths(struct kg_check *c, struct kg_cluster_state *s)
 	struct sa_key *sas = sort_sas(s, &nsas);
 	for (size_t i = 0; i < s->workloads.n; i++) {
 		memset(reported, 0, s->bindings.n);
-		const struct kg_workload *w = &s->workloads.v[i];
-		const char *sa = w->sa ? w->sa : "default";
+		const struct kg_workload *w = kg_wl(s, i);
+		const char *sa = w->sa ? w->sa : "default", *ns = kg_rec_ns(s, &w->r);
 		/* no token in the pod, no API access through it */
-		int automount = w->automount;
+		int automount = (w->r.flags & KG_REC_AUTO_SET) ? (w->r.flags & KG_REC_AUTO_ON) != 0 : -1;
 		if (automount < 0) {
-			const struct kg_sa *acct = find_sa(s, sas, nsas, w->r.ns, sa);
+			const struct kg_sa *acct = find_sa(s, sas, nsas, ns, sa);
 			automount = acct ? acct->automount : -1;
 		}
 		if (automount == 0)
 			continue;
 		for (size_t j = 0; j < s->bindings.n; j++) {
 			const struct kg_binding *b = &s->bindings.v[j];
-			if (!b->cluster && b->ns != w->r.ns)
+			if (!b->cluster && b->ns != ns)
 				continue;
 			bool applies = false;
 			for (unsigned k = 0; k < b->nsubjects && !applies; k++)
-				applies = subject_is(&b->subjects[k], w->r.ns, sa);
+				applies = subject_is(&b->subjects[k], ns, sa);
 			if (!applies)
 				continue;
 			binding_grant(s, b, &grants[j]);
@@ -290,7 +291,7 @@ void kg_cluster_paths(struct kg_check *c, struct kg_cluster_state *s)
 			if (!caps || seen_binding(s, j, b, reported))
 				continue;
 			reported[j] = 1;
-			report_path(c, w, sa, b, caps, &grants[j].caps);
+			report_path(c, s, w, sa, b, caps, &grants[j].caps);
 		}
 	}
 	free(grants);

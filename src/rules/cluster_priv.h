@@ -6,7 +6,8 @@
  * subtrees finish() reads (labels, selectors). Those subtrees are shared copies: equal strings,
  * scalars and small maps are stored once per run.
  *
- * Ownership: everything lives in the state's arena, freed by state_free. */
+ * Ownership: everything lives in the state's arena, freed by state_free, but input names, which
+ * are the report's run-long copies (kg_cluster_file). */
 #ifndef KG_CLUSTER_PRIV_H
 #define KG_CLUSTER_PRIV_H
 
@@ -28,25 +29,32 @@ enum kg_rec_rule {
 };
 #define KG_RR_BIT(r) (1u << (r))
 
-/* A kept object that finish() may report on. */
+/* A kept object that finish() may report on. Workload records are the bulk of the state (one per
+ * pod template of the run; each fresh page costs a fault), so a record is 48 bytes and a workload
+ * 64: apiVersion/kind and namespace are ids into small tables of the state (s->idents, s->nss;
+ * kg_rec_kind, kg_rec_ns). */
 struct kg_rec {
-	const char *api_version, *kind, *name; /* identity as kg_object_init reads it */
-	const char *ns;   /* namespace with "default" for unset, interned (kg_cluster_ns): records
-			   * compare namespaces by pointer */
-	const char *file; /* interned */
+	const char *name; /* identity as kg_object_init reads it */
+	const char *file; /* the report's copy (kg_cluster_file) */
 	const char *path; /* field path findings point at (List item prefix included), or NULL */
+	uint32_t ident;   /* apiVersion and kind (of the view: the same strings as the object's) */
+	uint32_t ns;      /* namespace with "default" for unset: kg_ns_id */
 	uint32_t line, col, doc_index;
-	bool ns_set;      /* metadata.namespace was written */
 	uint8_t drop;     /* KG_RR_BIT(rule): the policy drops that rule's findings on this object */
+	uint8_t flags;    /* KG_REC_* */
+};
+
+enum {
+	KG_REC_NS_SET = 1,   /* metadata.namespace was written */
+	KG_REC_POD = 2,      /* workload: a Pod (else a pod template of kind) */
+	KG_REC_AUTO_SET = 4, /* workload: automountServiceAccountToken given in the pod spec, */
+	KG_REC_AUTO_ON = 8,  /* as true */
 };
 
 struct kg_workload {
 	struct kg_rec r;
 	const char *sa;               /* effective service account, NULL for "default" */
 	const struct kg_node *labels; /* pod (template) labels */
-	const char *kind;             /* o->kind for messages (r.kind is the kept identity) */
-	int8_t automount;             /* pod spec automountServiceAccountToken: -1 unset, 0, 1 */
-	bool pod;                     /* a Pod (else a pod template of kind) */
 };
 
 struct kg_sa {
@@ -105,19 +113,43 @@ struct kg_service {
 struct kg_namespace {
 	struct kg_rec r;
 	const char *name; /* interned (kg_cluster_ns) */
+	uint32_t id;      /* kg_ns_id of name */
 };
 
 #define KG_VEC(T) struct { T *v; size_t n, cap; }
 
-/* Open addressing set of arena pointers, power-of-two size. */
+/* Pairs of interned pointers numbered in order of first sight: id -> pair by v[id], pair -> id
+ * by an open addressing table of id + 1 (0: empty), power-of-two size. */
+struct kg_id_pair {
+	const char *a, *b;
+};
+struct kg_ids {
+	KG_VEC(struct kg_id_pair) pairs;
+	uint32_t *slot;
+	size_t cap;
+};
+
+/* Workload records in blocks of KG_WL_BLOCK (from the state's arena): growing never copies nor
+ * touches more memory than the records use. */
+#define KG_WL_SHIFT 8
+#define KG_WL_BLOCK ((size_t)1 << KG_WL_SHIFT)
+struct kg_workloads {
+	struct kg_workload **blk;
+	size_t n, nblk, cap;
+};
+
+/* Open addressing set of arena pointers, power-of-two size. tag[k] is 0 for an empty slot, else
+ * 16 bits of v[k]'s hash: probes read only the small tag array until a tag matches, instead of
+ * following every pointer to a string or node elsewhere in memory. */
 struct kg_ptab {
 	void **v;
+	uint16_t *tag;
 	size_t cap, n;
 };
 
 struct kg_cluster_state {
 	struct kg_arena arena;
-	KG_VEC(struct kg_workload) workloads;
+	struct kg_workloads workloads;
 	KG_VEC(struct kg_sa) sas;
 	KG_VEC(struct kg_role) roles;
 	KG_VEC(struct kg_binding) bindings;
@@ -128,6 +160,8 @@ struct kg_cluster_state {
 	KG_VEC(const char *) limit_ns;
 	struct kg_ptab strs;  /* kg_cluster_str */
 	struct kg_ptab nodes; /* shared scalars and small collections */
+	struct kg_ids nss;    /* namespaces (b NULL) */
+	struct kg_ids idents; /* apiVersion, kind of records */
 	/* the object being collected (kg_keep_begin): itself, or for an object too big to be read
 	 * whole, a trimmed clone */
 	struct kg_object view;
@@ -146,10 +180,30 @@ void *kg_vec_push(void *vec_v, size_t *n, size_t *cap, size_t elem);
 /* The one copy of the len bytes at p kept in the state (NUL-terminated): equal strings give the
  * same pointer. */
 const char *kg_cluster_str(struct kg_cluster_state *s, const char *p, size_t len);
-/* kg_cluster_str of an input's name (NULL stays NULL). */
-const char *kg_cluster_file(struct kg_cluster_state *s, const char *file);
+/* An input's name that lives for the run (NULL stays NULL): the report's copy (kg_report_str),
+ * which the loader's caller usually made already, so the report given to kg_engine_doc must
+ * live, unreset, until kg_engine_finish has reported. */
+const char *kg_cluster_file(struct kg_cluster_state *s, struct kg_report *r, const char *file);
 /* kg_cluster_str of a namespace name: records compare namespaces by pointer. */
 const char *kg_cluster_ns(struct kg_cluster_state *s, const char *ns);
+/* The number of an interned namespace (kg_cluster_ns): 0, 1, ... in order of first sight. */
+uint32_t kg_ns_id(struct kg_cluster_state *s, const char *ns);
+/* A record's namespace (interned) and its apiVersion and kind. */
+static inline const char *kg_rec_ns(const struct kg_cluster_state *s, const struct kg_rec *r)
+{
+	return s->nss.pairs.v[r->ns].a;
+}
+static inline const char *kg_rec_kind(const struct kg_cluster_state *s, const struct kg_rec *r)
+{
+	return s->idents.pairs.v[r->ident].b;
+}
+
+/* A new zeroed workload record, and the i-th one. */
+struct kg_workload *kg_wl_push(struct kg_cluster_state *s);
+static inline struct kg_workload *kg_wl(const struct kg_cluster_state *s, size_t i)
+{
+	return &s->workloads.blk[i >> KG_WL_SHIFT][i & (KG_WL_BLOCK - 1)];
+}
 
 /* Start keeping the current object: s->view is the object to read identity from, kg_keep_get
  * reads its subtrees. extra: the dotted paths besides metadata that finish() or the policy read

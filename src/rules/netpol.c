@@ -186,60 +186,48 @@ void kg_netpol_check_object(struct kg_check *c)
 
 /* --- across objects --- */
 
-/* Records of one kind sorted by namespace (interned pointers), to visit one namespace's only. */
+/* Records of one kind grouped by namespace id (counting sort, stable): those of namespace k are
+ * idx[lo..hi) of ns_range. end[k] is where namespace k's end. */
 struct by_ns {
-	const char *ns;
-	size_t i;
+	uint32_t *end, *idx;
 };
 
-static int cmp_by_ns(const void *a, const void *b)
+static void group_by_ns(struct by_ns *g, uint32_t nns, size_t n, const struct kg_cluster_state *s,
+			uint32_t (*ns_of)(const struct kg_cluster_state *s, size_t i))
 {
-	const struct by_ns *x = a, *y = b;
-	if (x->ns != y->ns)
-		return (uintptr_t)x->ns < (uintptr_t)y->ns ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
-
-static struct by_ns *sort_by_ns(const void *recs, size_t n, size_t size, size_t rec_off)
-{
-	struct by_ns *v = malloc((n ? n : 1) * sizeof(*v));
-	if (!v)
-		abort();
-	for (size_t i = 0; i < n; i++) {
-		const struct kg_rec *r = (const struct kg_rec *)((const char *)recs + i * size + rec_off);
-		v[i].ns = r->ns;
-		v[i].i = i;
+	memset(g->end, 0, nns * sizeof(*g->end));
+	for (size_t i = 0; i < n; i++)
+		g->end[ns_of(s, i)]++;
+	for (uint32_t k = 0, sum = 0; k < nns; k++) {
+		uint32_t c = g->end[k];
+		g->end[k] = sum; /* start, moved to the end as items are placed */
+		sum += c;
 	}
-	qsort(v, n, sizeof(*v), cmp_by_ns);
-	return v;
+	for (size_t i = 0; i < n; i++)
+		g->idx[g->end[ns_of(s, i)]++] = (uint32_t)i;
 }
 
-/* First entry of v (sorted) whose namespace is above ns (upper) or not below it. */
-static size_t ns_bound(const struct by_ns *v, size_t n, const char *ns, bool upper)
+static void ns_range(const struct by_ns *g, uint32_t ns, size_t *lo, size_t *hi)
 {
-	size_t a = 0, b = n;
-	while (a < b) {
-		size_t m = a + (b - a) / 2;
-		if ((uintptr_t)v[m].ns < (uintptr_t)ns || (upper && v[m].ns == ns))
-			a = m + 1;
-		else
-			b = m;
-	}
-	return a;
+	*lo = ns ? g->end[ns - 1] : 0;
+	*hi = g->end[ns];
 }
 
-/* The entries of v (sorted) in namespace ns: [*lo, *hi). */
-static void ns_range(const struct by_ns *v, size_t n, const char *ns, size_t *lo, size_t *hi)
-{
-	*lo = ns_bound(v, n, ns, false);
-	*hi = *lo < n && v[*lo].ns == ns ? ns_bound(v, n, ns, true) : *lo;
-}
-
-static bool ns_in(const struct by_ns *v, size_t n, const char *ns)
+static bool ns_in(const struct by_ns *g, uint32_t ns)
 {
 	size_t lo, hi;
-	ns_range(v, n, ns, &lo, &hi);
+	ns_range(g, ns, &lo, &hi);
 	return lo < hi;
+}
+
+static uint32_t workload_ns(const struct kg_cluster_state *s, size_t i)
+{
+	return kg_wl(s, i)->r.ns;
+}
+
+static uint32_t netpol_ns(const struct kg_cluster_state *s, size_t i)
+{
+	return s->netpols.v[i].r.ns;
 }
 
 static bool str_in(const char *const *v, size_t n, const char *s)
@@ -251,10 +239,10 @@ static bool str_in(const char *const *v, size_t n, const char *s)
 }
 
 /* A map selector matches only labels holding each of its key/value pairs. Each pair sets one of
- * 64 bits (a hash of the key and of the value's text as the matcher compares values: a string's
+ * 32 bits (a hash of the key and of the value's text as the matcher compares values: a string's
  * bytes up to a NUL, at most 255, or kg_scalar_text), so a selector with a bit the labels lack
  * cannot match them and the matcher is not run. */
-static uint64_t pair_bit(const struct kg_pair *p)
+static uint32_t pair_bit(const struct kg_pair *p)
 {
 	char buf[256];
 	const char *v = buf;
@@ -269,12 +257,12 @@ static uint64_t pair_bit(const struct kg_pair *p)
 	/* FNV-1a over key, a separator, value */
 	uint64_t h = kg_fnv1a64_byte(kg_fnv1a64(KG_FNV64_OFFSET, p->key, p->key_len), 0x100);
 	h = kg_fnv1a64(h, v, n);
-	return 1ull << (h >> 58);
+	return 1u << (h >> 59);
 }
 
-static uint64_t pairs_bits(const struct kg_node *map)
+static uint32_t pairs_bits(const struct kg_node *map)
 {
-	uint64_t bits = 0;
+	uint32_t bits = 0;
 	for (uint32_t i = 0; kg_is_map(map) && i < map->len; i++)
 		bits |= pair_bit(&map->v.pairs[i]);
 	return bits;
@@ -285,7 +273,7 @@ enum sel_mode { SEL_ALL, SEL_NONE, SEL_MATCH };
 
 struct sel_pre {
 	enum sel_mode mode;
-	uint64_t need; /* bits of matchLabels (SEL_MATCH) */
+	uint32_t need; /* bits of matchLabels (SEL_MATCH) */
 };
 
 static struct sel_pre netpol_pre(const struct kg_netpol *p)
@@ -301,7 +289,7 @@ static struct sel_pre netpol_pre(const struct kg_netpol *p)
 }
 
 static bool netpol_selects(const struct kg_netpol *p, const struct sel_pre *pre, const struct kg_node *labels,
-			   uint64_t have)
+			   uint32_t have)
 {
 	if (pre->mode != SEL_MATCH)
 		return pre->mode == SEL_ALL;
@@ -313,84 +301,86 @@ static bool netpol_selects(const struct kg_netpol *p, const struct sel_pre *pre,
 void kg_cluster_network(struct kg_check *c, struct kg_cluster_state *s)
 {
 	size_t nw = s->workloads.n, np = s->netpols.n, nv = s->services.n, nn = s->namespaces.n;
-	struct by_ns *wl = sort_by_ns(s->workloads.v, nw, sizeof(*s->workloads.v), offsetof(struct kg_workload, r));
-	struct by_ns *pol = sort_by_ns(s->netpols.v, np, sizeof(*s->netpols.v), offsetof(struct kg_netpol, r));
-	struct by_ns *decl = malloc((nn ? nn : 1) * sizeof(*decl));
+	uint32_t nns = (uint32_t)s->nss.pairs.n;
+	if (nw >= UINT32_MAX || np >= UINT32_MAX)
+		abort(); /* far more than memory holds */
+	/* one block: workloads and policies by namespace, the pods' label fingerprints, the
+	 * services' selector fingerprints */
+	uint32_t *mem = malloc((2 * (size_t)nns + 2 * nw + np + nv + 1) * sizeof(*mem));
 	struct sel_pre *pre = malloc((np ? np : 1) * sizeof(*pre));
-	uint64_t *need = malloc((nv ? nv : 1) * sizeof(*need));
-	if (!decl || !pre || !need)
+	bool *decl = calloc(nns + 1, sizeof(*decl));
+	if (!mem || !pre || !decl)
 		abort();
-	for (size_t i = 0; i < nn; i++) {
-		decl[i].ns = s->namespaces.v[i].name;
-		decl[i].i = i;
-	}
-	qsort(decl, nn, sizeof(*decl), cmp_by_ns);
+	struct by_ns wl = { mem, mem + nns }, pol = { mem + nns + nw, mem + 2 * nns + nw };
+	uint32_t *have_of = pol.idx + np, *need = have_of + nw;
+	group_by_ns(&wl, nns, nw, s, workload_ns);
+	group_by_ns(&pol, nns, np, s, netpol_ns);
+	for (size_t i = 0; i < nn; i++)
+		decl[s->namespaces.v[i].id] = true;
 	for (size_t j = 0; j < np; j++)
 		pre[j] = netpol_pre(&s->netpols.v[j]);
 	for (size_t j = 0; j < nv; j++)
 		need[j] = pairs_bits(s->services.v[j].selector);
-
-	/* the pods' label fingerprints */
-	uint64_t *have_of = malloc((nw ? nw : 1) * sizeof(*have_of));
-	if (!have_of)
-		abort();
 	for (size_t i = 0; i < nw; i++)
-		have_of[i] = pairs_bits(s->workloads.v[i].labels);
+		have_of[i] = pairs_bits(kg_wl(s, i)->labels);
 	/* a Service is matched by any pod of its namespace */
 	for (size_t j = 0; j < nv; j++) {
 		struct kg_service *v = &s->services.v[j];
 		size_t lo, hi;
-		ns_range(wl, nw, v->r.ns, &lo, &hi);
+		ns_range(&wl, v->r.ns, &lo, &hi);
 		for (size_t k = lo; k < hi && !v->matched; k++)
-			if (!(need[j] & ~have_of[wl[k].i]) &&
-			    kg_map_selector_match(v->selector, s->workloads.v[wl[k].i].labels))
+			if (!(need[j] & ~have_of[wl.idx[k]]) &&
+			    kg_map_selector_match(v->selector, kg_wl(s, wl.idx[k])->labels))
 				v->matched = true;
 	}
 	/* which policies select which pods */
 	for (size_t i = 0; i < nw; i++) {
-		const struct kg_workload *w = &s->workloads.v[i];
-		uint64_t have = have_of[i];
+		const struct kg_workload *w = kg_wl(s, i);
+		uint32_t have = have_of[i];
 		bool selected = false;
 		size_t lo, hi;
-		ns_range(pol, np, w->r.ns, &lo, &hi);
+		ns_range(&pol, w->r.ns, &lo, &hi);
 		bool ns_has_policy = lo < hi;
 		for (size_t k = lo; k < hi; k++) {
-			struct kg_netpol *p = &s->netpols.v[pol[k].i];
+			struct kg_netpol *p = &s->netpols.v[pol.idx[k]];
 			if (p->matched && selected)
 				continue; /* nothing left to learn */
-			if (netpol_selects(p, &pre[pol[k].i], w->labels, have)) {
+			if (netpol_selects(p, &pre[pol.idx[k]], w->labels, have)) {
 				p->matched = true;
 				selected = true;
 			}
 		}
-		if (!selected && (ns_has_policy || ns_in(decl, nn, w->r.ns)))
+		const char *ns = kg_rec_ns(s, &w->r);
+		if (!selected && (ns_has_policy || decl[w->r.ns]))
 			kg_rec_emit(c, &w->r, KG_RR_POD_NOT_ISOLATED,
 				    "%s%s %s/%s is selected by no NetworkPolicy in namespace %s: it accepts traffic from "
 				    "every pod",
-				    w->pod ? "" : "pod template of ", w->kind, w->r.ns, w->r.name ? w->r.name : "(unnamed)",
-				    w->r.ns);
+				    (w->r.flags & KG_REC_POD) ? "" : "pod template of ", kg_rec_kind(s, &w->r), ns,
+				    w->r.name ? w->r.name : "(unnamed)", ns);
 	}
 	for (size_t j = 0; j < np; j++) {
 		const struct kg_netpol *p = &s->netpols.v[j];
-		if (!p->matched && ns_in(wl, nw, p->r.ns))
+		const char *ns = kg_rec_ns(s, &p->r);
+		if (!p->matched && ns_in(&wl, p->r.ns))
 			kg_rec_emit(c, &p->r, KG_RR_NETPOL_NOTHING,
-				    "NetworkPolicy %s/%s selects none of the pods of namespace %s in the scanned files",
-				    p->r.ns, p->r.name ? p->r.name : "(unnamed)", p->r.ns);
+				    "NetworkPolicy %s/%s selects none of the pods of namespace %s in the scanned files", ns,
+				    p->r.name ? p->r.name : "(unnamed)", ns);
 	}
 	for (size_t j = 0; j < nv; j++) {
 		const struct kg_service *v = &s->services.v[j];
-		if (!v->matched && ns_in(wl, nw, v->r.ns))
+		const char *ns = kg_rec_ns(s, &v->r);
+		if (!v->matched && ns_in(&wl, v->r.ns))
 			kg_rec_emit(c, &v->r, KG_RR_SERVICE_NOTHING,
-				    "Service %s/%s selects none of the pods of namespace %s in the scanned files", v->r.ns,
-				    v->r.name ? v->r.name : "(unnamed)", v->r.ns);
+				    "Service %s/%s selects none of the pods of namespace %s in the scanned files", ns,
+				    v->r.name ? v->r.name : "(unnamed)", ns);
 	}
 	for (size_t i = 0; i < nn; i++) {
 		const struct kg_namespace *n = &s->namespaces.v[i];
 		bool deny = false;
 		size_t lo, hi;
-		ns_range(pol, np, n->name, &lo, &hi);
+		ns_range(&pol, n->id, &lo, &hi);
 		for (size_t k = lo; k < hi && !deny; k++)
-			deny = s->netpols.v[pol[k].i].deny_ingress;
+			deny = s->netpols.v[pol.idx[k]].deny_ingress;
 		if (!deny)
 			kg_rec_emit(c, &n->r, KG_RR_NO_DEFAULT_DENY,
 				    "Namespace %s has no default-deny ingress NetworkPolicy (podSelector: {} with no "
@@ -403,10 +393,7 @@ void kg_cluster_network(struct kg_check *c, struct kg_cluster_state *s)
 			kg_rec_emit(c, &n->r, KG_RR_NO_LIMIT_RANGE,
 				    "Namespace %s has no LimitRange in the scanned files", n->name);
 	}
-	free(wl);
-	free(pol);
-	free(have_of);
+	free(mem);
 	free(decl);
 	free(pre);
-	free(need);
 }

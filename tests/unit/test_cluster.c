@@ -130,3 +130,82 @@ TEST(object_over_clone_budget)
 	th_free(&r);
 }
 
+
+#include "rules/cluster_priv.h"
+
+extern const struct kg_family kg_family_cluster;
+
+/* Workload records live in blocks: indexes across block boundaries read what was written, and a
+ * new record starts zeroed. Namespace ids count from 0 in order of first sight, through the id
+ * table's growth. Interned strings are one copy per content and length, through the string
+ * table's growth. */
+TEST(state_tables)
+{
+	struct kg_scan_opts opts = { 0 };
+	struct kg_cluster_state *s = kg_family_cluster.state_new(&opts);
+	size_t n = 3 * KG_WL_BLOCK + 5;
+	for (size_t i = 0; i < n; i++) {
+		struct kg_workload *w = kg_wl_push(s);
+		CHECK(w->r.line == 0 && w->r.flags == 0 && !w->sa && !w->labels);
+		w->r.line = (uint32_t)i;
+		w->r.flags = (uint8_t)i;
+	}
+	CHECK(s->workloads.n == n);
+	bool ok = true;
+	for (size_t i = 0; i < n; i++)
+		ok &= kg_wl(s, i)->r.line == i && kg_wl(s, i)->r.flags == (uint8_t)i;
+	CHECK(ok);
+	CHECK(kg_wl(s, 1) == kg_wl(s, 0) + 1);
+
+	char name[32];
+	const char *first[300];
+	for (uint32_t i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "ns-%u", i);
+		first[i] = kg_cluster_ns(s, name);
+		CHECK_INT((int)kg_ns_id(s, first[i]), (int)i);
+	}
+	ok = true;
+	for (uint32_t i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "ns-%u", i);
+		ok &= kg_cluster_ns(s, name) == first[i] && kg_ns_id(s, first[i]) == i && s->nss.pairs.v[i].a == first[i];
+	}
+	CHECK(ok);
+	CHECK_INT((int)s->nss.pairs.n, 300);
+
+	const char *a = kg_cluster_str(s, "abc", 3), *b = kg_cluster_str(s, "abc", 2);
+	CHECK(a != b && !strcmp(a, "abc") && !strcmp(b, "ab"));
+	CHECK(kg_cluster_str(s, "abcd", 3) == a && kg_cluster_str(s, "ab", 2) == b);
+	CHECK(s->strs.cap >= 512); /* grown past the first table */
+	kg_family_cluster.state_free(s);
+}
+
+/* Over several blocks of workload records and namespaces: each pod is judged against the
+ * policies of its own namespace only. */
+TEST(many_workloads_by_namespace)
+{
+	static const char *const nss[] = { "shop", "other", "default" };
+	size_t size = 1 << 20, n = 0;
+	char *yaml = malloc(size);
+	n += (size_t)snprintf(yaml + n, size - n, "%s",
+			      NS "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+				 "metadata: {name: web, namespace: shop}\nspec: {podSelector: {matchLabels: {app: web}}}\n---\n"
+				 "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+				 "metadata: {name: none, namespace: other}\nspec: {podSelector: {matchLabels: {app: x}}}\n---\n");
+	for (int i = 0; i < 600; i++)
+		n += (size_t)snprintf(yaml + n, size - n,
+				      "apiVersion: v1\nkind: Pod\nmetadata: {name: p%d, namespace: %s, labels: {app: %s}}\n"
+				      "spec: {containers: []}\n---\n",
+				      i, nss[i % 3], i % 2 ? "api" : "web");
+	struct th_run r;
+	th_scan(&r, NULL, NULL, yaml);
+	kg_engine_finish(r.engine, &r.report);
+	/* shop: the 100 api pods; other: its 200 pods; default: neither declared nor with a policy */
+	CHECK_INT(th_count(&r, "network.pod-not-isolated"), 300);
+	CHECK(th_has(&r, "network.pod-not-isolated", "Pod shop/p3 is selected"));
+	CHECK(th_has(&r, "network.pod-not-isolated", "Pod other/p4 is selected"));
+	CHECK(!th_has(&r, "network.pod-not-isolated", "Pod shop/p0 is"));
+	CHECK_INT(th_count(&r, "network.netpol-selects-nothing"), 1);
+	CHECK(th_has(&r, "network.netpol-selects-nothing", "NetworkPolicy other/none"));
+	th_free(&r);
+	free(yaml);
+}
