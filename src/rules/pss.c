@@ -80,12 +80,13 @@ static void pss_check(struct kg_check *c)
 	x.c = c;
 	x.spec = ref.spec;
 	x.meta = ref.meta;
+	x.psc = kg_pss_map(ref.spec, "securityContext");
 	x.meta_near = ref.meta ? ref.meta : (ref.meta_path ? kg_nearest(c->obj->node, ref.meta_path) : c->obj->node);
 	x.spec_path = ref.spec_path;
 	x.meta_path = ref.meta_path ? ref.meta_path : "metadata";
 	x.minor = minor;
 	char vb[64];
-	x.windows = kg_pss_str_eq(kg_pss_strv(kg_node_get(ref.spec, "os.name"), vb, sizeof(vb)), "windows");
+	x.windows = kg_pss_str_eq(kg_pss_strv(kg_map_get(kg_map_get(ref.spec, "os"), "name"), vb, sizeof(vb)), "windows");
 	x.user_ns = kg_pss_bool(kg_map_get(ref.spec, "hostUsers")) == 0;
 	/* most checks visit every container: gather them once */
 	struct kg_pss_container cts[PSS_CACHED_CONTAINERS], spill;

@@ -48,6 +48,7 @@ struct kg_pss_ctx {
 	const struct kg_rule *rule;  /* the check being run */
 	const struct kg_node *spec;  /* PodSpec map */
 	const struct kg_node *meta;  /* pod (template) metadata map, or NULL */
+	const struct kg_node *psc;   /* spec.securityContext when a map, else NULL */
 	const struct kg_node *meta_near; /* nearest existing node toward the metadata, for positions */
 	const char *spec_path;       /* "spec", "spec.template.spec", ... */
 	const char *meta_path;       /* "metadata", "spec.template.metadata", ... */

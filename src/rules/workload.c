@@ -108,7 +108,6 @@ static void on_pod(void *ctx, const struct kg_pod_ref *ref)
 {
 	struct wl_walk *w = ctx;
 	struct wl_pod pod;
-	char group[128];
 	memset(&pod, 0, sizeof(pod));
 	pod.c = w->c;
 	pod.cfg = w->cfg;
@@ -120,11 +119,12 @@ static void on_pod(void *ctx, const struct kg_pod_ref *ref)
 	const struct kg_node *res = kg_map_get(ref->spec, "resources");
 	pod.res_limits = kg_map_get(res, "limits");
 	pod.res_requests = kg_map_get(res, "requests");
-	const char *os = kg_str(kg_node_get(ref->spec, "os.name"));
+	const char *os = kg_str(kg_map_get(kg_map_get(ref->spec, "os"), "name"));
 	pod.windows = os && !strcmp(os, "windows");
 	const char *rp = kg_str(kg_map_get(ref->spec, "restartPolicy"));
 	pod.batch = batch_kind(w->c->obj) || (rp && strcmp(rp, "Always"));
-	pod.knative = !strcmp(kg_api_group(w->c->obj->api_version, group, sizeof(group)), "serving.knative.dev");
+	const char *av = w->c->obj->api_version; /* API group serving.knative.dev */
+	pod.knative = av && !strncmp(av, "serving.knative.dev/", 20);
 	bool hu;
 	pod.host_users_off = kg_as_bool(kg_map_get(ref->spec, "hostUsers"), &hu) && !hu;
 
