@@ -6,6 +6,8 @@
 #include <string.h>
 
 const char *const kg_container_fields[3] = { "initContainers", "containers", "ephemeralContainers" };
+const unsigned char kg_container_field_len[3] = { sizeof("initContainers") - 1, sizeof("containers") - 1,
+						  sizeof("ephemeralContainers") - 1 };
 
 static void pod_lookup(struct kg_object *obj);
 
@@ -555,8 +557,7 @@ unsigned kg_pod_each(const struct kg_object *obj, kg_pod_fn fn, void *ctx)
 
 size_t kg_container_path(char *buf, size_t size, const char *spec_path, enum kg_container_kind kind, unsigned index)
 {
-	static const size_t flen[3] = { sizeof("initContainers") - 1, sizeof("containers") - 1,
-					sizeof("ephemeralContainers") - 1 };
+	const unsigned char *flen = kg_container_field_len;
 	size_t len = strlen(spec_path);
 	if (len + flen[kind] + 14 <= size) { /* fits whatever the index: no truncation to mind */
 		memcpy(buf, spec_path, len);
@@ -584,7 +585,7 @@ size_t kg_container_path(char *buf, size_t size, const char *spec_path, enum kg_
 void kg_each_container(const struct kg_node *pod_spec, kg_container_fn fn, void *ctx)
 {
 	for (int k = 0; k < 3; k++) {
-		const struct kg_node *list = kg_map_get(pod_spec, kg_container_fields[k]);
+		const struct kg_node *list = kg_map_getn(pod_spec, kg_container_fields[k], kg_container_field_len[k]);
 		if (!kg_is_seq(list))
 			continue;
 		for (uint32_t i = 0; i < list->len; i++)

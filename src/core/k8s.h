@@ -78,6 +78,7 @@ const char *kg_api_group(const char *api_version, char *buf, unsigned size);
 /* Container lists of a pod spec, in PSA's visiting order. */
 enum kg_container_kind { KG_INIT_CONTAINER, KG_CONTAINER, KG_EPHEMERAL_CONTAINER };
 extern const char *const kg_container_fields[3]; /* "initContainers", "containers", "ephemeralContainers" */
+extern const unsigned char kg_container_field_len[3]; /* their lengths */
 
 /* "spec.template.spec.containers[2]": what "%s.%s[%u]" gives for spec_path, the list's field and
  * the index. Returns the length written. */

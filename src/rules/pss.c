@@ -126,12 +126,6 @@ bool kg_pss_is_set(const struct kg_node *n)
 	return n && n->type != KG_NULL;
 }
 
-const struct kg_node *kg_pss_map(const struct kg_node *parent, const char *key)
-{
-	const struct kg_node *n = kg_map_get(parent, key);
-	return kg_is_map(n) ? n : NULL;
-}
-
 struct kg_pss_str kg_pss_strv(const struct kg_node *n, char *buf, size_t size)
 {
 	struct kg_pss_str v = { "", 0 };
@@ -194,7 +188,8 @@ static const char *const kind_words[3] = { "init container", "container", "ephem
 bool kg_pss_next_container(const struct kg_pss_ctx *x, struct kg_pss_iter *it, struct kg_pss_container *out)
 {
 	for (; it->list < 3; it->list++, it->i = 0) {
-		const struct kg_node *list = kg_map_get(x->spec, kg_container_fields[it->list]);
+		const struct kg_node *list =
+			kg_map_getn(x->spec, kg_container_fields[it->list], kg_container_field_len[it->list]);
 		if (!kg_is_seq(list))
 			continue;
 		while (it->i < list->len) {
@@ -214,7 +209,7 @@ bool kg_pss_next_container(const struct kg_pss_ctx *x, struct kg_pss_iter *it, s
 			/* `%s "%.256s"` or "%s %s[%u]", built without a formatting pass */
 			size_t len = 0;
 			const char *kw = kind_words[it->list];
-			kg_cat(out->label, sizeof(out->label), &len, kw, strlen(kw));
+			kg_cat(out->label, sizeof(out->label), &len, kw, sizeof(out->label)); /* up to its NUL */
 			if (out->has_name) {
 				kg_cat(out->label, sizeof(out->label), &len, " \"", 2);
 				kg_cat(out->label, sizeof(out->label), &len, out->name, 256);
@@ -222,7 +217,7 @@ bool kg_pss_next_container(const struct kg_pss_ctx *x, struct kg_pss_iter *it, s
 			} else {
 				const char *f = kg_container_fields[it->list];
 				kg_cat(out->label, sizeof(out->label), &len, " ", 1);
-				kg_cat(out->label, sizeof(out->label), &len, f, strlen(f));
+				kg_cat(out->label, sizeof(out->label), &len, f, kg_container_field_len[it->list]);
 				kg_cat(out->label, sizeof(out->label), &len, "[", 1);
 				kg_cat_uint(out->label, sizeof(out->label), &len, i);
 				kg_cat(out->label, sizeof(out->label), &len, "]", 1);

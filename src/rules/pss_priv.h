@@ -104,8 +104,12 @@ void kg_pss_emit_annotation(struct kg_pss_ctx *x, const char *key, const struct 
 
 /* Go's view of optional fields: a pointer field is set when present and not null. */
 bool kg_pss_is_set(const struct kg_node *n);
-/* The map under key, or NULL when absent, null or not a map. */
-const struct kg_node *kg_pss_map(const struct kg_node *parent, const char *key);
+/* The map under key, or NULL when absent, null or not a map. Inline: key lengths fold. */
+static inline const struct kg_node *kg_pss_map(const struct kg_node *parent, const char *key)
+{
+	const struct kg_node *n = kg_map_get(parent, key);
+	return kg_is_map(n) ? n : NULL;
+}
 /* A string field as Go decodes it: "" when absent or null; the scalar text for a wrongly typed
  * scalar (the API server would reject the object; comparing its text keeps such values out of
  * every allow-list); "" for a collection. Strings keep their length: YAML and JSON strings may

@@ -43,7 +43,7 @@ void wl_ctr_init(struct wl_ctr *ctr, const struct wl_pod *pod, const struct kg_n
 	/* what "%s '%s'" or "%s #%u" would give, without a formatting pass per container */
 	const char *k = ctr->sidecar ? "sidecar container" : kinds[kind];
 	size_t len = 0;
-	kg_cat(ctr->label, sizeof(ctr->label), &len, k, strlen(k));
+	kg_cat(ctr->label, sizeof(ctr->label), &len, k, sizeof(ctr->label)); /* up to its NUL */
 	if (ctr->name) {
 		kg_cat(ctr->label, sizeof(ctr->label), &len, " '", 2);
 		kg_cat(ctr->label, sizeof(ctr->label), &len, ctr->name, name->len);
@@ -57,12 +57,13 @@ void wl_ctr_init(struct wl_ctr *ctr, const struct wl_pod *pod, const struct kg_n
 const struct kg_node *wl_effective(const struct wl_pod *pod, const struct wl_ctr *ctr, const char *field,
 				   bool *from_pod)
 {
-	const struct kg_node *v = ctr ? kg_map_get(ctr->sc, field) : NULL;
+	size_t n = strlen(field);
+	const struct kg_node *v = ctr ? kg_map_getn(ctr->sc, field, n) : NULL;
 	if (v && v->type != KG_NULL) {
 		*from_pod = false;
 		return v;
 	}
-	v = kg_map_get(pod->psc, field);
+	v = kg_map_getn(pod->psc, field, n);
 	*from_pod = true;
 	return v && v->type != KG_NULL ? v : NULL;
 }

@@ -182,7 +182,7 @@ static void check_writable(const struct wl_pod *pod, const char *vname, const ch
 {
 	char sub[96];
 	for (int k = 0; k < 3; k++) {
-		const struct kg_node *list = kg_map_get(pod->spec, kg_container_fields[k]);
+		const struct kg_node *list = kg_map_getn(pod->spec, kg_container_fields[k], kg_container_field_len[k]);
 		if (!kg_is_seq(list))
 			continue;
 		for (uint32_t i = 0; i < list->len; i++) {

@@ -159,7 +159,7 @@ void wl_check_security(const struct wl_pod *pod, const struct wl_ctr *ctr)
 static bool inherited(const struct wl_pod *pod, const char *field)
 {
 	for (int k = 0; k < 3; k++) {
-		const struct kg_node *list = kg_map_get(pod->spec, kg_container_fields[k]);
+		const struct kg_node *list = kg_map_getn(pod->spec, kg_container_fields[k], kg_container_field_len[k]);
 		if (!kg_is_seq(list))
 			continue;
 		for (uint32_t i = 0; i < list->len; i++) {
