@@ -6,6 +6,10 @@
 #include <string.h>
 
 const char *const kg_container_fields[3] = { "initContainers", "containers", "ephemeralContainers" };
+const unsigned char kg_container_field_len[3] = { sizeof("initContainers") - 1, sizeof("containers") - 1,
+						  sizeof("ephemeralContainers") - 1 };
+
+static void pod_lookup(struct kg_object *obj);
 
 bool kg_object_init(struct kg_object *obj, const struct kg_node *node, const struct kg_doc *doc,
 		    const char *item_path)
@@ -24,6 +28,7 @@ bool kg_object_init(struct kg_object *obj, const struct kg_node *node, const str
 	obj->file = doc ? doc->file : NULL;
 	obj->doc_index = doc ? doc->index : 0;
 	obj->item_path = item_path ? item_path : "";
+	pod_lookup(obj);
 	return true;
 }
 
@@ -143,6 +148,7 @@ static struct pod_entry entries[NBUILTIN + MAX_EXTRA_PATHS];
 static unsigned n_entries;
 static int bucket_head[NBUCKETS], bucket_tail[NBUCKETS];
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+static unsigned table_gen = 1; /* changes with the table: kg_object's cached answers go stale */
 
 static unsigned kind_bucket(const char *kind, size_t len)
 {
@@ -218,6 +224,8 @@ static void build_table(void)
 void kg_pod_paths_add(const struct kg_pod_path *paths, unsigned n)
 {
 	pthread_once(&table_once, build_table);
+	if (++table_gen == 0)
+		table_gen = 1;
 	for (unsigned i = 0; i < n && n_extra < MAX_EXTRA_PATHS; i++) {
 		extra_paths[n_extra] = paths[i];
 		add_entry(&extra_paths[n_extra++]);
@@ -260,10 +268,15 @@ static int next_entry(const struct kind_key *k, int after)
 	return -1;
 }
 
-bool kg_kind_has_pod(const struct kg_object *obj)
+static bool kind_has_pod(const struct kg_object *obj)
 {
 	struct kind_key k;
 	return kind_key_init(obj, &k) && next_entry(&k, -1) >= 0;
+}
+
+bool kg_kind_has_pod(const struct kg_object *obj)
+{
+	return obj->pod_gen == table_gen ? obj->pod_kind : kind_has_pod(obj);
 }
 
 const struct kg_node *kg_nearest(const struct kg_node *base, const char *dotted)
@@ -296,7 +309,8 @@ static void fill_ref(const struct kg_object *obj, const struct pod_entry *e, str
 		ref->meta = NULL;
 }
 
-bool kg_pod_locate(const struct kg_object *obj, struct kg_pod_ref *ref)
+/* *found: the entry whose spec it returns (when true) */
+static bool pod_locate(const struct kg_object *obj, struct kg_pod_ref *ref, int *found)
 {
 	memset(ref, 0, sizeof(*ref));
 	struct kind_key k;
@@ -309,13 +323,33 @@ bool kg_pod_locate(const struct kg_object *obj, struct kg_pod_ref *ref)
 		if (!first)
 			first = &entries[i];
 		fill_ref(obj, &entries[i], ref);
-		if (kg_is_map(ref->spec))
+		if (kg_is_map(ref->spec)) {
+			*found = i;
 			return true;
+		}
 	}
 	memset(ref, 0, sizeof(*ref));
 	if (first)
 		fill_ref(obj, first, ref);
 	return false;
+}
+
+bool kg_pod_locate(const struct kg_object *obj, struct kg_pod_ref *ref)
+{
+	int found;
+	if (obj->pod_gen != table_gen)
+		return pod_locate(obj, ref, &found);
+	*ref = obj->pod;
+	return obj->pod_found;
+}
+
+/* Work out once what kg_kind_has_pod and kg_pod_locate answer for obj. */
+static void pod_lookup(struct kg_object *obj)
+{
+	obj->pod_kind = kind_has_pod(obj);
+	if (obj->pod_kind)
+		obj->pod_found = pod_locate(obj, &obj->pod, &obj->pod_entry);
+	obj->pod_gen = table_gen;
 }
 
 /* Walking a path that may fan out. Each "[]" or "*" step records which item it took, so that
@@ -444,7 +478,17 @@ static void walk_choices(struct pod_walk *w, const struct kg_node *n, const char
 static void walk_plain(struct pod_walk *w, const struct pod_entry *e)
 {
 	const struct kg_pod_path *p = e->p;
-	const struct kg_node *base = w->obj->node;
+	const struct kg_object *obj = w->obj;
+	/* kg_object_init located this very spec: its ref is what the walk below gives, unless the
+	 * metadata is missing (then the walk writes the path only up to the missing step) */
+	if (obj->pod_gen == table_gen && obj->pod_found && &entries[obj->pod_entry] == e &&
+	    (obj->pod.meta || !p->meta_path)) {
+		struct kg_pod_ref ref = obj->pod;
+		w->visited++;
+		w->fn(w->ctx, &ref);
+		return;
+	}
+	const struct kg_node *base = obj->node;
 	size_t skip = 0;
 	if (e->shared) {
 		base = kg_path_walkn(base, p->spec_path, e->shared, NULL);
@@ -513,8 +557,7 @@ unsigned kg_pod_each(const struct kg_object *obj, kg_pod_fn fn, void *ctx)
 
 size_t kg_container_path(char *buf, size_t size, const char *spec_path, enum kg_container_kind kind, unsigned index)
 {
-	static const size_t flen[3] = { sizeof("initContainers") - 1, sizeof("containers") - 1,
-					sizeof("ephemeralContainers") - 1 };
+	const unsigned char *flen = kg_container_field_len;
 	size_t len = strlen(spec_path);
 	if (len + flen[kind] + 14 <= size) { /* fits whatever the index: no truncation to mind */
 		memcpy(buf, spec_path, len);
@@ -542,7 +585,7 @@ size_t kg_container_path(char *buf, size_t size, const char *spec_path, enum kg_
 void kg_each_container(const struct kg_node *pod_spec, kg_container_fn fn, void *ctx)
 {
 	for (int k = 0; k < 3; k++) {
-		const struct kg_node *list = kg_map_get(pod_spec, kg_container_fields[k]);
+		const struct kg_node *list = kg_map_getn(pod_spec, kg_container_fields[k], kg_container_field_len[k]);
 		if (!kg_is_seq(list))
 			continue;
 		for (uint32_t i = 0; i < list->len; i++)

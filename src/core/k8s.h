@@ -12,6 +12,15 @@
 #include "load.h"
 #include "node.h"
 
+/* Where the pod spec of an object lives. */
+struct kg_pod_ref {
+	const struct kg_node *spec;     /* the PodSpec map */
+	const struct kg_node *meta;     /* the pod (template) metadata map, may be NULL */
+	const char *spec_path;          /* "spec", "spec.template.spec", ... */
+	const char *meta_path;          /* "metadata", "spec.template.metadata", ... */
+	const struct kg_node *spec_parent; /* nearest existing node on the way, for positions */
+};
+
 struct kg_object {
 	const struct kg_node *node; /* the object's map */
 	const char *api_version;    /* NULL when missing or not a string */
@@ -21,6 +30,12 @@ struct kg_object {
 	const char *file;
 	unsigned doc_index;
 	const char *item_path;      /* "items[3]" for List items, "" otherwise */
+	/* kg_object_init's answers for kg_kind_has_pod and kg_pod_locate, which several families ask
+	 * for every object; pod_gen 0 (an object filled by hand) or stale: worked out per call */
+	unsigned pod_gen;
+	bool pod_kind, pod_found;
+	int pod_entry; /* the pod-path table entry where pod was found */
+	struct kg_pod_ref pod;
 };
 
 /* Fill obj from a map node; returns false when node is not a map. */
@@ -29,15 +44,6 @@ bool kg_object_init(struct kg_object *obj, const struct kg_node *node, const str
 
 /* A List (`kind: List` or any kind ending in "List" with an items array). */
 bool kg_object_is_list(const struct kg_object *obj);
-
-/* Where the pod spec of an object lives. */
-struct kg_pod_ref {
-	const struct kg_node *spec;     /* the PodSpec map */
-	const struct kg_node *meta;     /* the pod (template) metadata map, may be NULL */
-	const char *spec_path;          /* "spec", "spec.template.spec", ... */
-	const char *meta_path;          /* "metadata", "spec.template.metadata", ... */
-	const struct kg_node *spec_parent; /* nearest existing node on the way, for positions */
-};
 
 /* A pod-template location inside a kind: built in for the core workload kinds and known CRDs,
  * extensible at run time (policy file). Paths are dotted map keys; a key written "key[]" visits
@@ -72,6 +78,7 @@ const char *kg_api_group(const char *api_version, char *buf, unsigned size);
 /* Container lists of a pod spec, in PSA's visiting order. */
 enum kg_container_kind { KG_INIT_CONTAINER, KG_CONTAINER, KG_EPHEMERAL_CONTAINER };
 extern const char *const kg_container_fields[3]; /* "initContainers", "containers", "ephemeralContainers" */
+extern const unsigned char kg_container_field_len[3]; /* their lengths */
 
 /* "spec.template.spec.containers[2]": what "%s.%s[%u]" gives for spec_path, the list's field and
  * the index. Returns the length written. */

@@ -46,6 +46,7 @@ static const struct kg_rule api_rules[API_NRULES] = {
 
 struct api_entry {
 	const char *api_version;
+	unsigned char vlen;      /* its length: most objects' versions differ from every entry's */
 	const char *kind;        /* "*": every kind of that version not listed before */
 	int deprecated;          /* minor of v1.x */
 	int removed;             /* 0: no removal scheduled */
@@ -53,69 +54,73 @@ struct api_entry {
 	const char *note;        /* what changes in the replacement, or NULL */
 };
 
+#define V(s) s, sizeof(s) - 1
 static const struct api_entry api_table[] = {
-	{ "extensions/v1beta1", "Deployment", 8, 16, "apps/v1", "spec.selector is required and immutable" },
-	{ "extensions/v1beta1", "DaemonSet", 8, 16, "apps/v1", "spec.selector is required; updateStrategy defaults to RollingUpdate" },
-	{ "extensions/v1beta1", "ReplicaSet", 8, 16, "apps/v1", "spec.selector is required" },
-	{ "extensions/v1beta1", "NetworkPolicy", 9, 16, "networking.k8s.io/v1", NULL },
-	{ "extensions/v1beta1", "PodSecurityPolicy", 10, 16, NULL, "PodSecurityPolicy is gone since v1.25: use Pod Security Admission" },
-	{ "extensions/v1beta1", "Ingress", 14, 22, "networking.k8s.io/v1",
+	{ V("extensions/v1beta1"), "Deployment", 8, 16, "apps/v1", "spec.selector is required and immutable" },
+	{ V("extensions/v1beta1"), "DaemonSet", 8, 16, "apps/v1", "spec.selector is required; updateStrategy defaults to RollingUpdate" },
+	{ V("extensions/v1beta1"), "ReplicaSet", 8, 16, "apps/v1", "spec.selector is required" },
+	{ V("extensions/v1beta1"), "NetworkPolicy", 9, 16, "networking.k8s.io/v1", NULL },
+	{ V("extensions/v1beta1"), "PodSecurityPolicy", 10, 16, NULL, "PodSecurityPolicy is gone since v1.25: use Pod Security Admission" },
+	{ V("extensions/v1beta1"), "Ingress", 14, 22, "networking.k8s.io/v1",
 	  "backend serviceName/servicePort become service.name/service.port.number, pathType is required" },
-	{ "extensions/v1beta1", "*", 8, 22, "apps/v1, networking.k8s.io/v1 or policy/v1 (by kind)", NULL },
-	{ "apps/v1beta1", "*", 8, 16, "apps/v1", "spec.selector is required and immutable" },
-	{ "apps/v1beta2", "*", 9, 16, "apps/v1", "spec.selector is required and immutable" },
-	{ "admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration", 16, 22, "admissionregistration.k8s.io/v1",
+	{ V("extensions/v1beta1"), "*", 8, 22, "apps/v1, networking.k8s.io/v1 or policy/v1 (by kind)", NULL },
+	{ V("apps/v1beta1"), "*", 8, 16, "apps/v1", "spec.selector is required and immutable" },
+	{ V("apps/v1beta2"), "*", 9, 16, "apps/v1", "spec.selector is required and immutable" },
+	{ V("admissionregistration.k8s.io/v1beta1"), "MutatingWebhookConfiguration", 16, 22, "admissionregistration.k8s.io/v1",
 	  "sideEffects and admissionReviewVersions are required; failurePolicy defaults to Fail" },
-	{ "admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration", 16, 22, "admissionregistration.k8s.io/v1",
+	{ V("admissionregistration.k8s.io/v1beta1"), "ValidatingWebhookConfiguration", 16, 22, "admissionregistration.k8s.io/v1",
 	  "sideEffects and admissionReviewVersions are required; failurePolicy defaults to Fail" },
-	{ "admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicy", 31, 34, "admissionregistration.k8s.io/v1", NULL },
-	{ "admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicyBinding", 31, 34, "admissionregistration.k8s.io/v1", NULL },
-	{ "apiextensions.k8s.io/v1beta1", "CustomResourceDefinition", 16, 22, "apiextensions.k8s.io/v1",
+	{ V("admissionregistration.k8s.io/v1beta1"), "ValidatingAdmissionPolicy", 31, 34, "admissionregistration.k8s.io/v1", NULL },
+	{ V("admissionregistration.k8s.io/v1beta1"), "ValidatingAdmissionPolicyBinding", 31, 34, "admissionregistration.k8s.io/v1", NULL },
+	{ V("apiextensions.k8s.io/v1beta1"), "CustomResourceDefinition", 16, 22, "apiextensions.k8s.io/v1",
 	  "spec.scope is required and every version needs a structural schema" },
-	{ "apiregistration.k8s.io/v1beta1", "APIService", 19, 22, "apiregistration.k8s.io/v1", NULL },
-	{ "authentication.k8s.io/v1beta1", "TokenReview", 19, 22, "authentication.k8s.io/v1", NULL },
-	{ "authentication.k8s.io/v1beta1", "SelfSubjectReview", 30, 33, "authentication.k8s.io/v1", NULL },
-	{ "authorization.k8s.io/v1beta1", "*", 19, 22, "authorization.k8s.io/v1", "spec.group is renamed spec.groups" },
-	{ "certificates.k8s.io/v1beta1", "CertificateSigningRequest", 19, 22, "certificates.k8s.io/v1",
+	{ V("apiregistration.k8s.io/v1beta1"), "APIService", 19, 22, "apiregistration.k8s.io/v1", NULL },
+	{ V("authentication.k8s.io/v1beta1"), "TokenReview", 19, 22, "authentication.k8s.io/v1", NULL },
+	{ V("authentication.k8s.io/v1beta1"), "SelfSubjectReview", 30, 33, "authentication.k8s.io/v1", NULL },
+	{ V("authorization.k8s.io/v1beta1"), "*", 19, 22, "authorization.k8s.io/v1", "spec.group is renamed spec.groups" },
+	{ V("certificates.k8s.io/v1beta1"), "CertificateSigningRequest", 19, 22, "certificates.k8s.io/v1",
 	  "spec.signerName and spec.usages are required" },
-	{ "coordination.k8s.io/v1beta1", "Lease", 19, 22, "coordination.k8s.io/v1", NULL },
-	{ "networking.k8s.io/v1beta1", "Ingress", 19, 22, "networking.k8s.io/v1",
+	{ V("coordination.k8s.io/v1beta1"), "Lease", 19, 22, "coordination.k8s.io/v1", NULL },
+	{ V("networking.k8s.io/v1beta1"), "Ingress", 19, 22, "networking.k8s.io/v1",
 	  "backend serviceName/servicePort become service.name/service.port.number, pathType is required" },
-	{ "networking.k8s.io/v1beta1", "IngressClass", 19, 22, "networking.k8s.io/v1", NULL },
-	{ "rbac.authorization.k8s.io/v1beta1", "*", 17, 22, "rbac.authorization.k8s.io/v1", NULL },
-	{ "scheduling.k8s.io/v1beta1", "PriorityClass", 14, 22, "scheduling.k8s.io/v1", NULL },
-	{ "storage.k8s.io/v1beta1", "CSIDriver", 19, 22, "storage.k8s.io/v1", NULL },
-	{ "storage.k8s.io/v1beta1", "CSINode", 17, 22, "storage.k8s.io/v1", NULL },
-	{ "storage.k8s.io/v1beta1", "StorageClass", 19, 22, "storage.k8s.io/v1", NULL },
-	{ "storage.k8s.io/v1beta1", "VolumeAttachment", 19, 22, "storage.k8s.io/v1", NULL },
-	{ "storage.k8s.io/v1beta1", "CSIStorageCapacity", 24, 27, "storage.k8s.io/v1", NULL },
-	{ "batch/v1beta1", "CronJob", 21, 25, "batch/v1", NULL },
-	{ "discovery.k8s.io/v1beta1", "EndpointSlice", 21, 25, "discovery.k8s.io/v1",
+	{ V("networking.k8s.io/v1beta1"), "IngressClass", 19, 22, "networking.k8s.io/v1", NULL },
+	{ V("rbac.authorization.k8s.io/v1beta1"), "*", 17, 22, "rbac.authorization.k8s.io/v1", NULL },
+	{ V("scheduling.k8s.io/v1beta1"), "PriorityClass", 14, 22, "scheduling.k8s.io/v1", NULL },
+	{ V("storage.k8s.io/v1beta1"), "CSIDriver", 19, 22, "storage.k8s.io/v1", NULL },
+	{ V("storage.k8s.io/v1beta1"), "CSINode", 17, 22, "storage.k8s.io/v1", NULL },
+	{ V("storage.k8s.io/v1beta1"), "StorageClass", 19, 22, "storage.k8s.io/v1", NULL },
+	{ V("storage.k8s.io/v1beta1"), "VolumeAttachment", 19, 22, "storage.k8s.io/v1", NULL },
+	{ V("storage.k8s.io/v1beta1"), "CSIStorageCapacity", 24, 27, "storage.k8s.io/v1", NULL },
+	{ V("batch/v1beta1"), "CronJob", 21, 25, "batch/v1", NULL },
+	{ V("discovery.k8s.io/v1beta1"), "EndpointSlice", 21, 25, "discovery.k8s.io/v1",
 	  "topology is replaced by per-endpoint nodeName and zone" },
-	{ "events.k8s.io/v1beta1", "Event", 22, 25, "events.k8s.io/v1", NULL },
-	{ "autoscaling/v2beta1", "HorizontalPodAutoscaler", 22, 25, "autoscaling/v2",
+	{ V("events.k8s.io/v1beta1"), "Event", 22, 25, "events.k8s.io/v1", NULL },
+	{ V("autoscaling/v2beta1"), "HorizontalPodAutoscaler", 22, 25, "autoscaling/v2",
 	  "metric targets move into target: {type, averageUtilization, averageValue, value}" },
-	{ "autoscaling/v2beta2", "HorizontalPodAutoscaler", 23, 26, "autoscaling/v2", NULL },
-	{ "policy/v1beta1", "PodDisruptionBudget", 21, 25, "policy/v1", "an empty spec.selector now selects every pod in the namespace" },
-	{ "policy/v1beta1", "PodSecurityPolicy", 21, 25, NULL, "there is no replacement API: use Pod Security Admission" },
-	{ "node.k8s.io/v1beta1", "RuntimeClass", 22, 25, "node.k8s.io/v1", NULL },
-	{ "flowcontrol.apiserver.k8s.io/v1beta1", "*", 23, 26, "flowcontrol.apiserver.k8s.io/v1", NULL },
-	{ "flowcontrol.apiserver.k8s.io/v1beta2", "*", 26, 29, "flowcontrol.apiserver.k8s.io/v1", NULL },
-	{ "flowcontrol.apiserver.k8s.io/v1beta3", "*", 29, 32, "flowcontrol.apiserver.k8s.io/v1",
+	{ V("autoscaling/v2beta2"), "HorizontalPodAutoscaler", 23, 26, "autoscaling/v2", NULL },
+	{ V("policy/v1beta1"), "PodDisruptionBudget", 21, 25, "policy/v1", "an empty spec.selector now selects every pod in the namespace" },
+	{ V("policy/v1beta1"), "PodSecurityPolicy", 21, 25, NULL, "there is no replacement API: use Pod Security Admission" },
+	{ V("node.k8s.io/v1beta1"), "RuntimeClass", 22, 25, "node.k8s.io/v1", NULL },
+	{ V("flowcontrol.apiserver.k8s.io/v1beta1"), "*", 23, 26, "flowcontrol.apiserver.k8s.io/v1", NULL },
+	{ V("flowcontrol.apiserver.k8s.io/v1beta2"), "*", 26, 29, "flowcontrol.apiserver.k8s.io/v1", NULL },
+	{ V("flowcontrol.apiserver.k8s.io/v1beta3"), "*", 29, 32, "flowcontrol.apiserver.k8s.io/v1",
 	  "spec.limited.nominalConcurrencyShares keeps an explicit 0" },
 	/* deprecated GA APIs: no removal scheduled */
-	{ "v1", "ComponentStatus", 19, 0, NULL, "query the components' health endpoints instead" },
-	{ "v1", "Endpoints", 33, 0, "discovery.k8s.io/v1 EndpointSlice", "EndpointSlices are created by the control plane for Services" },
+	{ V("v1"), "ComponentStatus", 19, 0, NULL, "query the components' health endpoints instead" },
+	{ V("v1"), "Endpoints", 33, 0, "discovery.k8s.io/v1 EndpointSlice", "EndpointSlices are created by the control plane for Services" },
 };
+#undef V
 
 #define NENTRIES (sizeof(api_table) / sizeof(api_table[0]))
 
 static const struct api_entry *api_lookup(const char *api_version, const char *kind)
 {
 	const struct api_entry *any = NULL;
+	size_t vlen = strlen(api_version);
 	for (size_t i = 0; i < NENTRIES; i++) {
 		const struct api_entry *e = &api_table[i];
-		if (e->api_version[0] != api_version[0] || strcmp(e->api_version, api_version))
+		if (e->vlen != vlen || e->api_version[vlen - 1] != api_version[vlen - 1] ||
+		    memcmp(e->api_version, api_version, vlen))
 			continue;
 		if (!strcmp(e->kind, kind))
 			return e;

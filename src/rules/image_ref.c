@@ -37,25 +37,23 @@ int kg_image_parse(const char *ref, struct kg_image_ref *out)
 	/* the fields are strings: clearing their first bytes is enough (the struct is 1 KB) */
 	out->registry[0] = out->repository[0] = out->tag[0] = out->digest[0] = '\0';
 	out->implicit_registry = false;
-	size_t len = strlen(ref);
+	size_t len = 0;
+	for (; ref[len]; len++) {
+		unsigned char ch = (unsigned char)ref[len];
+		/* printable ASCII is never space or control, whatever the locale */
+		if ((ch <= ' ' || ch >= 0x7f) && (isspace(ch) || iscntrl(ch)))
+			return -1;
+	}
 	if (!len)
 		return -1;
-	for (size_t i = 0; i < len; i++)
-		if (isspace((unsigned char)ref[i]) || iscntrl((unsigned char)ref[i]))
-			return -1;
-	const char *at = strchr(ref, '@');
+	const char *at = memchr(ref, '@', len);
 	size_t name_len = at ? (size_t)(at - ref) : len;
 	if (at && !copy(out->digest, sizeof(out->digest), at + 1, len - name_len - 1))
 		return -1;
 	/* the tag is after the last ':' that follows the last '/' */
-	const char *slash = NULL;
-	for (size_t i = 0; i < name_len; i++)
-		if (ref[i] == '/')
-			slash = ref + i;
-	const char *colon = NULL;
-	for (const char *p = slash ? slash : ref; p < ref + name_len; p++)
-		if (*p == ':')
-			colon = p;
+	const char *slash = memrchr(ref, '/', name_len);
+	const char *from = slash ? slash : ref;
+	const char *colon = memrchr(from, ':', (size_t)(ref + name_len - from));
 	size_t repo_end = name_len;
 	if (colon) {
 		if (!copy(out->tag, sizeof(out->tag), colon + 1, (size_t)(ref + name_len - colon - 1)))

@@ -80,12 +80,13 @@ static void pss_check(struct kg_check *c)
 	x.c = c;
 	x.spec = ref.spec;
 	x.meta = ref.meta;
+	x.psc = kg_pss_map(ref.spec, "securityContext");
 	x.meta_near = ref.meta ? ref.meta : (ref.meta_path ? kg_nearest(c->obj->node, ref.meta_path) : c->obj->node);
 	x.spec_path = ref.spec_path;
 	x.meta_path = ref.meta_path ? ref.meta_path : "metadata";
 	x.minor = minor;
 	char vb[64];
-	x.windows = kg_pss_str_eq(kg_pss_strv(kg_node_get(ref.spec, "os.name"), vb, sizeof(vb)), "windows");
+	x.windows = kg_pss_str_eq(kg_pss_strv(kg_map_get(kg_map_get(ref.spec, "os"), "name"), vb, sizeof(vb)), "windows");
 	x.user_ns = kg_pss_bool(kg_map_get(ref.spec, "hostUsers")) == 0;
 	/* most checks visit every container: gather them once */
 	struct kg_pss_container cts[PSS_CACHED_CONTAINERS], spill;
@@ -123,12 +124,6 @@ const struct kg_pss_container *kg_pss_next_ct(const struct kg_pss_ctx *x, struct
 bool kg_pss_is_set(const struct kg_node *n)
 {
 	return n && n->type != KG_NULL;
-}
-
-const struct kg_node *kg_pss_map(const struct kg_node *parent, const char *key)
-{
-	const struct kg_node *n = kg_map_get(parent, key);
-	return kg_is_map(n) ? n : NULL;
 }
 
 struct kg_pss_str kg_pss_strv(const struct kg_node *n, char *buf, size_t size)
@@ -193,7 +188,8 @@ static const char *const kind_words[3] = { "init container", "container", "ephem
 bool kg_pss_next_container(const struct kg_pss_ctx *x, struct kg_pss_iter *it, struct kg_pss_container *out)
 {
 	for (; it->list < 3; it->list++, it->i = 0) {
-		const struct kg_node *list = kg_map_get(x->spec, kg_container_fields[it->list]);
+		const struct kg_node *list =
+			kg_map_getn(x->spec, kg_container_fields[it->list], kg_container_field_len[it->list]);
 		if (!kg_is_seq(list))
 			continue;
 		while (it->i < list->len) {
@@ -213,7 +209,7 @@ bool kg_pss_next_container(const struct kg_pss_ctx *x, struct kg_pss_iter *it, s
 			/* `%s "%.256s"` or "%s %s[%u]", built without a formatting pass */
 			size_t len = 0;
 			const char *kw = kind_words[it->list];
-			kg_cat(out->label, sizeof(out->label), &len, kw, strlen(kw));
+			kg_cat(out->label, sizeof(out->label), &len, kw, sizeof(out->label)); /* up to its NUL */
 			if (out->has_name) {
 				kg_cat(out->label, sizeof(out->label), &len, " \"", 2);
 				kg_cat(out->label, sizeof(out->label), &len, out->name, 256);
@@ -221,7 +217,7 @@ bool kg_pss_next_container(const struct kg_pss_ctx *x, struct kg_pss_iter *it, s
 			} else {
 				const char *f = kg_container_fields[it->list];
 				kg_cat(out->label, sizeof(out->label), &len, " ", 1);
-				kg_cat(out->label, sizeof(out->label), &len, f, strlen(f));
+				kg_cat(out->label, sizeof(out->label), &len, f, kg_container_field_len[it->list]);
 				kg_cat(out->label, sizeof(out->label), &len, "[", 1);
 				kg_cat_uint(out->label, sizeof(out->label), &len, i);
 				kg_cat(out->label, sizeof(out->label), &len, "]", 1);

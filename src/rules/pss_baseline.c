@@ -144,7 +144,7 @@ static void apparmor_field(struct kg_pss_ctx *x, const struct kg_node *sc, const
 void kg_pss_apparmor(struct kg_pss_ctx *x)
 {
 	static const char prefix[] = "container.apparmor.security.beta.kubernetes.io/";
-	apparmor_field(x, kg_pss_map(x->spec, "securityContext"), NULL);
+	apparmor_field(x, x->psc, NULL);
 	struct kg_pss_iter it = { 0 };
 	const struct kg_pss_container *ct;
 	while ((ct = kg_pss_next_ct(x, &it)))
@@ -211,7 +211,7 @@ static void selinux_one(struct kg_pss_ctx *x, const struct kg_node *sc, const st
 
 void kg_pss_selinux(struct kg_pss_ctx *x)
 {
-	selinux_one(x, kg_pss_map(x->spec, "securityContext"), NULL);
+	selinux_one(x, x->psc, NULL);
 	struct kg_pss_iter it = { 0 };
 	const struct kg_pss_container *ct;
 	while ((ct = kg_pss_next_ct(x, &it)))
@@ -301,7 +301,7 @@ void kg_pss_seccomp_baseline(struct kg_pss_ctx *x)
 			  "use RuntimeDefault or Localhost";
 	char vb[VALBUF];
 	struct kg_pss_str t;
-	if (kg_pss_seccomp_field_bad(kg_pss_map(x->spec, "securityContext"), vb, sizeof(vb), &t))
+	if (kg_pss_seccomp_field_bad(x->psc, vb, sizeof(vb), &t))
 		kg_pss_emit_pod(x, "securityContext.seccompProfile.type", fmt, "the pod", t.s);
 	while ((ct = kg_pss_next_ct(x, &it)))
 		if (kg_pss_seccomp_field_bad(ct->sc, vb, sizeof(vb), &t))
@@ -340,7 +340,7 @@ bool kg_pss_sysctl_allowed(struct kg_pss_str name, int minor)
 
 void kg_pss_sysctls(struct kg_pss_ctx *x)
 {
-	const struct kg_node *list = kg_map_get(kg_pss_map(x->spec, "securityContext"), "sysctls");
+	const struct kg_node *list = kg_map_get(x->psc, "sysctls");
 	if (!kg_is_seq(list))
 		return;
 	for (uint32_t i = 0; i < list->len; i++) {
@@ -365,12 +365,13 @@ void kg_pss_windows_host_process(struct kg_pss_ctx *x)
 	const char *fmt = "hostProcess: %s must not set securityContext.windowsOptions.hostProcess=true, which "
 			  "runs it as a process on the Windows node with host access; remove it or set it to false";
 	const char *rel = "securityContext.windowsOptions.hostProcess";
-	if (kg_pss_bool(kg_node_get(x->spec, rel)) == 1)
+	/* rel below the securityContext maps the context already holds */
+	if (kg_pss_bool(kg_map_get(kg_map_get(x->psc, "windowsOptions"), "hostProcess")) == 1)
 		kg_pss_emit_pod(x, rel, fmt, "the pod");
 	struct kg_pss_iter it = { 0 };
 	const struct kg_pss_container *ct;
 	while ((ct = kg_pss_next_ct(x, &it)))
-		if (kg_pss_bool(kg_node_get(ct->node, rel)) == 1)
+		if (kg_pss_bool(kg_map_get(kg_map_get(ct->sc, "windowsOptions"), "hostProcess")) == 1)
 			kg_pss_emit_ct(x, ct, rel, fmt, ct->label);
 }
 

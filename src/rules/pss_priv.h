@@ -48,6 +48,7 @@ struct kg_pss_ctx {
 	const struct kg_rule *rule;  /* the check being run */
 	const struct kg_node *spec;  /* PodSpec map */
 	const struct kg_node *meta;  /* pod (template) metadata map, or NULL */
+	const struct kg_node *psc;   /* spec.securityContext when a map, else NULL */
 	const struct kg_node *meta_near; /* nearest existing node toward the metadata, for positions */
 	const char *spec_path;       /* "spec", "spec.template.spec", ... */
 	const char *meta_path;       /* "metadata", "spec.template.metadata", ... */
@@ -103,8 +104,12 @@ void kg_pss_emit_annotation(struct kg_pss_ctx *x, const char *key, const struct 
 
 /* Go's view of optional fields: a pointer field is set when present and not null. */
 bool kg_pss_is_set(const struct kg_node *n);
-/* The map under key, or NULL when absent, null or not a map. */
-const struct kg_node *kg_pss_map(const struct kg_node *parent, const char *key);
+/* The map under key, or NULL when absent, null or not a map. Inline: key lengths fold. */
+static inline const struct kg_node *kg_pss_map(const struct kg_node *parent, const char *key)
+{
+	const struct kg_node *n = kg_map_get(parent, key);
+	return kg_is_map(n) ? n : NULL;
+}
 /* A string field as Go decodes it: "" when absent or null; the scalar text for a wrongly typed
  * scalar (the API server would reject the object; comparing its text keeps such values out of
  * every allow-list); "" for a collection. Strings keep their length: YAML and JSON strings may

@@ -118,7 +118,7 @@ void kg_pss_run_as_non_root(struct kg_pss_ctx *x)
 {
 	if (x->minor >= 35 && x->user_ns)
 		return;
-	int pod = kg_pss_bool(kg_node_get(x->spec, "securityContext.runAsNonRoot"));
+	int pod = kg_pss_bool(kg_map_get(x->psc, "runAsNonRoot"));
 	if (pod == 0)
 		kg_pss_emit_pod(x, "securityContext.runAsNonRoot",
 				"runAsNonRoot != true: the pod must not set securityContext.runAsNonRoot=false; set it "
@@ -149,7 +149,7 @@ void kg_pss_run_as_user(struct kg_pss_ctx *x)
 	const char *fmt = "runAsUser=0: %s must not set runAsUser=0; run as a non-zero UID%s";
 	const char *hint = x->minor >= 35 ? " (or run the pod in a user namespace with hostUsers: false)" : "";
 	int64_t uid;
-	if (kg_as_int(kg_node_get(x->spec, "securityContext.runAsUser"), &uid) && uid == 0)
+	if (kg_as_int(kg_map_get(x->psc, "runAsUser"), &uid) && uid == 0)
 		kg_pss_emit_pod(x, "securityContext.runAsUser", fmt, "the pod", hint);
 	struct kg_pss_iter it = { 0 };
 	const struct kg_pss_container *ct;
@@ -167,7 +167,7 @@ void kg_pss_seccomp_restricted(struct kg_pss_ctx *x)
 		return;
 	const char *fmt = "seccompProfile: %s must not set securityContext.seccompProfile.type to \"%.100s\"; "
 			  "use RuntimeDefault or Localhost";
-	const struct kg_node *psc = kg_pss_map(x->spec, "securityContext");
+	const struct kg_node *psc = x->psc;
 	bool pod_set = kg_pss_is_set(kg_map_get(psc, "seccompProfile"));
 	char vb[VALBUF];
 	struct kg_pss_str t;

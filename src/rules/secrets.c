@@ -137,7 +137,7 @@ static void check_env(const struct sec_pod *p, struct sec_ctr *c)
 	for (uint32_t i = 0; kg_is_seq(env) && i < env->len; i++) {
 		const struct kg_node *e = env->v.items[i];
 		const char *name = kg_str(kg_map_get(e, "name"));
-		const struct kg_node *ref = kg_node_get(e, "valueFrom.secretKeyRef");
+		const struct kg_node *ref = kg_map_get(kg_map_get(e, "valueFrom"), "secretKeyRef");
 		if (kg_is_map(ref)) {
 			char src[300];
 			const char *sn = kg_str(kg_map_get(ref, "name")), *sk = kg_str(kg_map_get(ref, "key"));

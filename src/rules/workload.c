@@ -43,7 +43,7 @@ void wl_ctr_init(struct wl_ctr *ctr, const struct wl_pod *pod, const struct kg_n
 	/* what "%s '%s'" or "%s #%u" would give, without a formatting pass per container */
 	const char *k = ctr->sidecar ? "sidecar container" : kinds[kind];
 	size_t len = 0;
-	kg_cat(ctr->label, sizeof(ctr->label), &len, k, strlen(k));
+	kg_cat(ctr->label, sizeof(ctr->label), &len, k, sizeof(ctr->label)); /* up to its NUL */
 	if (ctr->name) {
 		kg_cat(ctr->label, sizeof(ctr->label), &len, " '", 2);
 		kg_cat(ctr->label, sizeof(ctr->label), &len, ctr->name, name->len);
@@ -57,12 +57,13 @@ void wl_ctr_init(struct wl_ctr *ctr, const struct wl_pod *pod, const struct kg_n
 const struct kg_node *wl_effective(const struct wl_pod *pod, const struct wl_ctr *ctr, const char *field,
 				   bool *from_pod)
 {
-	const struct kg_node *v = ctr ? kg_map_get(ctr->sc, field) : NULL;
+	size_t n = strlen(field);
+	const struct kg_node *v = ctr ? kg_map_getn(ctr->sc, field, n) : NULL;
 	if (v && v->type != KG_NULL) {
 		*from_pod = false;
 		return v;
 	}
-	v = kg_map_get(pod->psc, field);
+	v = kg_map_getn(pod->psc, field, n);
 	*from_pod = true;
 	return v && v->type != KG_NULL ? v : NULL;
 }
@@ -108,7 +109,6 @@ static void on_pod(void *ctx, const struct kg_pod_ref *ref)
 {
 	struct wl_walk *w = ctx;
 	struct wl_pod pod;
-	char group[128];
 	memset(&pod, 0, sizeof(pod));
 	pod.c = w->c;
 	pod.cfg = w->cfg;
@@ -120,11 +120,12 @@ static void on_pod(void *ctx, const struct kg_pod_ref *ref)
 	const struct kg_node *res = kg_map_get(ref->spec, "resources");
 	pod.res_limits = kg_map_get(res, "limits");
 	pod.res_requests = kg_map_get(res, "requests");
-	const char *os = kg_str(kg_node_get(ref->spec, "os.name"));
+	const char *os = kg_str(kg_map_get(kg_map_get(ref->spec, "os"), "name"));
 	pod.windows = os && !strcmp(os, "windows");
 	const char *rp = kg_str(kg_map_get(ref->spec, "restartPolicy"));
 	pod.batch = batch_kind(w->c->obj) || (rp && strcmp(rp, "Always"));
-	pod.knative = !strcmp(kg_api_group(w->c->obj->api_version, group, sizeof(group)), "serving.knative.dev");
+	const char *av = w->c->obj->api_version; /* API group serving.knative.dev */
+	pod.knative = av && !strncmp(av, "serving.knative.dev/", 20);
 	bool hu;
 	pod.host_users_off = kg_as_bool(kg_map_get(ref->spec, "hostUsers"), &hu) && !hu;
 

@@ -182,7 +182,7 @@ static void check_writable(const struct wl_pod *pod, const char *vname, const ch
 {
 	char sub[96];
 	for (int k = 0; k < 3; k++) {
-		const struct kg_node *list = kg_map_get(pod->spec, kg_container_fields[k]);
+		const struct kg_node *list = kg_map_getn(pod->spec, kg_container_fields[k], kg_container_field_len[k]);
 		if (!kg_is_seq(list))
 			continue;
 		for (uint32_t i = 0; i < list->len; i++) {
@@ -216,7 +216,7 @@ static void check_host_paths(const struct wl_pod *pod)
 		return;
 	for (uint32_t i = 0; i < vols->len; i++) {
 		const struct kg_node *vol = vols->v.items[i];
-		const struct kg_node *pn = kg_node_get(vol, "hostPath.path");
+		const struct kg_node *pn = kg_map_get(kg_map_get(vol, "hostPath"), "path");
 		const char *path = kg_str(pn);
 		const char *vname = kg_str(kg_map_get(vol, "name"));
 		if (!path)

@@ -6,9 +6,9 @@
 
 #include "workload_priv.h"
 
-static bool has_quantity(const struct kg_node *section, const char *name)
+static bool has_quantity(const struct kg_node *section, const char *name, size_t len)
 {
-	const struct kg_node *v = kg_map_get(section, name);
+	const struct kg_node *v = kg_map_getn(section, name, len);
 	return v && v->type != KG_NULL;
 }
 
@@ -18,10 +18,11 @@ struct res {
 };
 
 static void check_one(const struct wl_pod *pod, const struct wl_ctr *ctr, const struct res *res, const char *name,
-		      const char *label, enum wl_rule_id req_rule, enum wl_rule_id lim_rule, const char *example)
+		      size_t len, const char *label, enum wl_rule_id req_rule, enum wl_rule_id lim_rule,
+		      const char *example)
 {
-	bool limit = has_quantity(res->limits, name) || has_quantity(pod->res_limits, name);
-	bool request = limit || has_quantity(res->requests, name) || has_quantity(pod->res_requests, name);
+	bool limit = has_quantity(res->limits, name, len) || has_quantity(pod->res_limits, name, len);
+	bool request = limit || has_quantity(res->requests, name, len) || has_quantity(pod->res_requests, name, len);
 	if (!request)
 		wl_emit(pod, ctr, req_rule, res->node, "resources.requests",
 			"%s has no %s request; set resources.requests.%s (e.g. %s)", ctr->label, label, name, example);
@@ -39,14 +40,14 @@ void wl_check_resources(const struct wl_pod *pod, const struct wl_ctr *ctr)
 		res.node = NULL;
 	res.limits = kg_map_get(res.node, "limits");
 	res.requests = kg_map_get(res.node, "requests");
-	check_one(pod, ctr, &res, "cpu", "CPU", WL_CPU_REQUESTS, WL_CPU_LIMITS, "500m");
-	check_one(pod, ctr, &res, "memory", "memory", WL_MEM_REQUESTS, WL_MEM_LIMITS, "256Mi");
+	check_one(pod, ctr, &res, "cpu", 3, "CPU", WL_CPU_REQUESTS, WL_CPU_LIMITS, "500m");
+	check_one(pod, ctr, &res, "memory", 6, "memory", WL_MEM_REQUESTS, WL_MEM_LIMITS, "256Mi");
 
 	if (!pod->cfg->ephemeral_on)
 		return;
 	/* pod-level resources do not cover ephemeral-storage */
-	bool limit = has_quantity(res.limits, "ephemeral-storage");
-	bool request = limit || has_quantity(res.requests, "ephemeral-storage");
+	bool limit = has_quantity(res.limits, "ephemeral-storage", 17);
+	bool request = limit || has_quantity(res.requests, "ephemeral-storage", 17);
 	if (!limit)
 		wl_emit(pod, ctr, WL_EPHEMERAL, res.node, "resources.limits",
 			"%s has no ephemeral-storage %s; set resources.limits.ephemeral-storage (e.g. 1Gi)%s",

@@ -67,7 +67,7 @@ static const char *cap_danger(const struct wl_cfg *cfg, const char *norm)
 
 static void check_caps(const struct wl_pod *pod, const struct wl_ctr *ctr)
 {
-	const struct kg_node *add = kg_node_get(ctr->sc, "capabilities.add");
+	const struct kg_node *add = kg_map_get(kg_map_get(ctr->sc, "capabilities"), "add");
 	char norm[64], sub[64];
 	if (!kg_is_seq(add))
 		return;
@@ -159,11 +159,11 @@ void wl_check_security(const struct wl_pod *pod, const struct wl_ctr *ctr)
 static bool inherited(const struct wl_pod *pod, const char *field)
 {
 	for (int k = 0; k < 3; k++) {
-		const struct kg_node *list = kg_map_get(pod->spec, kg_container_fields[k]);
+		const struct kg_node *list = kg_map_getn(pod->spec, kg_container_fields[k], kg_container_field_len[k]);
 		if (!kg_is_seq(list))
 			continue;
 		for (uint32_t i = 0; i < list->len; i++) {
-			const struct kg_node *v = kg_node_get(list->v.items[i], "securityContext");
+			const struct kg_node *v = kg_map_get(list->v.items[i], "securityContext");
 			v = kg_map_get(kg_is_map(v) ? v : NULL, field);
 			if (!v || v->type == KG_NULL)
 				return true;

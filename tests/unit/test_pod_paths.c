@@ -169,3 +169,101 @@ TEST(long_api_groups_compared_whole)
 	CHECK(!d.has_pod);
 	CHECK_INT(d.seen.n, 0);
 }
+
+/* kg_object_init works the answers out once; an object filled by hand (pod_gen 0) works them
+ * out per call. Both must agree, whatever the shape of the metadata. */
+struct twin_run {
+	int has_pod[2], located[2];
+	struct kg_pod_ref ref[2];
+	struct seen seen[2];
+};
+
+static int on_doc_twin(void *ctx, const struct kg_doc *doc)
+{
+	struct twin_run *t = ctx;
+	struct kg_object obj[2];
+	kg_object_init(&obj[0], doc->root, doc, NULL);
+	obj[1] = obj[0];
+	obj[1].pod_gen = 0;
+	memset(&obj[1].pod, 0, sizeof(obj[1].pod));
+	CHECK(obj[0].pod_gen != 0);
+	for (int i = 0; i < 2; i++) {
+		t->has_pod[i] = kg_kind_has_pod(&obj[i]);
+		t->located[i] = kg_pod_locate(&obj[i], &t->ref[i]);
+		kg_pod_each(&obj[i], on_pod, &t->seen[i]);
+	}
+	return 0;
+}
+
+TEST(cached_pod_answers_match_uncached)
+{
+	static const char *const docs[] = {
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n"
+		"    metadata: {labels: {a: b}}\n    spec: {containers: []}\n",
+		/* no template metadata: the walk writes the path up to the missing step */
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n"
+		"    spec: {containers: []}\n",
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: {metadata: 3, spec: {}}}\n",
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: {spec: 1}}\n",
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: []}\n",
+		"apiVersion: v1\nkind: Pod\nspec: {containers: []}\n",
+		"apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  jobTemplate:\n    spec:\n"
+		"      template: {spec: {containers: []}}\n",
+		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n",
+	};
+	for (size_t k = 0; k < sizeof(docs) / sizeof(docs[0]); k++) {
+		struct twin_run t;
+		memset(&t, 0, sizeof(t));
+		struct kg_loader *L = kg_loader_new(NULL);
+		struct kg_load_sink sink = { &t, on_doc_twin, on_error };
+		kg_loader_buffer(L, "t.yaml", docs[k], strlen(docs[k]), &sink);
+		kg_loader_free(L);
+		CHECK_INT(t.has_pod[0], t.has_pod[1]);
+		CHECK_INT(t.located[0], t.located[1]);
+		CHECK(t.ref[0].spec == t.ref[1].spec && t.ref[0].meta == t.ref[1].meta &&
+		      t.ref[0].spec_parent == t.ref[1].spec_parent);
+		CHECK_STR(t.ref[0].spec_path ? t.ref[0].spec_path : "-", t.ref[1].spec_path ? t.ref[1].spec_path : "-");
+		CHECK_STR(t.ref[0].meta_path ? t.ref[0].meta_path : "-", t.ref[1].meta_path ? t.ref[1].meta_path : "-");
+		CHECK_INT(t.seen[0].n, t.seen[1].n);
+		for (unsigned i = 0; i < t.seen[0].n && i < 8; i++) {
+			CHECK_STR(t.seen[0].paths[i], t.seen[1].paths[i]);
+			CHECK_STR(t.seen[0].metas[i], t.seen[1].metas[i]);
+			CHECK_INT(t.seen[0].has_meta[i], t.seen[1].has_meta[i]);
+		}
+	}
+	/* the walk without metadata writes the path up to the first missing step */
+	struct doc_run d;
+	run(&d, "apiVersion: v1\nkind: PodTemplate\ntemplate: {spec: {}}\n");
+	CHECK_INT(d.seen.n, 1);
+	CHECK_STR(d.seen.metas[0], "template.metadata");
+	CHECK(!d.seen.has_meta[0]);
+}
+
+/* An object set up before a location is registered does not keep the old answer. */
+static int on_doc_late(void *ctx, const struct kg_doc *doc)
+{
+	int *out = ctx;
+	struct kg_object obj;
+	kg_object_init(&obj, doc->root, doc, NULL);
+	out[0] = kg_kind_has_pod(&obj);
+	static const struct kg_pod_path late[] = { { "late.example.io", "LateKind", "spec.pod", NULL } };
+	kg_pod_paths_add(late, 1);
+	struct kg_pod_ref ref;
+	out[1] = kg_kind_has_pod(&obj);
+	out[2] = kg_pod_locate(&obj, &ref);
+	return 0;
+}
+
+TEST(registering_paths_makes_cached_answers_stale)
+{
+	static const char yaml[] = "apiVersion: late.example.io/v1\nkind: LateKind\nmetadata: {name: l}\n"
+				   "spec: {pod: {containers: []}}\n";
+	int out[3] = { -1, -1, -1 };
+	struct kg_loader *L = kg_loader_new(NULL);
+	struct kg_load_sink sink = { out, on_doc_late, on_error };
+	kg_loader_buffer(L, "t.yaml", yaml, strlen(yaml), &sink);
+	kg_loader_free(L);
+	CHECK_INT(out[0], 0);
+	CHECK_INT(out[1], 1);
+	CHECK_INT(out[2], 1);
+}
