@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "loader_priv.h"
@@ -413,13 +414,44 @@ static size_t read_block(struct input *in, struct kg_buf *c, bool *eof)
 	return n;
 }
 
+#define HUGE_PAGE (2u << 20)
+
+/* Move the chunk buffer, once it outgrows small inputs, to an allocation of its whole cap that
+ * asks for transparent huge pages: the largest documents (CRDs of 1-2 MB) otherwise fault in one
+ * 4 KB page at a time, each fault costing far more than zeroing a huge page (measured 15 ms
+ * against 0.3 ms for 1.4 MB on a paravirtualised VM). Untouched room costs nothing; without huge
+ * pages it behaves as before. On failure the buffer grows by realloc as before. */
+static void move_to_huge(struct kg_buf *c)
+{
+	void *p;
+	if (!c->cap || c->cap > KG_LOAD_MAX_DOC_BYTES + 2 * READ_BLOCK ||
+	    posix_memalign(&p, HUGE_PAGE, c->cap + 1))
+		return;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, (c->cap + 1) & ~(size_t)(HUGE_PAGE - 1), MADV_HUGEPAGE);
+#endif
+	memcpy(p, c->data, c->len + 1);
+	free(c->data);
+	c->data = p;
+	c->alloc = c->cap + 1;
+}
+
+/* kg_buf_reserve of a block behind the kept data, in the huge-page allocation once that is large. */
+static int reserve_block(struct kg_loader *L)
+{
+	struct kg_buf *c = &L->chunk;
+	if (c->data && c->len + READ_BLOCK + 1 > c->alloc && c->alloc >= HUGE_PAGE / 16 && c->alloc <= c->cap)
+		move_to_huge(c);
+	return kg_buf_reserve(c, READ_BLOCK);
+}
+
 /* Blocks are read straight into the chunk buffer, behind the kept tail of the open document. */
 static int load_input(struct kg_loader *L, const char *display, struct input *in, const struct kg_load_sink *sink)
 {
 	struct kg_buf *c = &L->chunk;
 	bool eof;
 	kg_buf_reset(c);
-	if (kg_buf_reserve(c, READ_BLOCK)) {
+	if (reserve_block(L)) {
 		report(sink, display, 1, 1, "internal error: document buffer overflow");
 		return 1;
 	}
@@ -438,7 +470,7 @@ static int load_input(struct kg_loader *L, const char *display, struct input *in
 			}
 			if (eof)
 				break;
-			if (kg_buf_reserve(c, READ_BLOCK)) {
+			if (reserve_block(L)) {
 				report(sink, display, 1, 1, "input larger than the document size limit");
 				return 1;
 			}
@@ -475,7 +507,7 @@ static int load_input(struct kg_loader *L, const char *display, struct input *in
 			trim_skipped(&sp, c);
 		if (eof || sp.stopped)
 			break;
-		if (kg_buf_reserve(c, READ_BLOCK)) {
+		if (reserve_block(L)) {
 			report(sink, display, sp.line, 1, "internal error: document buffer overflow");
 			return sp.errors + 1;
 		}

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "fmt.h"
 
@@ -25,6 +26,7 @@ void kg_arena_init(struct kg_arena *a, size_t chunk_size)
 	a->spare = NULL;
 	a->chunk_size = chunk_size ? chunk_size : 64 * 1024;
 	a->used = 0;
+	a->grown = 0;
 }
 
 static void free_list(struct kg_arena_chunk *c)
@@ -36,15 +38,36 @@ static void free_list(struct kg_arena_chunk *c)
 	}
 }
 
+#define HUGE_PAGE ((size_t)2 << 20)
+#define GROWN_HUGE 2 /* default chunks an arena fills before it takes huge pages */
+
+/* A chunk filling one transparent huge page, or NULL. An arena that needed several default chunks
+ * at once holds large documents: their trees fault in one 4 KB page at a time otherwise, each
+ * fault costing more than zeroing a huge page on a paravirtualised VM. */
+static struct kg_arena_chunk *huge_chunk(void)
+{
+	void *p;
+	if (posix_memalign(&p, HUGE_PAGE, HUGE_PAGE))
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, HUGE_PAGE, MADV_HUGEPAGE);
+#endif
+	struct kg_arena_chunk *c = p;
+	c->size = HUGE_PAGE - sizeof(*c);
+	c->huge = 1;
+	return c;
+}
+
 void kg_arena_reset(struct kg_arena *a)
 {
-	/* Keep default-sized chunks for reuse; give oversized ones back so one huge document
-	 * does not pin its memory for the rest of the run. */
+	/* Keep default-sized and huge-page chunks for reuse; give oversized ones back so one huge
+	 * request does not pin its memory for the rest of the run. */
 	struct kg_arena_chunk *c = a->head;
 	while (c) {
 		struct kg_arena_chunk *next = c->next;
-		if (c->size == a->chunk_size) {
+		if (c->size == a->chunk_size || c->huge) {
 			c->off = 0;
+			c->end = c->size;
 			c->next = a->spare;
 			a->spare = c;
 		} else {
@@ -62,6 +85,7 @@ void kg_arena_release(struct kg_arena *a)
 	free_list(a->spare);
 	a->head = a->spare = NULL;
 	a->used = 0;
+	a->grown = 0;
 }
 
 static struct kg_arena_chunk *new_chunk(struct kg_arena *a, size_t need)
@@ -70,12 +94,16 @@ static struct kg_arena_chunk *new_chunk(struct kg_arena *a, size_t need)
 	if (need <= a->chunk_size && a->spare) {
 		c = a->spare;
 		a->spare = c->next;
-	} else {
+	} else if (need > a->chunk_size || a->grown < GROWN_HUGE || a->chunk_size >= HUGE_PAGE / 2 ||
+		   !(c = huge_chunk())) {
 		size_t size = need > a->chunk_size ? need : a->chunk_size;
 		c = xmalloc(sizeof(*c) + size);
 		c->size = size;
+		c->huge = 0;
+		a->grown += size == a->chunk_size;
 	}
 	c->off = 0;
+	c->end = c->size;
 	c->next = a->head;
 	a->head = c;
 	return c;
@@ -83,18 +111,20 @@ static struct kg_arena_chunk *new_chunk(struct kg_arena *a, size_t need)
 
 void *kg_arena_alloc_slow(struct kg_arena *a, size_t size)
 {
-	size_t need = (size + 15) & ~(size_t)15;
+	size_t need = (size + KG_ARENA_ALIGN - 1) & ~(size_t)(KG_ARENA_ALIGN - 1);
 	struct kg_arena_chunk *c = a->head;
 	if (need < size) { /* overflow */
 		fputs("kguard: allocation too large\n", stderr);
 		abort();
 	}
-	if (!c || c->size - c->off < need) {
+	if (!c || c->end - c->off < need) {
 		if (c && need > a->chunk_size) {
 			/* Oversized: give it its own chunk behind the current one, which keeps filling. */
 			struct kg_arena_chunk *big = xmalloc(sizeof(*big) + need);
+			big->huge = 0;
 			big->size = need;
 			big->off = need;
+			big->end = need;
 			big->next = c->next;
 			c->next = big;
 			a->used += need;
@@ -108,6 +138,16 @@ void *kg_arena_alloc_slow(struct kg_arena *a, size_t size)
 	return p;
 }
 
+char *kg_arena_alloc_str_slow(struct kg_arena *a, size_t size)
+{
+	if (size > a->chunk_size) /* a chunk of its own, as for objects */
+		return kg_arena_alloc_slow(a, size);
+	struct kg_arena_chunk *c = new_chunk(a, size);
+	c->end -= size;
+	a->used += size;
+	return (char *)c->data + c->end;
+}
+
 void *kg_arena_zalloc(struct kg_arena *a, size_t size)
 {
 	void *p = kg_arena_alloc(a, size);
@@ -117,11 +157,9 @@ void *kg_arena_zalloc(struct kg_arena *a, size_t size)
 
 char *kg_arena_strndup(struct kg_arena *a, const char *s, size_t n)
 {
-	char *p = kg_arena_alloc(a, n + 1);
-	if (n)
-		memcpy(p, s, n);
+	char *p = kg_arena_alloc_str(a, n + 1);
 	p[n] = '\0';
-	return p;
+	return n ? memcpy(p, s, n) : p; /* a tail call */
 }
 
 char *kg_arena_strdup(struct kg_arena *a, const char *s)
@@ -137,7 +175,7 @@ char *kg_arena_printf(struct kg_arena *a, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		n = 0;
-	char *p = kg_arena_alloc(a, (size_t)n + 1);
+	char *p = kg_arena_alloc_str(a, (size_t)n + 1);
 	va_start(ap, fmt);
 	kg_vfmt(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);

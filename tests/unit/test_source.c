@@ -254,3 +254,28 @@ TEST(markers_at_block_edges)
 	}
 	kg_buf_release(&b);
 }
+
+/* A document larger than the small-input buffer moves the kept data into the huge-page mapping
+ * (source.c map_chunk) mid-stream: documents, errors and lines stay those of kg_loader_buffer. */
+TEST(large_document_moves_buffer)
+{
+	struct kg_buf b;
+	kg_buf_init(&b, 0);
+	struct kg_load_limits lim;
+	kg_load_limits_default(&lim);
+	(void)kg_buf_adds(&b, "kind: A\n---\nkind: B\ndata:\n");
+	for (unsigned k = 0; b.len < 900000; k++)
+		(void)kg_buf_printf(&b, "  k%u: v%u\n", k, k);
+	(void)kg_buf_adds(&b, "---\nkind: C\nbad: [x\n---\nkind: D\n");
+	lu_load_lim(b.data, b.len, &lim);
+	want = lu;
+	CHECK_INT(want.ndocs, 3);
+	CHECK_INT(want.nerrs, 1);
+	for (int mode = 0; mode < 4; mode++) {
+		via_file(&b, &lim, mode);
+		check_same("large document", (uint32_t)mode);
+	}
+	via_pipe(&b, &lim, 7000);
+	check_same("large document pipe", 0);
+	kg_buf_release(&b);
+}
