@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
+#include "../util/huge.h"
 #include "loader_priv.h"
 
 #define READ_BLOCK (64 * 1024)
@@ -414,8 +414,6 @@ static size_t read_block(struct input *in, struct kg_buf *c, bool *eof)
 	return n;
 }
 
-#define HUGE_PAGE (2u << 20)
-
 /* Move the chunk buffer, once it outgrows small inputs, to an allocation of its whole cap that
  * asks for transparent huge pages: the largest documents (CRDs of 1-2 MB) otherwise fault in one
  * 4 KB page at a time, each fault costing far more than zeroing a huge page (measured 15 ms
@@ -424,12 +422,8 @@ static size_t read_block(struct input *in, struct kg_buf *c, bool *eof)
 static void move_to_huge(struct kg_buf *c)
 {
 	void *p;
-	if (!c->cap || c->cap > KG_LOAD_MAX_DOC_BYTES + 2 * READ_BLOCK ||
-	    posix_memalign(&p, HUGE_PAGE, c->cap + 1))
+	if (!c->cap || c->cap > KG_LOAD_MAX_DOC_BYTES + 2 * READ_BLOCK || !(p = kg_huge_alloc(c->cap + 1)))
 		return;
-#ifdef MADV_HUGEPAGE
-	(void)madvise(p, (c->cap + 1) & ~(size_t)(HUGE_PAGE - 1), MADV_HUGEPAGE);
-#endif
 	memcpy(p, c->data, c->len + 1);
 	free(c->data);
 	c->data = p;
@@ -440,7 +434,7 @@ static void move_to_huge(struct kg_buf *c)
 static int reserve_block(struct kg_loader *L)
 {
 	struct kg_buf *c = &L->chunk;
-	if (c->data && c->len + READ_BLOCK + 1 > c->alloc && c->alloc >= HUGE_PAGE / 16 && c->alloc <= c->cap)
+	if (c->data && c->len + READ_BLOCK + 1 > c->alloc && c->alloc >= KG_HUGE_PAGE / 16 && c->alloc <= c->cap)
 		move_to_huge(c);
 	return kg_buf_reserve(c, READ_BLOCK);
 }

@@ -1,6 +1,7 @@
 #include "finding.h"
 
 #include "../util/fmt.h"
+#include "../util/huge.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -120,15 +121,27 @@ int kg_report_flush(struct kg_report *r)
 	return rc;
 }
 
-static void *grow(void *p, size_t *alloc, size_t need, size_t elem)
+/* Room for need elements of p (used of them in use). Past 256 KB the array moves to huge pages in
+ * whole 2 MB steps (util/huge.h): the largest inputs hold thousands of findings until their
+ * flush, and SARIF/JUnit runs all of them, which would otherwise fault in 4 KB at a time. */
+static void *grow(void *p, size_t *alloc, size_t used, size_t need, size_t elem)
 {
 	if (need <= *alloc)
 		return p;
 	size_t n = *alloc ? *alloc * 2 : 64;
 	while (n < need)
 		n *= 2;
-	void *q = realloc(p, n * elem);
-	if (!q)
+	void *q = NULL;
+	if (n * elem >= KG_HUGE_PAGE / 8) {
+		size_t bytes = (n * elem + KG_HUGE_PAGE - 1) & ~(KG_HUGE_PAGE - 1);
+		if ((q = kg_huge_alloc(bytes))) {
+			if (used)
+				memcpy(q, p, used * elem);
+			free(p);
+			n = bytes / elem;
+		}
+	}
+	if (!q && !(q = realloc(p, n * elem)))
 		abort();
 	*alloc = n;
 	return q;
@@ -136,7 +149,7 @@ static void *grow(void *p, size_t *alloc, size_t need, size_t elem)
 
 static struct kg_finding *add_common(struct kg_report *r, const struct kg_finding *f)
 {
-	r->findings = grow(r->findings, &r->afindings, r->nfindings + 1, sizeof(*r->findings));
+	r->findings = grow(r->findings, &r->afindings, r->nfindings, r->nfindings + 1, sizeof(*r->findings));
 	struct kg_finding *c = &r->findings[r->nfindings++];
 	const char **last = r->last_interned;
 	*c = *f;
@@ -231,7 +244,7 @@ struct kg_finding *kg_report_addv(struct kg_report *r, const struct kg_finding *
 
 void kg_report_error(struct kg_report *r, const struct kg_diag *d)
 {
-	r->errors = grow(r->errors, &r->aerrors, r->nerrors + 1, sizeof(*r->errors));
+	r->errors = grow(r->errors, &r->aerrors, r->nerrors, r->nerrors + 1, sizeof(*r->errors));
 	struct kg_error_rec *e = &r->errors[r->nerrors++];
 	e->file = kg_report_str(r, d->file ? d->file : "");
 	e->line = d->line;
@@ -324,9 +337,10 @@ static void sort_findings(struct kg_report *r)
 	if (s == n) /* already sorted */
 		return;
 	if (2 * n > r->aorder) {
+		size_t bytes = 2 * r->afindings * sizeof(*r->order);
 		free(r->order);
-		r->order = malloc(2 * r->afindings * sizeof(*r->order));
-		if (!r->order)
+		r->order = bytes >= KG_HUGE_PAGE / 8 ? kg_huge_alloc(bytes) : NULL;
+		if (!r->order && !(r->order = malloc(bytes)))
 			abort();
 		r->aorder = 2 * r->afindings;
 	}

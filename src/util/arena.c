@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "fmt.h"
+#include "huge.h"
 
 static void *xmalloc(size_t n)
 {
@@ -38,22 +38,16 @@ static void free_list(struct kg_arena_chunk *c)
 	}
 }
 
-#define HUGE_PAGE ((size_t)2 << 20)
 #define GROWN_HUGE 2 /* default chunks an arena fills before it takes huge pages */
 
 /* A chunk filling one transparent huge page, or NULL. An arena that needed several default chunks
- * at once holds large documents: their trees fault in one 4 KB page at a time otherwise, each
- * fault costing more than zeroing a huge page on a paravirtualised VM. */
+ * at once holds large documents: their trees fault in one 4 KB page at a time otherwise. */
 static struct kg_arena_chunk *huge_chunk(void)
 {
-	void *p;
-	if (posix_memalign(&p, HUGE_PAGE, HUGE_PAGE))
+	struct kg_arena_chunk *c = kg_huge_alloc(KG_HUGE_PAGE);
+	if (!c)
 		return NULL;
-#ifdef MADV_HUGEPAGE
-	(void)madvise(p, HUGE_PAGE, MADV_HUGEPAGE);
-#endif
-	struct kg_arena_chunk *c = p;
-	c->size = HUGE_PAGE - sizeof(*c);
+	c->size = KG_HUGE_PAGE - sizeof(*c);
 	c->huge = 1;
 	return c;
 }
@@ -94,7 +88,7 @@ static struct kg_arena_chunk *new_chunk(struct kg_arena *a, size_t need)
 	if (need <= a->chunk_size && a->spare) {
 		c = a->spare;
 		a->spare = c->next;
-	} else if (need > a->chunk_size || a->grown < GROWN_HUGE || a->chunk_size >= HUGE_PAGE / 2 ||
+	} else if (need > a->chunk_size || a->grown < GROWN_HUGE || a->chunk_size >= KG_HUGE_PAGE / 2 ||
 		   !(c = huge_chunk())) {
 		size_t size = need > a->chunk_size ? need : a->chunk_size;
 		c = xmalloc(sizeof(*c) + size);

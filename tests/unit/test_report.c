@@ -206,6 +206,44 @@ TEST(sort_nearly_sorted)
 	}
 }
 
+/* The findings array moves to huge pages in 2 MB steps once it passes 256 KB (and the sort's
+ * pointer array with it): every finding survives the moves, and sorting a large, shuffled input
+ * gives qsort's order. */
+TEST(large_report_keeps_every_finding)
+{
+	uint64_t x = 0x9E3779B97F4A7C15u;
+	size_t n = 40000; /* ~5 MB of findings: several moves */
+	struct kg_report r;
+	kg_report_init(&r);
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		struct kg_finding f = { 0 };
+		f.file = "a.yaml";
+		f.message = "m";
+		f.line = (unsigned)(x % 5000) + 1;
+		f.rule_rank = (unsigned)(i % 5) + 1;
+		f.col = (unsigned)i;
+		kg_report_add(&r, &f);
+	}
+	CHECK_INT(r.nfindings, n);
+	int intact = 1;
+	for (size_t i = 0; i < n; i++)
+		intact &= r.findings[i].col == (unsigned)i && r.findings[i].message && !strcmp(r.findings[i].message, "m");
+	CHECK(intact);
+	struct kg_finding *want = malloc(n * sizeof(*want));
+	if (!want)
+		abort();
+	memcpy(want, r.findings, n * sizeof(*want));
+	qsort(want, n, sizeof(*want), ref_cmp);
+	kg_report_sort(&r);
+	int same = 1;
+	for (size_t i = 0; i < n; i++)
+		same &= r.findings[i].seq == want[i].seq;
+	CHECK(same);
+	free(want);
+	kg_report_release(&r);
+}
+
 /* kg_report_owner: an object's findings share one copy of its identity, and a new owner (even at
  * the same addresses, as a freed document's memory is reused) gets its own. */
 TEST(owner_identity_is_copied_once)
