@@ -89,7 +89,8 @@ bool kg_policy_obj_ignores(const struct kg_object *obj, struct kg_obj_ignores *i
 
 static bool inline_suppressed(const struct kg_rule *rule, const struct kg_object *obj, struct kg_obj_ignores *ign)
 {
-	if (!kg_policy_obj_ignores(obj, ign)) /* most objects: no annotation, nothing to match */
+	/* most objects: no annotation, nothing to match */
+	if (ign->resolved ? !ign->meta && !ign->pod : !kg_policy_obj_ignores(obj, ign))
 		return false;
 	/* the findings about suppressions themselves cannot be silenced from the same annotation */
 	if (!strncmp(rule->id, "policy.", 7))
@@ -164,8 +165,12 @@ enum kg_policy_verdict kg_policy_decide_at(const struct kg_policy *p, const stru
 					   struct kg_policy_exmemo *ex, enum kg_severity *severity)
 {
 	if (obj && obj->node) {
-		struct kg_obj_ignores once = { 0 };
-		if (inline_suppressed(rule, obj, ign ? ign : &once))
+		struct kg_obj_ignores once;
+		if (!ign) {
+			once = (struct kg_obj_ignores){ 0 };
+			ign = &once;
+		}
+		if (inline_suppressed(rule, obj, ign))
 			return KG_POLICY_DROP;
 	}
 	/* rank -1: a copy of a catalog rule (tests build some), found by id */
