@@ -1,5 +1,6 @@
 /* The catalog: every family's rules, sorted by id once, looked up by binary search. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,12 +32,22 @@ static size_t nsorted;
 /* rule pointer -> sorted position, open addressing (a power of two, at least twice the rules) */
 static const struct kg_rule **rank_keys;
 static size_t *rank_vals, rank_mask;
+static bool *default_off; /* kg_rule_default_off by sorted position */
 
 static size_t rank_slot(const struct kg_rule *rule)
 {
 	return (size_t)(((uintptr_t)rule >> 3) * 0x9E3779B97F4A7C15ull >> 20) & rank_mask;
 }
 static pthread_once_t once = PTHREAD_ONCE_INIT;
+/* set after build(): the per-finding lookups skip pthread_once (a call each) once it is */
+static atomic_bool built;
+static void build(void);
+
+static void ensure_built(void)
+{
+	if (!atomic_load_explicit(&built, memory_order_acquire))
+		pthread_once(&once, build);
+}
 
 static int cmp_rule(const void *a, const void *b)
 {
@@ -55,9 +66,11 @@ static void build(void)
 		n += kg_families[f]->nrules;
 	for (size_t t = 0; kg_extra_rule_tables[t]; t++)
 		n += kg_extra_rule_count(t);
-	sorted = malloc((n ? n : 1) * sizeof(*sorted));
+	/* one block: the sorted rules, then their default-off flags */
+	sorted = malloc((n ? n : 1) * (sizeof(*sorted) + sizeof(*default_off)));
 	if (!sorted)
 		abort();
+	default_off = (bool *)(sorted + (n ? n : 1));
 	for (size_t f = 0; kg_families[f]; f++)
 		for (size_t i = 0; i < kg_families[f]->nrules; i++)
 			sorted[nsorted++] = &kg_families[f]->rules[i];
@@ -65,6 +78,8 @@ static void build(void)
 		for (size_t i = 0; i < kg_extra_rule_count(t); i++)
 			sorted[nsorted++] = &kg_extra_rule_tables[t][i];
 	qsort(sorted, nsorted, sizeof(*sorted), cmp_rule);
+	for (size_t i = 0; i < nsorted; i++)
+		default_off[i] = kg_rule_default_off(sorted[i]);
 	size_t cap = 64;
 	while (cap < 2 * nsorted)
 		cap *= 2;
@@ -80,15 +95,22 @@ static void build(void)
 		rank_keys[h] = sorted[i];
 		rank_vals[h] = i;
 	}
+	atomic_store_explicit(&built, true, memory_order_release);
 }
 
 size_t kg_rule_rank(const struct kg_rule *rule)
 {
-	pthread_once(&once, build);
+	ensure_built();
 	for (size_t h = rank_slot(rule); rank_keys[h]; h = (h + 1) & rank_mask)
 		if (rank_keys[h] == rule)
 			return rank_vals[h];
 	return (size_t)-1;
+}
+
+bool kg_rule_default_off_at(size_t i)
+{
+	ensure_built();
+	return i < nsorted && default_off[i];
 }
 
 size_t kg_rule_count(void)

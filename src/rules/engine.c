@@ -15,7 +15,22 @@ struct kg_engine {
 	bool *active;  /* families with at least one rule the policy leaves on: the others never run */
 	size_t nfamilies;
 	char *last_file; /* input of the previous document: a new input flushes a streamed report */
+	/* by catalog rank: the verdict when the policy's answer does not depend on the object
+	 * (FIXED_DROP or a severity), FIXED_ASK when it does */
+	uint8_t *fixed;
+	size_t nrules;
+	/* the object check_object is on, with what the policy's decisions on it share */
+	const struct kg_object *obj;
+	struct kg_obj_ignores ignores;
+	struct kg_policy_exmemo exmemo;
 };
+
+/* The engine in check_object on this thread: kg_emit only gets the kg_check. Families also run
+ * outside an engine (admission), with their own annotation cache and no exemption memo. */
+static _Thread_local struct kg_engine *checking;
+
+#define FIXED_DROP 0x80
+#define FIXED_ASK 0xFF
 
 struct kg_engine *kg_engine_new(const struct kg_scan_opts *opts)
 {
@@ -25,10 +40,20 @@ struct kg_engine *kg_engine_new(const struct kg_scan_opts *opts)
 	e->opts = *opts;
 	while (kg_families[e->nfamilies])
 		e->nfamilies++;
+	e->nrules = kg_rule_count();
 	e->states = calloc(e->nfamilies + 1, sizeof(*e->states));
 	e->active = calloc(e->nfamilies + 1, sizeof(*e->active));
-	if (!e->states || !e->active)
+	e->fixed = malloc(e->nrules + 1);
+	if (!e->states || !e->active || !e->fixed)
 		abort();
+	for (size_t i = 0; i < e->nrules; i++) {
+		const struct kg_rule *rule = kg_rule_at(i);
+		enum kg_severity sev = rule->severity;
+		enum kg_policy_verdict v;
+		e->fixed[i] = FIXED_ASK;
+		if (kg_policy_rule_fixed(e->opts.policy, i, &v, &sev) && (unsigned)sev < FIXED_DROP)
+			e->fixed[i] = v == KG_POLICY_DROP ? FIXED_DROP : (uint8_t)sev;
+	}
 	for (size_t f = 0; f < e->nfamilies; f++) {
 		const struct kg_family *fam = kg_families[f];
 		for (size_t i = 0; i < fam->nrules && !e->active[f]; i++) {
@@ -50,6 +75,7 @@ void kg_engine_free(struct kg_engine *e)
 			kg_families[f]->state_free(e->states[f]);
 	free(e->states);
 	free(e->active);
+	free(e->fixed);
 	free(e->last_file);
 	free(e);
 }
@@ -66,22 +92,38 @@ static void fill_identity(struct kg_finding *f, const struct kg_object *obj)
 	f->doc_index = obj->doc_index;
 }
 
-static bool dropped(struct kg_check *c, const struct kg_rule *rule, enum kg_severity *sev)
+/* The policy's verdict on a finding of rule on c's object; *rank is kg_rule_rank(rule). */
+static bool dropped(struct kg_check *c, const struct kg_rule *rule, enum kg_severity *sev, size_t *rank)
 {
+	struct kg_engine *e = checking;
+	*rank = kg_rule_rank(rule);
 	*sev = rule->severity;
-	if (kg_policy_decide_obj(c->opts->policy, rule, c->obj, c->ignores, sev) == KG_POLICY_DROP) {
-		c->report->sum.suppressed++;
-		return true;
+	bool drop;
+	if (e && c->ignores == &e->ignores && c->obj == e->obj) {
+		uint8_t fx = *rank < e->nrules && c->obj->node ? e->fixed[*rank] : FIXED_ASK;
+		const struct kg_obj_ignores *ig = c->ignores;
+		if (fx != FIXED_ASK &&
+		    !(ig->resolved ? ig->meta || ig->pod : kg_policy_obj_ignores(c->obj, c->ignores))) {
+			drop = fx == FIXED_DROP;
+			if (!drop)
+				*sev = (enum kg_severity)fx;
+		} else {
+			drop = kg_policy_decide_at(c->opts->policy, rule, *rank, c->obj, c->ignores, &e->exmemo, sev) ==
+			       KG_POLICY_DROP;
+		}
+	} else {
+		drop = kg_policy_decide_at(c->opts->policy, rule, *rank, c->obj, c->ignores, NULL, sev) == KG_POLICY_DROP;
 	}
-	return false;
+	if (drop)
+		c->report->sum.suppressed++;
+	return drop;
 }
 
-static void add(struct kg_check *c, const struct kg_rule *rule, enum kg_severity sev, struct kg_finding *f,
-		const char *const path[3], const char *fmt, va_list ap)
+static void add(struct kg_check *c, const struct kg_rule *rule, size_t rank, enum kg_severity sev,
+		struct kg_finding *f, const char *const path[3], const char *fmt, va_list ap)
 {
 	f->rule = rule;
 	f->rule_id = rule->id;
-	size_t rank = kg_rule_rank(rule);
 	f->rule_rank = rank < UINT32_MAX ? (uint32_t)rank + 1 : 0;
 	f->title = rule->title;
 	f->severity = sev;
@@ -90,19 +132,32 @@ static void add(struct kg_check *c, const struct kg_rule *rule, enum kg_severity
 
 bool kg_emit_wanted(struct kg_check *c, const struct kg_rule *rule, enum kg_severity *sev)
 {
-	return !dropped(c, rule, sev);
+	size_t rank;
+	return !dropped(c, rule, sev, &rank);
 }
+
+static void emit_decided(struct kg_check *c, const struct kg_rule *rule, size_t rank, enum kg_severity sev,
+			 const struct kg_node *at, const char *path, const char *sub, const char *container,
+			 const char *fmt, va_list ap) __attribute__((format(printf, 9, 0)));
 
 void kg_emitv(struct kg_check *c, const struct kg_rule *rule, const struct kg_node *at, const char *path,
 	      const char *sub, const char *container, const char *fmt, va_list ap)
 {
 	enum kg_severity sev;
-	if (!dropped(c, rule, &sev))
-		kg_emit_decidedv(c, rule, sev, at, path, sub, container, fmt, ap);
+	size_t rank;
+	if (!dropped(c, rule, &sev, &rank))
+		emit_decided(c, rule, rank, sev, at, path, sub, container, fmt, ap);
 }
 
 void kg_emit_decidedv(struct kg_check *c, const struct kg_rule *rule, enum kg_severity sev, const struct kg_node *at,
 		      const char *path, const char *sub, const char *container, const char *fmt, va_list ap)
+{
+	emit_decided(c, rule, kg_rule_rank(rule), sev, at, path, sub, container, fmt, ap);
+}
+
+static void emit_decided(struct kg_check *c, const struct kg_rule *rule, size_t rank, enum kg_severity sev,
+			 const struct kg_node *at, const char *path, const char *sub, const char *container,
+			 const char *fmt, va_list ap)
 {
 	struct kg_finding f = { 0 };
 	fill_identity(&f, c->obj);
@@ -117,7 +172,7 @@ void kg_emit_decidedv(struct kg_check *c, const struct kg_rule *rule, enum kg_se
 	const char *parts[3] = { NULL, path, path ? sub : NULL };
 	if (c->obj && c->obj->item_path && *c->obj->item_path && path)
 		parts[0] = c->obj->item_path;
-	add(c, rule, sev, &f, parts, fmt, ap);
+	add(c, rule, rank, sev, &f, parts, fmt, ap);
 }
 
 void kg_emit(struct kg_check *c, const struct kg_rule *rule, const struct kg_node *at, const char *path,
@@ -133,11 +188,12 @@ void kg_emit_atv(struct kg_check *c, const struct kg_rule *rule, const struct kg
 		 va_list ap)
 {
 	enum kg_severity sev;
-	if (dropped(c, rule, &sev))
+	size_t rank;
+	if (dropped(c, rule, &sev, &rank))
 		return;
 	struct kg_finding f = *where;
 	const char *parts[3] = { NULL, where->path, NULL };
-	add(c, rule, sev, &f, parts, fmt, ap);
+	add(c, rule, rank, sev, &f, parts, fmt, ap);
 }
 
 void kg_emit_at(struct kg_check *c, const struct kg_rule *rule, const struct kg_finding *where, const char *fmt, ...)
@@ -163,14 +219,20 @@ static void check_object(struct kg_engine *e, const struct kg_object *obj, const
 {
 	set_owner(r, obj);
 	bool handled = false;
-	struct kg_obj_ignores ignores = { 0 };
+	struct kg_engine *outer = checking;
+	e->obj = obj;
+	e->ignores = (struct kg_obj_ignores){ 0 };
+	e->exmemo = (struct kg_policy_exmemo){ 0, 0 };
+	checking = e;
 	r->sum.objects++;
 	for (size_t f = 0; f < e->nfamilies; f++) {
 		if (!e->active[f] || !kg_families[f]->check)
 			continue;
-		struct kg_check c = { &e->opts, r, obj, doc, e->states[f], &handled, &ignores };
+		struct kg_check c = { &e->opts, r, obj, doc, e->states[f], &handled, &e->ignores };
 		kg_families[f]->check(&c);
 	}
+	checking = outer;
+	e->obj = NULL;
 	if (!handled)
 		r->sum.skipped++;
 	set_owner(r, NULL);

@@ -80,11 +80,17 @@ static void resolve_ignores(const struct kg_object *obj, struct kg_obj_ignores *
 	}
 }
 
-static bool inline_suppressed(const struct kg_rule *rule, const struct kg_object *obj, struct kg_obj_ignores *ign)
+bool kg_policy_obj_ignores(const struct kg_object *obj, struct kg_obj_ignores *ign)
 {
 	if (!ign->resolved)
 		resolve_ignores(obj, ign);
-	if (!ign->meta && !ign->pod) /* most objects: no annotation, nothing to match */
+	return ign->meta || ign->pod;
+}
+
+static bool inline_suppressed(const struct kg_rule *rule, const struct kg_object *obj, struct kg_obj_ignores *ign)
+{
+	/* most objects: no annotation, nothing to match */
+	if (ign->resolved ? !ign->meta && !ign->pod : !kg_policy_obj_ignores(obj, ign))
 		return false;
 	/* the findings about suppressions themselves cannot be silenced from the same annotation */
 	if (!strncmp(rule->id, "policy.", 7))
@@ -100,10 +106,9 @@ static bool any_glob(const struct kg_node *list, const char *s)
 	return false;
 }
 
-static bool exempt(const struct kg_exemption *ex, size_t idx, const struct kg_object *obj)
+/* Whether obj is in the scope of ex (the rule-independent part of an exemption). */
+static bool exempt_obj(const struct kg_exemption *ex, const struct kg_object *obj)
 {
-	if (ex->expired || !(ex->rules[idx / 8] & (1u << (idx % 8))))
-		return false;
 	if (ex->namespaces) {
 		const char *ns = obj->namespace_;
 		if (obj->kind && !strcmp(obj->kind, "Namespace"))
@@ -126,6 +131,22 @@ static bool exempt(const struct kg_exemption *ex, size_t idx, const struct kg_ob
 	return true;
 }
 
+static bool exempt(const struct kg_exemption *ex, size_t i, size_t idx, const struct kg_object *obj,
+		   struct kg_policy_exmemo *m)
+{
+	if (ex->expired || !(ex->rules[idx / 8] & (1u << (idx % 8))))
+		return false;
+	if (!m || i >= 64)
+		return exempt_obj(ex, obj);
+	uint64_t bit = (uint64_t)1 << i;
+	if (!(m->known & bit)) {
+		m->known |= bit;
+		if (exempt_obj(ex, obj))
+			m->hit |= bit;
+	}
+	return m->hit & bit;
+}
+
 enum kg_policy_verdict kg_policy_decide(const struct kg_policy *p, const struct kg_rule *rule,
 					const struct kg_object *obj, enum kg_severity *severity)
 {
@@ -136,24 +157,64 @@ enum kg_policy_verdict kg_policy_decide_obj(const struct kg_policy *p, const str
 					    const struct kg_object *obj, struct kg_obj_ignores *ign,
 					    enum kg_severity *severity)
 {
-	struct kg_obj_ignores once = { 0 };
-	if (obj && obj->node && inline_suppressed(rule, obj, ign ? ign : &once))
-		return KG_POLICY_DROP;
-	if (!p)
-		return kg_rule_default_off(rule) ? KG_POLICY_DROP : KG_POLICY_REPORT;
-	size_t idx = kg_policy_rule_index(rule);
+	return kg_policy_decide_at(p, rule, kg_rule_rank(rule), obj, ign, NULL, severity);
+}
+
+enum kg_policy_verdict kg_policy_decide_at(const struct kg_policy *p, const struct kg_rule *rule, size_t rank,
+					   const struct kg_object *obj, struct kg_obj_ignores *ign,
+					   struct kg_policy_exmemo *ex, enum kg_severity *severity)
+{
+	if (obj && obj->node) {
+		struct kg_obj_ignores once;
+		if (!ign) {
+			once = (struct kg_obj_ignores){ 0 };
+			ign = &once;
+		}
+		if (inline_suppressed(rule, obj, ign))
+			return KG_POLICY_DROP;
+	}
+	/* rank -1: a copy of a catalog rule (tests build some), found by id */
+	size_t idx = rank != (size_t)-1 ? rank : kg_policy_rule_index(rule);
+	if (!p) {
+		bool off = idx != (size_t)-1 ? kg_rule_default_off_at(idx) : kg_rule_default_off(rule);
+		return off ? KG_POLICY_DROP : KG_POLICY_REPORT;
+	}
 	if (idx >= p->nrules)
 		return KG_POLICY_REPORT;
 	const struct kg_rule_setting *st = &p->settings[idx];
-	if (st->enabled == 0 || (st->enabled < 0 && kg_rule_default_off(rule)))
+	if (st->drop)
 		return KG_POLICY_DROP;
-	if (obj && obj->node)
+	if (st->exempt && obj && obj->node)
 		for (size_t i = 0; i < p->nex; i++)
-			if (exempt(&p->ex[i], idx, obj))
+			if (exempt(&p->ex[i], i, idx, obj, ex))
 				return KG_POLICY_DROP;
 	if (st->severity >= 0)
 		*severity = (enum kg_severity)st->severity;
 	return KG_POLICY_REPORT;
+}
+
+bool kg_policy_rule_fixed(const struct kg_policy *p, size_t rank, enum kg_policy_verdict *v,
+			  enum kg_severity *severity)
+{
+	if (!p) {
+		*v = kg_rule_default_off_at(rank) ? KG_POLICY_DROP : KG_POLICY_REPORT;
+		return true;
+	}
+	if (rank >= p->nrules) {
+		*v = KG_POLICY_REPORT;
+		return true;
+	}
+	const struct kg_rule_setting *st = &p->settings[rank];
+	if (st->drop) {
+		*v = KG_POLICY_DROP;
+		return true;
+	}
+	if (st->exempt)
+		return false;
+	if (st->severity >= 0)
+		*severity = (enum kg_severity)st->severity;
+	*v = KG_POLICY_REPORT;
+	return true;
 }
 
 const struct kg_node *kg_policy_param(const struct kg_policy *p, const char *name)

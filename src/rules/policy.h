@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../core/k8s.h"
 #include "../report/finding.h"
@@ -43,11 +44,31 @@ struct kg_obj_ignores {
 	bool resolved;
 	const char *meta, *pod; /* annotation values, NULL when absent */
 };
+/* Resolve ign for obj if needed; true when obj has an annotation to honour. */
+bool kg_policy_obj_ignores(const struct kg_object *obj, struct kg_obj_ignores *ign);
 
 /* kg_policy_decide with the object's annotations cached in *ign (may be NULL: no cache). */
 enum kg_policy_verdict kg_policy_decide_obj(const struct kg_policy *p, const struct kg_rule *rule,
 					    const struct kg_object *obj, struct kg_obj_ignores *ign,
 					    enum kg_severity *severity);
+
+/* Which of the policy's first 64 exemptions match an object (they are rule-independent: namespaces,
+ * names, kinds, selector), worked out on its first finding that asks. Zero it per object. */
+struct kg_policy_exmemo {
+	uint64_t known, hit;
+};
+
+/* kg_policy_decide_obj for a caller that has the rule's catalog position (kg_rule_rank(rule), may
+ * be (size_t)-1) and keeps the object's exemption matches in *ex (may be NULL: no cache). */
+enum kg_policy_verdict kg_policy_decide_at(const struct kg_policy *p, const struct kg_rule *rule, size_t rank,
+					   const struct kg_object *obj, struct kg_obj_ignores *ign,
+					   struct kg_policy_exmemo *ex, enum kg_severity *severity);
+
+/* The verdict on findings of the rule at catalog position rank when it does not depend on the
+ * object (inline suppressions aside, which the caller checks): true with *v and *severity (which
+ * comes in as the rule's default) filled; false when exemptions make it object-dependent. */
+bool kg_policy_rule_fixed(const struct kg_policy *p, size_t rank, enum kg_policy_verdict *v,
+			  enum kg_severity *severity);
 
 /* A rule parameter from the policy's `parameters:` map (e.g. "trustedRegistries"), or NULL when
  * p is NULL or the parameter is not set; callers apply their documented default. */

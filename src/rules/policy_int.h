@@ -3,6 +3,7 @@
 #ifndef KG_POLICY_INT_H
 #define KG_POLICY_INT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "policy.h"
@@ -11,6 +12,9 @@ struct kg_rule_setting {
 	int8_t enabled;  /* -1 not set, 0 off, 1 on */
 	int8_t severity; /* -1 not set, else enum kg_severity */
 	int8_t exact;    /* set by an exact id (beats globs) */
+	/* worked out once after loading, for the per-finding decision: */
+	bool drop;       /* never reported: disabled, or off by default and not enabled */
+	bool exempt;     /* some exemption in force names the rule */
 };
 
 struct kg_exemption {

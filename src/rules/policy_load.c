@@ -536,15 +536,29 @@ static struct kg_policy *policy_new(const char *path)
 	p->nrules = kg_rule_count();
 	p->settings = kg_arena_alloc(&p->arena, (p->nrules + 1) * sizeof(*p->settings));
 	for (size_t i = 0; i < p->nrules; i++)
-		p->settings[i] = (struct kg_rule_setting){ -1, -1, 0 };
+		p->settings[i] = (struct kg_rule_setting){ -1, -1, 0, false, false };
 	return p;
+}
+
+/* The per-rule facts every finding's decision reads, worked out once. */
+static void index_rules(struct kg_policy *p)
+{
+	for (size_t r = 0; r < p->nrules; r++) {
+		struct kg_rule_setting *st = &p->settings[r];
+		st->drop = st->enabled == 0 || (st->enabled < 0 && kg_rule_default_off_at(r));
+		st->exempt = false;
+		for (size_t i = 0; i < p->nex && !st->exempt; i++)
+			st->exempt = !p->ex[i].expired && (p->ex[i].rules[r / 8] & (1u << (r % 8)));
+	}
 }
 
 /* Validate the loaded document; frees p and returns NULL on error. */
 static struct kg_policy *policy_finish(struct loadctx *l, const char *path)
 {
-	if (!l->failed && !load_root(l))
+	if (!l->failed && !load_root(l)) {
+		index_rules(l->p);
 		return l->p;
+	}
 	/* the message may point at the policy's copy of the path: repoint it at the caller's */
 	if (l->err->file)
 		l->err->file = path;

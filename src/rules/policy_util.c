@@ -1,4 +1,5 @@
 /* Cloning subtrees, globs, label selectors and the suppression annotation syntax. */
+#include <stdint.h>
 #include <string.h>
 
 #include "policy_priv.h"
@@ -115,15 +116,18 @@ bool kg_is_glob(const char *s)
 	return strpbrk(s, "*?") != NULL;
 }
 
-/* Iterative matcher with one backtrack point: linear in practice, no recursion. */
+/* Iterative matcher with one backtrack point: linear in practice, no recursion. The pattern is
+ * plen bytes, or NUL-terminated when plen is SIZE_MAX (no strlen pass: policies match patterns
+ * for every finding). */
 static bool glob_n(const char *p, size_t plen, const char *s)
 {
-	size_t pi = 0, si = 0, star = (size_t)-1, mark = 0, slen = strlen(s);
-	while (si < slen) {
-		if (pi < plen && (p[pi] == '?' || p[pi] == s[si])) {
+	size_t pi = 0, si = 0, star = (size_t)-1, mark = 0;
+	while (s[si]) {
+		bool more = pi < plen && p[pi];
+		if (more && (p[pi] == '?' || p[pi] == s[si])) {
 			pi++;
 			si++;
-		} else if (pi < plen && p[pi] == '*') {
+		} else if (more && p[pi] == '*') {
 			star = pi++;
 			mark = si;
 		} else if (star != (size_t)-1) {
@@ -135,12 +139,12 @@ static bool glob_n(const char *p, size_t plen, const char *s)
 	}
 	while (pi < plen && p[pi] == '*')
 		pi++;
-	return pi == plen;
+	return pi == plen || (plen == SIZE_MAX && !p[pi]);
 }
 
 bool kg_glob_match(const char *pattern, const char *s)
 {
-	return glob_n(pattern, strlen(pattern), s ? s : "");
+	return glob_n(pattern, SIZE_MAX, s ? s : "");
 }
 
 bool kg_rule_pattern_match(const char *pattern, size_t len, const char *id)

@@ -30,6 +30,9 @@ size_t kg_rule_rank(const struct kg_rule *rule);
  * kg_policy_decide must drop its findings unless the policy turns it on; families may skip the
  * work when no policy is loaded. The list lives in params.c. */
 bool kg_rule_default_off(const struct kg_rule *rule);
+/* kg_rule_default_off of kg_rule_at(i), from a table built with the catalog: O(1) for the
+ * per-finding policy decision. False for i out of range. */
+bool kg_rule_default_off_at(size_t i);
 
 /* Rule family of an id: the part before the first '.' ("pss", "cis", "df"). Writes into buf. */
 const char *kg_rule_family(const char *id, char *buf, size_t size);

@@ -524,3 +524,89 @@ TEST(discover)
 	CHECK_STR(found, ".kguard.yaml");
 	CHECK_INT(chdir(cwd), 0);
 }
+
+/* The engine's shortcuts (per-rule verdicts, exemption matches kept per object) answer exactly as
+ * kg_policy_decide. */
+TEST(decide_shortcuts_agree)
+{
+	struct kg_diag d;
+	struct kg_policy *p = load("version: 1\n"
+				   "rules:\n"
+				   "  rbac.escalate: critical\n"
+				   "  rbac.secrets-read: off\n"
+				   "  workload.ephemeral-storage: on\n"
+				   "exemptions:\n"
+				   "  - rules: [rbac.bind]\n"
+				   "    namespaces: [kube-*]\n"
+				   "    reason: system\n"
+				   "  - rules: ['network.*']\n"
+				   "    selector: {matchLabels: {team: sre}}\n"
+				   "    reason: owned by SRE\n",
+				   &d);
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	enum kg_policy_verdict v;
+	enum kg_severity sev = KG_SEV_INFO;
+	size_t esc = kg_rule_rank(kg_rule_find("rbac.escalate"));
+	CHECK(kg_policy_rule_fixed(p, esc, &v, &sev));
+	CHECK_INT(v, KG_POLICY_REPORT);
+	CHECK_INT(sev, KG_SEV_CRITICAL);
+	CHECK(kg_policy_rule_fixed(p, kg_rule_rank(kg_rule_find("rbac.secrets-read")), &v, &sev));
+	CHECK_INT(v, KG_POLICY_DROP);
+	CHECK(!kg_policy_rule_fixed(p, kg_rule_rank(kg_rule_find("rbac.bind")), &v, &sev));
+	CHECK(!kg_policy_rule_fixed(p, kg_rule_rank(kg_rule_find("network.service-nodeport")), &v, &sev));
+	size_t eph = kg_rule_rank(kg_rule_find("workload.ephemeral-storage"));
+	CHECK(kg_rule_default_off_at(eph));
+	CHECK(!kg_rule_default_off_at(esc));
+	CHECK(!kg_rule_default_off_at(kg_rule_count()));
+	CHECK(kg_policy_rule_fixed(p, eph, &v, &sev));
+	CHECK_INT(v, KG_POLICY_REPORT);
+	CHECK(kg_policy_rule_fixed(NULL, eph, &v, &sev));
+	CHECK_INT(v, KG_POLICY_DROP);
+
+	static const char *const objs[] = {
+		"kind: Role\nmetadata: {name: a, namespace: kube-system, labels: {team: sre}}\n",
+		"kind: Service\nmetadata: {name: b, namespace: shop, labels: {team: sre}}\n",
+		"kind: Service\nmetadata: {name: c, namespace: shop}\n",
+		"kind: Namespace\nmetadata: {name: kube-public}\n",
+	};
+	static const char *const ids[] = { "rbac.bind", "network.service-nodeport", "rbac.escalate", "rbac.bind",
+					   "rbac.secrets-read", "network.service-lb-open", "workload.ephemeral-storage" };
+	for (size_t o = 0; o < sizeof(objs) / sizeof(objs[0]); o++) {
+		struct kg_object obj;
+		kg_object_init(&obj, yaml(objs[o]), NULL, NULL);
+		struct kg_obj_ignores ign = { 0 };
+		struct kg_policy_exmemo memo = { 0, 0 };
+		for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+			const struct kg_rule *r = kg_rule_find(ids[i]);
+			enum kg_severity want = r->severity, got = r->severity;
+			enum kg_policy_verdict wv = kg_policy_decide(p, r, &obj, &want);
+			CHECK_INT(kg_policy_decide_at(p, r, kg_rule_rank(r), &obj, &ign, &memo, &got), wv);
+			CHECK_INT(got, want);
+		}
+		/* both exemptions were looked at once; the hits are the objects they cover */
+		CHECK_INT(memo.known, 3);
+		CHECK_INT(memo.hit, o == 0 ? 3 : o == 1 ? 2 : o == 3 ? 1 : 0);
+	}
+	kg_policy_free(p);
+}
+
+TEST(glob_without_lengths)
+{
+	CHECK(kg_glob_match("*", ""));
+	CHECK(kg_glob_match("", ""));
+	CHECK(!kg_glob_match("", "a"));
+	CHECK(!kg_glob_match("a", ""));
+	CHECK(kg_glob_match("a*c", "abbbc"));
+	CHECK(!kg_glob_match("a*c", "abbbd"));
+	CHECK(kg_glob_match("*-system", "kube-system"));
+	CHECK(kg_glob_match("k*e-*", "kube-system"));
+	CHECK(kg_glob_match("kube-system**", "kube-system"));
+	CHECK(!kg_glob_match("kube-system?", "kube-system"));
+	CHECK(kg_glob_match("a", NULL) == false);
+	/* a pattern given by length stops there, NUL or not */
+	CHECK(kg_rule_pattern_match("pss.*junk", 5, "pss.privileged"));
+	CHECK(!kg_rule_pattern_match("pss.p", 5, "pss.privileged"));
+	CHECK(kg_rule_pattern_match("pss.privileged", 14, "pss.privileged"));
+}
