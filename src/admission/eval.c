@@ -156,7 +156,7 @@ static void eval_object(struct kg_adm_worker *w, const struct kg_adm_config *cfg
 				fam->state_free(w->states[f]);
 			w->states[f] = fam->state_new(&cfg->opts);
 		}
-		struct kg_check c = { &cfg->opts, r, &obj, &doc, w->states[f], &handled, &ignores };
+		struct kg_check c = { &cfg->opts, r, &obj, &doc, w->states[f], &handled, &ignores, NULL };
 		fam->check(&c);
 	}
 	rg->other_hi = r->nfindings;
@@ -181,7 +181,7 @@ static void eval_object(struct kg_adm_worker *w, const struct kg_adm_config *cfg
 		struct kg_scan_opts o = cfg->opts;
 		o.pss_level = l->level;
 		o.pss_minor = l->minor;
-		struct kg_check c = { &o, r, &obj, &doc, NULL, &handled, &ignores };
+		struct kg_check c = { &o, r, &obj, &doc, NULL, &handled, &ignores, NULL };
 		pss->check(&c);
 		rg->hi[m] = r->nfindings;
 	}

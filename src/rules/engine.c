@@ -25,10 +25,6 @@ struct kg_engine {
 	struct kg_policy_exmemo exmemo;
 };
 
-/* The engine in check_object on this thread: kg_emit only gets the kg_check. Families also run
- * outside an engine (admission), with their own annotation cache and no exemption memo. */
-static _Thread_local struct kg_engine *checking;
-
 #define FIXED_DROP 0x80
 #define FIXED_ASK 0xFF
 
@@ -95,7 +91,7 @@ static void fill_identity(struct kg_finding *f, const struct kg_object *obj)
 /* The policy's verdict on a finding of rule on c's object; *rank is kg_rule_rank(rule). */
 static bool dropped(struct kg_check *c, const struct kg_rule *rule, enum kg_severity *sev, size_t *rank)
 {
-	struct kg_engine *e = checking;
+	struct kg_engine *e = c->engine;
 	*rank = kg_rule_rank(rule);
 	*sev = rule->severity;
 	bool drop;
@@ -219,19 +215,16 @@ static void check_object(struct kg_engine *e, const struct kg_object *obj, const
 {
 	set_owner(r, obj);
 	bool handled = false;
-	struct kg_engine *outer = checking;
 	e->obj = obj;
 	e->ignores = (struct kg_obj_ignores){ 0 };
 	e->exmemo = (struct kg_policy_exmemo){ 0, 0 };
-	checking = e;
 	r->sum.objects++;
 	for (size_t f = 0; f < e->nfamilies; f++) {
 		if (!e->active[f] || !kg_families[f]->check)
 			continue;
-		struct kg_check c = { &e->opts, r, obj, doc, e->states[f], &handled, &e->ignores };
+		struct kg_check c = { &e->opts, r, obj, doc, e->states[f], &handled, &e->ignores, e };
 		kg_families[f]->check(&c);
 	}
-	checking = outer;
 	e->obj = NULL;
 	if (!handled)
 		r->sum.skipped++;
@@ -274,7 +267,7 @@ void kg_engine_doc(struct kg_engine *e, const struct kg_doc *doc, struct kg_repo
 		return;
 	}
 	bool ignored = false;
-	struct kg_check c = { &e->opts, r, &obj, doc, NULL, &ignored, NULL };
+	struct kg_check c = { &e->opts, r, &obj, doc, NULL, &ignored, NULL, NULL };
 	set_owner(r, &obj);
 	kg_core_doc_findings(&c);
 	set_owner(r, NULL);
@@ -299,7 +292,7 @@ void kg_engine_finish(struct kg_engine *e, struct kg_report *r)
 		if (!e->active[f] || !kg_families[f]->finish)
 			continue;
 		bool ignored = false;
-		struct kg_check c = { &e->opts, r, NULL, NULL, e->states[f], &ignored, NULL };
+		struct kg_check c = { &e->opts, r, NULL, NULL, e->states[f], &ignored, NULL, NULL };
 		kg_families[f]->finish(&c);
 	}
 }

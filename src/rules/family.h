@@ -16,6 +16,7 @@
 
 struct kg_policy;
 struct kg_obj_ignores;
+struct kg_engine;
 
 /* What the user asked for. */
 struct kg_scan_opts {
@@ -38,6 +39,8 @@ struct kg_check {
 					* skipped in the summary */
 	struct kg_obj_ignores *ignores; /* the object's suppression annotations, looked up once for
 					 * all its findings; NULL: looked up per finding */
+	struct kg_engine *engine;       /* the engine checking obj, whose per-object policy memo
+					 * its findings share; NULL outside an engine (admission) */
 };
 
 /* Report a finding against the current object. at: the offending node, or its nearest existing

@@ -33,7 +33,7 @@ static int th_on_doc(void *ctx, const struct kg_doc *doc)
 	if (!kg_object_init(&obj, doc->root, doc, NULL))
 		return 0;
 	bool handled = false;
-	struct kg_check c = { &r->opts, &r->report, &obj, doc, r->state, &handled, NULL };
+	struct kg_check c = { &r->opts, &r->report, &obj, doc, r->state, &handled, NULL, NULL };
 	r->family->check(&c);
 	r->handled += handled;
 	return 0;

@@ -29,7 +29,7 @@ static int on_doc(void *ctx, const struct kg_doc *doc)
 	if (!kg_object_init(&obj, doc->root, doc, NULL))
 		return 0;
 	nobjects++;
-	struct kg_check c = { &opts, &rep, &obj, doc, NULL, &handled, NULL };
+	struct kg_check c = { &opts, &rep, &obj, doc, NULL, &handled, NULL, NULL };
 	kg_family_pss.check(&c);
 	return 0;
 }
