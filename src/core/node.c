@@ -18,20 +18,50 @@ const char *kg_type_name(enum kg_type t)
 	return "unknown";
 }
 
+/* Whether n >= 1 bytes at a and b are equal, compared in overlapping words without a call, so
+ * that kg_map_pairn stays a leaf function (no registers to save on its hot entry). */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+	if (n >= 8) {
+		uint64_t x, y;
+		for (size_t i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			if (x != y)
+				return false;
+		}
+		memcpy(&x, a + n - 8, 8);
+		memcpy(&y, b + n - 8, 8);
+		return x == y;
+	}
+	if (n >= 4) {
+		uint32_t a0, b0, a1, b1;
+		memcpy(&a0, a, 4);
+		memcpy(&b0, b, 4);
+		memcpy(&a1, a + n - 4, 4);
+		memcpy(&b1, b + n - 4, 4);
+		return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+	}
+	return a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]; /* all of 1..3 bytes */
+}
+
 const struct kg_pair *kg_map_pairn(const struct kg_node *map, const char *key, size_t klen)
 {
 	if (!map || map->type != KG_MAP)
 		return NULL;
-	/* length, then first byte, then the rest: most keys of a map differ in one of the first two */
+	/* length, then first byte, then the rest: most keys of a map differ in one of the first two.
+	 * The count and first byte are kept in locals: a char read may alias them. */
 	const struct kg_pair *p = map->v.pairs; /* NULL in an empty map built by hand */
+	const uint32_t n = map->len;
 	if (!klen) {
-		for (uint32_t i = 0; i < map->len; i++)
+		for (uint32_t i = 0; i < n; i++)
 			if (!p[i].key_len)
 				return &p[i];
 		return NULL;
 	}
-	for (uint32_t i = 0; i < map->len; i++)
-		if (p[i].key_len == klen && p[i].key[0] == key[0] && memcmp(p[i].key, key, klen) == 0)
+	const char c0 = key[0];
+	for (uint32_t i = 0; i < n; i++)
+		if (p[i].key_len == klen && p[i].key[0] == c0 && same_bytes(p[i].key, key, klen))
 			return &p[i];
 	return NULL;
 }

@@ -426,9 +426,14 @@ static uint32_t cap_weight(uint64_t w)
 /* Whether the keys of a small map (2..SMALL_MAP entries) are all different. */
 static bool keys_unique(const struct kg_pair *s, size_t ns)
 {
-	uint64_t fp[SMALL_MAP];
+	uint64_t fp[SMALL_MAP], seen = 0; /* seen: one bit per fingerprint (its top 6 bits) */
 	for (size_t i = 0; i < ns; i++) {
 		fp[i] = key_print(s[i].key, s[i].key_len);
+		uint64_t bit = 1ull << (fp[i] >> 58);
+		if (!(seen & bit)) { /* no earlier key has this fingerprint */
+			seen |= bit;
+			continue;
+		}
 		for (size_t k = 0; k < i; k++)
 			if (fp[k] == fp[i] && s[k].key_len == s[i].key_len &&
 			    memcmp(s[k].key, s[i].key, s[i].key_len) == 0)

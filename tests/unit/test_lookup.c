@@ -216,3 +216,57 @@ TEST(kinds_and_groups)
 		CHECK_INT(has_pod, cases[i].pod);
 	}
 }
+
+/* Keys of every length up to 40 against a probe of the same length that differs in one byte:
+ * the word-wise comparison must look at every byte and at no byte outside the key (the keys
+ * and probes are exact-size heap blocks, so an over-read shows under ASan). */
+TEST(map_lookup_compares_every_byte_of_every_length)
+{
+	enum { MAXLEN = 40 };
+	struct kg_pair pairs[MAXLEN];
+	struct kg_node vals[MAXLEN];
+	char *keys[MAXLEN];
+	memset(vals, 0, sizeof(vals));
+	for (size_t len = 1; len <= MAXLEN; len++) {
+		keys[len - 1] = malloc(len + 1);
+		for (size_t i = 0; i < len; i++)
+			keys[len - 1][i] = (char)('a' + (i * 7 + len) % 26);
+		keys[len - 1][len] = '\0';
+		pairs[len - 1] = (struct kg_pair){ keys[len - 1], (uint32_t)len, (uint32_t)len, 1, &vals[len - 1] };
+	}
+	struct kg_node map = { .type = KG_MAP, .len = MAXLEN, .v.pairs = pairs };
+	for (size_t len = 1; len <= MAXLEN; len++) {
+		char *probe = malloc(len); /* not NUL-terminated: the *n form reads len bytes */
+		memcpy(probe, keys[len - 1], len);
+		CHECK(kg_map_getn(&map, probe, len) == &vals[len - 1]);
+		for (size_t at = 0; at < len; at++) {
+			probe[at] ^= 0x20;
+			CHECK(kg_map_getn(&map, probe, len) == NULL);
+			probe[at] ^= 0x20;
+		}
+		free(probe);
+	}
+	for (size_t len = 1; len <= MAXLEN; len++)
+		free(keys[len - 1]);
+}
+
+static void check_many_dups(void)
+{
+	CHECK_INT(root->len, 20);
+	CHECK_STR(text(kg_map_get(root, "k2")), "99");
+	CHECK_STR(text(kg_map_get(root, "k19")), "19");
+	CHECK_INT(kg_map_pair(root, "k2")->line, 21);
+	CHECK(kg_map_pair(root, "k2") == &root->v.pairs[2]);
+}
+
+/* A repeated key far from its first use in a small map (the duplicate check's fingerprint
+ * filter must still find it); the value keeps the first key's place. */
+TEST(duplicate_key_in_a_small_map_found_past_other_keys)
+{
+	char yaml[512] = "";
+	for (int i = 0; i < 20; i++)
+		snprintf(yaml + strlen(yaml), sizeof(yaml) - strlen(yaml), "k%d: %d\n", i, i);
+	snprintf(yaml + strlen(yaml), sizeof(yaml) - strlen(yaml), "k2: 99\n");
+	load_and(yaml, check_many_dups);
+	CHECK_INT(lu.ndups, 1);
+}
