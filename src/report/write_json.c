@@ -100,7 +100,10 @@ static int copy_part(struct kg_buf *b, struct part p)
 /* {"rule", "severity", "title" and the "message" key. */
 static int rule_part(struct kg_buf *b, struct kg_json_cache *c, const struct kg_finding *f)
 {
-	size_t h = (size_t)(((uint64_t)(uintptr_t)f->rule_id * 0x9E3779B97F4A7C15u) >> (64 - RULE_BITS));
+	/* by catalog rank: dense, so the catalog's rules do not collide (a hash of the id pointer
+	 * depended on where the linker put the strings); unranked rules by that hash */
+	size_t h = f->rule_rank ? f->rule_rank & (RULE_SLOTS - 1)
+				: (size_t)(((uint64_t)(uintptr_t)f->rule_id * 0x9E3779B97F4A7C15u) >> (64 - RULE_BITS));
 	if (c->rule[h].p.len && c->rule[h].flushes == c->flushes && c->rule[h].id == f->rule_id &&
 	    c->rule[h].title == f->title && c->rule[h].sev == f->severity)
 		return copy_part(b, c->rule[h].p);
