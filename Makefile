@@ -5,7 +5,12 @@ PKGS    := yaml-0.1 libmicrohttpd gnutls libpcre2-8
 WARN    := -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
            -Wwrite-strings -Wformat=2 -Wcast-qual -Wimplicit-fallthrough -Wno-format-nonliteral -fno-common
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# With gcc the kguard binary is linked with link-time optimisation (docs/performance.md: about 3 %
+# of kguard's own instructions, inlining across files). The objects are fat, so unit tests link
+# them without LTO (an LTO link per test binary would multiply build time). LTO= turns it off.
+IS_GCC  := $(shell $(CC) -v 2>&1 | grep -q '^gcc version' && echo 1)
+LTO     ?= $(if $(IS_GCC),-flto=auto -ffat-lto-objects)
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(LTO) $(EXTRA_CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libmicrohttpd and GnuTLS are not linked: src/server/libs.c loads them with dlopen when a server
 # starts (they cost every process ~5 ms at startup otherwise, docs/dependencies.md). Their sonames are
 # read from the installed development libraries.
@@ -52,7 +57,7 @@ kguard: $(O)/kguard
 $(O)/tests/%: tests/unit/%.c tests/unit/harness.h $(O)/libkguard.a
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  TEST    $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(O)/libkguard.a $(LDLIBS)
+	$(Q)$(CC) $(filter-out $(LTO),$(ALL_CFLAGS)) -Isrc -o $@ $< $(O)/libkguard.a $(LDLIBS)
 
 # The JSON loader's test compares acceptance with jansson's (test only; kguard never links it).
 $(O)/tests/test_json_load: LDLIBS += -ljansson
