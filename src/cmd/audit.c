@@ -49,7 +49,8 @@ static const char audit_help[] =
 	"\n"
 	"The summary (alerts per rule, input accounting) goes to standard error on exit, and on\n"
 	"SIGUSR1 in follow and webhook modes. Exit codes: 0 no alert, 1 alerts, 2 usage, rules or\n"
-	"input errors (bad lines are reported and skipped), 3 internal error.\n";
+	"input errors (bad lines are reported and skipped; with --listen also certificate errors or\n"
+	"no libmicrohttpd/GnuTLS), 3 internal error.\n";
 
 static volatile sig_atomic_t g_stop;
 static volatile sig_atomic_t g_usr1;

@@ -41,7 +41,8 @@ static const char serve_help[] =
 	"  -h, --help               this help\n"
 	"\n"
 	"Decisions are logged on standard error, one JSON object per line. Exit codes: 0 after a clean\n"
-	"shutdown, 2 usage, policy or certificate errors at startup, 3 internal error.\n";
+	"shutdown, 2 usage, policy or certificate errors at startup (or no libmicrohttpd/GnuTLS),\n"
+	"3 internal error.\n";
 
 static volatile sig_atomic_t g_stop, g_hup;
 
