@@ -1,6 +1,7 @@
 /* The finding store: what kg_report_add/addv copy (message and path, with their lengths), the path
  * join and its cap, and kg_report_sort's in-place reordering against qsort with the same order. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,6 +133,32 @@ static int ref_cmp(const void *pa, const void *pb)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+static uint64_t xorshift(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* kg_report_sort(r) puts r's findings in qsort's order under ref_cmp (seq breaks every tie). */
+static bool sorts_as_qsort(struct kg_report *r)
+{
+	size_t n = r->nfindings;
+	struct kg_finding *want = malloc((n ? n : 1) * sizeof(*want));
+	if (!want)
+		abort();
+	if (n)
+		memcpy(want, r->findings, n * sizeof(*want));
+	qsort(want, n, sizeof(*want), ref_cmp);
+	kg_report_sort(r);
+	bool same = r->nfindings == n;
+	for (size_t i = 0; same && i < n; i++)
+		same = r->findings[i].seq == want[i].seq && r->findings[i].message == want[i].message;
+	free(want);
+	return same;
+}
+
 TEST(sort_matches_qsort)
 {
 	static const char *const files[] = { "b.yaml", "a.yaml", "c/d.yaml" };
@@ -142,7 +169,7 @@ TEST(sort_matches_qsort)
 		struct kg_report r;
 		kg_report_init(&r);
 		for (size_t i = 0; i < n; i++) {
-			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+			xorshift(&x);
 			struct kg_finding f = { 0 };
 			char msg[16];
 			snprintf(msg, sizeof(msg), "m%u", (unsigned)(x % 3));
@@ -157,17 +184,7 @@ TEST(sort_matches_qsort)
 			f.message = msg;
 			kg_report_add(&r, &f);
 		}
-		struct kg_finding *want = malloc((n ? n : 1) * sizeof(*want));
-		if (!want)
-			abort();
-		if (n)
-			memcpy(want, r.findings, n * sizeof(*want));
-		qsort(want, n, sizeof(*want), ref_cmp);
-		kg_report_sort(&r);
-		CHECK_INT(r.nfindings, n);
-		for (size_t i = 0; i < n; i++)
-			CHECK(r.findings[i].seq == want[i].seq && r.findings[i].message == want[i].message);
-		free(want);
+		CHECK(sorts_as_qsort(&r));
 		kg_report_release(&r);
 	}
 }
@@ -182,7 +199,7 @@ TEST(sort_nearly_sorted)
 			struct kg_report r;
 			kg_report_init(&r);
 			for (size_t i = 0; i < n; i++) {
-				x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+				xorshift(&x);
 				struct kg_finding f = { 0 };
 				f.file = "a.yaml";
 				f.message = "m";
@@ -192,15 +209,7 @@ TEST(sort_nearly_sorted)
 					f.line = (unsigned)(x >> 16) % (unsigned)(n / 3 + 1);
 				kg_report_add(&r, &f);
 			}
-			struct kg_finding *want = malloc(n * sizeof(*want));
-			if (!want)
-				abort();
-			memcpy(want, r.findings, n * sizeof(*want));
-			qsort(want, n, sizeof(*want), ref_cmp);
-			kg_report_sort(&r);
-			for (size_t i = 0; i < n; i++)
-				CHECK(r.findings[i].seq == want[i].seq);
-			free(want);
+			CHECK(sorts_as_qsort(&r));
 			kg_report_release(&r);
 		}
 	}
@@ -216,7 +225,7 @@ TEST(large_report_keeps_every_finding)
 	struct kg_report r;
 	kg_report_init(&r);
 	for (size_t i = 0; i < n; i++) {
-		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		xorshift(&x);
 		struct kg_finding f = { 0 };
 		f.file = "a.yaml";
 		f.message = "m";
@@ -230,17 +239,7 @@ TEST(large_report_keeps_every_finding)
 	for (size_t i = 0; i < n; i++)
 		intact &= r.findings[i].col == (unsigned)i && r.findings[i].message && !strcmp(r.findings[i].message, "m");
 	CHECK(intact);
-	struct kg_finding *want = malloc(n * sizeof(*want));
-	if (!want)
-		abort();
-	memcpy(want, r.findings, n * sizeof(*want));
-	qsort(want, n, sizeof(*want), ref_cmp);
-	kg_report_sort(&r);
-	int same = 1;
-	for (size_t i = 0; i < n; i++)
-		same &= r.findings[i].seq == want[i].seq;
-	CHECK(same);
-	free(want);
+	CHECK(sorts_as_qsort(&r));
 	kg_report_release(&r);
 }
 
