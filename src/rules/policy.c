@@ -175,21 +175,18 @@ enum kg_policy_verdict kg_policy_decide_at(const struct kg_policy *p, const stru
 	}
 	/* rank -1: a copy of a catalog rule (tests build some), found by id */
 	size_t idx = rank != (size_t)-1 ? rank : kg_policy_rule_index(rule);
-	if (!p) {
-		bool off = idx != (size_t)-1 ? kg_rule_default_off_at(idx) : kg_rule_default_off(rule);
-		return off ? KG_POLICY_DROP : KG_POLICY_REPORT;
-	}
-	if (idx >= p->nrules)
-		return KG_POLICY_REPORT;
-	const struct kg_rule_setting *st = &p->settings[idx];
-	if (st->drop)
-		return KG_POLICY_DROP;
-	if (st->exempt && obj && obj->node)
+	if (!p && idx == (size_t)-1) /* not in the catalog: the default-off list decides by id */
+		return kg_rule_default_off(rule) ? KG_POLICY_DROP : KG_POLICY_REPORT;
+	enum kg_policy_verdict v;
+	if (kg_policy_rule_fixed(p, idx, &v, severity))
+		return v;
+	/* an exemption in force names the rule: the object decides */
+	if (obj && obj->node)
 		for (size_t i = 0; i < p->nex; i++)
 			if (exempt(&p->ex[i], i, idx, obj, ex))
 				return KG_POLICY_DROP;
-	if (st->severity >= 0)
-		*severity = (enum kg_severity)st->severity;
+	if (p->settings[idx].severity >= 0)
+		*severity = (enum kg_severity)p->settings[idx].severity;
 	return KG_POLICY_REPORT;
 }
 
