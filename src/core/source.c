@@ -421,11 +421,11 @@ static size_t read_block(struct input *in, struct kg_buf *c, bool *eof)
  * pages it behaves as before. On failure the buffer grows by realloc as before. */
 static void move_to_huge(struct kg_buf *c)
 {
-	void *p;
-	if (!c->cap || c->cap > KG_LOAD_MAX_DOC_BYTES + 2 * READ_BLOCK || !(p = kg_huge_alloc(c->cap + 1)))
+	if (!c->cap || c->cap > KG_LOAD_MAX_DOC_BYTES + 2 * READ_BLOCK)
 		return;
-	memcpy(p, c->data, c->len + 1);
-	free(c->data);
+	void *p = kg_huge_move(c->data, c->len + 1, c->cap + 1);
+	if (!p)
+		return;
 	c->data = p;
 	c->alloc = c->cap + 1;
 }

@@ -134,12 +134,8 @@ static void *grow(void *p, size_t *alloc, size_t used, size_t need, size_t elem)
 	void *q = NULL;
 	if (n * elem >= KG_HUGE_PAGE / 8) {
 		size_t bytes = (n * elem + KG_HUGE_PAGE - 1) & ~(KG_HUGE_PAGE - 1);
-		if ((q = kg_huge_alloc(bytes))) {
-			if (used)
-				memcpy(q, p, used * elem);
-			free(p);
+		if ((q = kg_huge_move(p, used * elem, bytes)))
 			n = bytes / elem;
-		}
 	}
 	if (!q && !(q = realloc(p, n * elem)))
 		abort();

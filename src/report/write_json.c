@@ -206,9 +206,9 @@ static int finding(struct kg_buf *b, struct kg_json_cache *c, const struct kg_fi
 	d = kg_wp_room(b, 96 + 2 * 10 + str_max(f->path, lp) + str_max(f->container, lc));
 	if (!d)
 		return -1;
-	d = kg_wp_uint(d, f->line);
+	d = kg_put_uint(d, f->line);
 	d = kg_wp_put(d, KG_LIT(",\n      \"column\": "));
-	d = kg_wp_uint(d, f->col);
+	d = kg_put_uint(d, f->col);
 	d = kg_wp_put(d, KG_LIT(",\n      \"path\": "));
 	d = str(d, f->path, lp);
 	d = kg_wp_put(d, KG_LIT(",\n      \"container\": "));

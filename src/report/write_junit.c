@@ -57,14 +57,14 @@ static void put_uint(struct jw *j, uint64_t v)
 {
 	char *d = room(j, 24);
 	if (d)
-		kg_wp_done(&j->b, kg_wp_uint(d, v));
+		kg_wp_done(&j->b, kg_put_uint(d, v));
 }
 
 /* ":N" */
 static char *pos(char *d, unsigned v)
 {
 	*d++ = ':';
-	return kg_wp_uint(d, v);
+	return kg_put_uint(d, v);
 }
 
 static void flush(struct jw *j)
@@ -341,7 +341,7 @@ static void case_name(struct kg_buf *b, const struct kg_finding *f)
 	} else {
 		char t[24];
 		kg_buf_adds(b, "document ");
-		kg_buf_add(b, t, (size_t)(kg_wp_uint(t, (uint64_t)f->doc_index + 1) - t));
+		kg_buf_add(b, t, (size_t)(kg_put_uint(t, (uint64_t)f->doc_index + 1) - t));
 	}
 	kg_buf_adds(b, ": ");
 	kg_write_family(b, f->rule_id);

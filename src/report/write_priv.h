@@ -79,10 +79,4 @@ static inline char *kg_wp_put(char *d, const char *s, size_t n)
 	return d + n;
 }
 
-/* Decimal digits of v (at most 20). */
-static inline char *kg_wp_uint(char *d, uint64_t v)
-{
-	return kg_put_uint(d, v);
-}
-
 #endif

@@ -355,7 +355,7 @@ static struct kg_sarif_part rule_head(struct kg_sarif *s, struct kg_sarif_rule *
 	d = kg_wp_put(d, KG_LIT("{\n          \"ruleId\": "));
 	d = jstr(d, id, n);
 	d = kg_wp_put(d, KG_LIT(",\n          \"ruleIndex\": "));
-	d = kg_wp_uint(d, sr->index);
+	d = kg_put_uint(d, sr->index);
 	d = kg_wp_put(d, KG_LIT(",\n          \"level\": \""));
 	d = kg_wp_put(d, level, strlen(level));
 	d = kg_wp_put(d, KG_LIT("\",\n          \"message\": {\n            \"text\": "));
@@ -376,7 +376,7 @@ static size_t fingerprint(char *fp, uint64_t h, unsigned occ)
 		fp[2 * i + 1] = hex[byte & 15];
 	}
 	fp[16] = ':';
-	return 17 + (size_t)(kg_wp_uint(fp + 17, occ) - (fp + 17));
+	return 17 + (size_t)(kg_put_uint(fp + 17, occ) - (fp + 17));
 }
 
 static void result(struct kg_sarif *s, const struct kg_finding *f, struct kg_sarif_rule *sr, bool comma)
@@ -404,10 +404,10 @@ static void result(struct kg_sarif *s, const struct kg_finding *f, struct kg_sar
 	d = kg_wp_put(d, KG_LIT("\n          }"));
 	if (loc) {
 		d = kg_wp_put(d, s->file_part.data, s->file_part.len);
-		d = kg_wp_uint(d, f->line ? f->line : 1);
+		d = kg_put_uint(d, f->line ? f->line : 1);
 		if (f->line && f->col) {
 			d = kg_wp_put(d, KG_LIT(",\n                  \"startColumn\": "));
-			d = kg_wp_uint(d, f->col);
+			d = kg_put_uint(d, f->col);
 		}
 		d = kg_wp_put(d, KG_LIT("\n                }\n              }"));
 		d = kg_wp_put(d, s->logical_part.data, s->logical_part.len);

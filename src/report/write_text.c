@@ -106,7 +106,7 @@ static void num(struct tw *t, unsigned v)
 {
 	char *d = room(t, 16);
 	if (d)
-		done(t, kg_wp_uint(d, v));
+		done(t, kg_put_uint(d, v));
 }
 
 static const char *sev_style(enum kg_severity s)
@@ -179,10 +179,10 @@ static void finding(struct tw *t, const struct kg_finding *f, bool in_object)
 	d = kg_wp_put(d, t->file.data, t->file.len);
 	if (f->line) {
 		*d++ = ':';
-		d = kg_wp_uint(d, f->line);
+		d = kg_put_uint(d, f->line);
 		if (f->col) {
 			*d++ = ':';
-			d = kg_wp_uint(d, f->col);
+			d = kg_put_uint(d, f->col);
 		}
 	}
 	d = kg_wp_put(d, KG_LIT(": "));

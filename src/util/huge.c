@@ -3,6 +3,7 @@
 #include "huge.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 void *kg_huge_alloc(size_t n)
@@ -15,4 +16,15 @@ void *kg_huge_alloc(size_t n)
 		(void)madvise(p, n & ~(KG_HUGE_PAGE - 1), MADV_HUGEPAGE);
 #endif
 	return p;
+}
+
+void *kg_huge_move(void *p, size_t used, size_t n)
+{
+	void *q = kg_huge_alloc(n);
+	if (!q)
+		return NULL;
+	if (used)
+		memcpy(q, p, used);
+	free(p);
+	return q;
 }

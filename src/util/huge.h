@@ -14,4 +14,8 @@
  * when the allocation fails. Release with free(). */
 void *kg_huge_alloc(size_t n);
 
+/* Move the first used bytes of p (a malloc'd block, may be NULL when used is 0) to a new
+ * kg_huge_alloc(n) and free p; NULL, with p untouched, when the allocation fails. */
+void *kg_huge_move(void *p, size_t used, size_t n);
+
 #endif
