@@ -52,6 +52,7 @@ void kg_report_reset(struct kg_report *r)
 	memset(r->last_name, 0, sizeof(r->last_name));
 	r->owner_live = r->owner_copied = false;
 	r->seq = 0;
+	r->input = 0;
 }
 
 void kg_report_owner(struct kg_report *r, const char *const ident[4])
@@ -105,7 +106,7 @@ size_t kg_report_total(const struct kg_report *r)
 	return r->flushed + r->nfindings;
 }
 
-int kg_report_flush(struct kg_report *r)
+int kg_report_flush_part(struct kg_report *r)
 {
 	if (!r->stream)
 		return 0;
@@ -118,6 +119,13 @@ int kg_report_flush(struct kg_report *r)
 	kg_arena_reset(&r->arena);
 	memset(r->last_interned, 0, sizeof(r->last_interned));
 	r->owner_copied = false;
+	return rc;
+}
+
+int kg_report_flush(struct kg_report *r)
+{
+	int rc = kg_report_flush_part(r);
+	r->input++;
 	return rc;
 }
 

@@ -90,6 +90,8 @@ struct kg_report {
 	bool owner_live, owner_copied;
 	size_t flushed;               /* findings already handed to the stream */
 	struct kg_report_stream *stream;
+	unsigned long input;          /* inputs ended by kg_report_flush: a writer tells by it a chunk
+				       * that goes on with the input of the previous one */
 	/* Applied to findings before they are written (e.g. a baseline), counted as suppressed. */
 	int (*keep)(void *ctx, const struct kg_finding *f);
 	void *keep_ctx;
@@ -123,7 +125,11 @@ const char *kg_report_str(struct kg_report *r, const char *s);
 void kg_report_owner(struct kg_report *r, const char *const ident[4]);
 /* Findings reported in the run: those already streamed plus those held. */
 size_t kg_report_total(const struct kg_report *r);
-/* With a stream: apply keep(), sort, write and forget the findings held. No-op without. */
+/* With a stream: apply keep(), sort, write and forget the findings held, which end an input (the
+ * findings that follow belong to another). No-op without. */
 int kg_report_flush(struct kg_report *r);
+/* The same for findings of an input that goes on: every finding still to come sorts after them
+ * (a later document of the same input). */
+int kg_report_flush_part(struct kg_report *r);
 
 #endif

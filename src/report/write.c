@@ -69,7 +69,7 @@ static int stream_chunk(struct kg_report_stream *s, struct kg_report *r)
 {
 	struct kg_stream_writer *w = (struct kg_stream_writer *)s;
 	int rc = w->fmt == KG_FMT_JSON ? kg_write_json_findings(&w->o, w->json, r, &w->written)
-				       : kg_write_text_findings(&w->o, r, &w->opts);
+				       : kg_write_text_findings(&w->o, r, &w->opts, &w->headed);
 	if (w->each_chunk)
 		rc |= kg_wout_flush(&w->o);
 	if (rc)

@@ -39,11 +39,12 @@ struct kg_wout {
 
 struct kg_json_cache; /* parts the JSON writer repeats */
 
-/* Streaming (text and json): findings are written file by file as kg_report_flush hands them
- * over, so memory does not grow with the number of findings. The output is the same as the
- * whole-report writers' except for order: findings are sorted within each flushed chunk (one
- * input file, then the cross-object findings of the run), not across the whole run. SARIF and
- * JUnit need totals before their results and are written whole. */
+/* Streaming (text and json): findings are written document by document as kg_report_flush hands
+ * them over, so memory does not grow with the number of findings and what is written is still in
+ * the cache. The output is the same as the whole-report writers' except for order: findings are
+ * sorted within each input (documents come in order and sort first, so sorting each document's
+ * chunk sorts its input), then the cross-object findings of the run, not across the whole run.
+ * SARIF and JUnit need totals before their results and are written whole. */
 struct kg_stream_writer {
 	struct kg_report_stream base;
 	FILE *out;
@@ -54,6 +55,7 @@ struct kg_stream_writer {
 	struct kg_wout o;   /* output not yet written */
 	struct kg_json_cache *json;
 	bool each_chunk;    /* write each chunk out at once (a terminal: people watch it come) */
+	unsigned long headed; /* text: see kg_write_text_findings */
 };
 
 bool kg_format_streams(enum kg_format fmt);
@@ -65,7 +67,10 @@ int kg_stream_end(struct kg_stream_writer *w, struct kg_report *r);
 
 /* The pieces the streaming writer is made of: each appends to w->b and writes out full blocks.
  * 0, or -1 when w has failed. */
-int kg_write_text_findings(struct kg_wout *w, const struct kg_report *r, const struct kg_write_opts *o);
+/* headed: r->input + 1 of the input whose file header was written last, kept from chunk to chunk
+ * (0: none yet); NULL: every chunk starts with a header. */
+int kg_write_text_findings(struct kg_wout *w, const struct kg_report *r, const struct kg_write_opts *o,
+			   unsigned long *headed);
 int kg_write_text_tail(struct kg_wout *w, const struct kg_report *r, const struct kg_write_opts *o);
 int kg_write_json_head(struct kg_wout *w);
 int kg_write_json_findings(struct kg_wout *w, struct kg_json_cache *c, const struct kg_report *r, size_t *written);

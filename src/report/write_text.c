@@ -265,7 +265,8 @@ static void summary(struct tw *t, const struct kg_report *r)
 }
 
 /* The findings held in r, grouped by file and object (one chunk of a streamed report). */
-int kg_write_text_findings(struct kg_wout *w, const struct kg_report *r, const struct kg_write_opts *o)
+int kg_write_text_findings(struct kg_wout *w, const struct kg_report *r, const struct kg_write_opts *o,
+			   unsigned long *headed)
 {
 	struct tw t = { w, o->color, KG_BUF_INIT };
 	const struct kg_finding *prev = NULL;
@@ -280,13 +281,18 @@ int kg_write_text_findings(struct kg_wout *w, const struct kg_report *r, const s
 				w->failed = 1;
 			else
 				kg_wp_done(&t.file, text_to(t.file.data, name, n));
+		}
+		/* a chunk that goes on with an input whose header is out starts without one */
+		if (new_file && (prev || !headed || *headed != r->input + 1)) {
+			if (headed)
+				*headed = r->input + 1;
 			style(&t, "\033[1;4m");
 			if (kg_buf_add(&w->b, t.file.data ? t.file.data : "", t.file.len))
 				w->failed = 1;
 			style(&t, "\033[0m");
 			raw(&t, "\n");
 		}
-		if (f->kind && (new_file || !same_object(prev, f)))
+		if (f->kind && (!prev || new_file || !same_object(prev, f)))
 			object_header(&t, f);
 		finding(&t, f, f->kind != NULL);
 		prev = f;
@@ -323,7 +329,7 @@ int kg_write_text(FILE *out, const struct kg_report *r, const struct kg_write_op
 {
 	struct kg_wout w;
 	kg_wout_init(&w, out);
-	int rc = kg_write_text_findings(&w, r, o);
+	int rc = kg_write_text_findings(&w, r, o, NULL);
 	rc |= kg_write_text_tail(&w, r, o);
 	rc |= kg_wout_flush(&w);
 	kg_wout_release(&w);

@@ -14,7 +14,8 @@ struct kg_engine {
 	void **states; /* one per family */
 	bool *active;  /* families with at least one rule the policy leaves on: the others never run */
 	size_t nfamilies;
-	char *last_file; /* input of the previous document: a new input flushes a streamed report */
+	char *last_file; /* input of the previous document */
+	unsigned last_doc; /* and its doc_index */
 	/* by catalog rank: the verdict when the policy's answer does not depend on the object
 	 * (FIXED_DROP or a severity), FIXED_ASK when it does */
 	uint8_t *fixed;
@@ -238,13 +239,20 @@ void kg_engine_object(struct kg_engine *e, const struct kg_object *obj, const st
 
 extern void kg_core_doc_findings(struct kg_check *c);
 
-/* Findings of one input are complete when the next input starts: a streamed report writes them
- * then, so memory stays flat. */
-static void note_input(struct kg_engine *e, const char *file, struct kg_report *r)
+/* A streamed report is written document by document: findings sort by document first, so those of
+ * the documents before this one are complete and in place. Writing them now bounds the report's
+ * memory by the largest document instead of the input (a stream of 20,000 Deployments on stdin
+ * held 133 MB of findings) and keeps it in the cache. A document starts a new input when its file
+ * changes or its index does not grow (the same path scanned again). */
+static void note_doc(struct kg_engine *e, const struct kg_doc *doc, struct kg_report *r)
 {
-	const char *f = file ? file : "";
-	if (e->last_file && !strcmp(e->last_file, f))
+	const char *f = doc->file ? doc->file : "";
+	bool same_input = e->last_file && doc->index > e->last_doc && !strcmp(e->last_file, f);
+	e->last_doc = doc->index;
+	if (same_input) {
+		kg_report_flush_part(r);
 		return;
+	}
 	if (e->last_file)
 		kg_report_flush(r);
 	free(e->last_file);
@@ -256,7 +264,7 @@ static void note_input(struct kg_engine *e, const char *file, struct kg_report *
 void kg_engine_doc(struct kg_engine *e, const struct kg_doc *doc, struct kg_report *r)
 {
 	struct kg_object obj;
-	note_input(e, doc->file, r);
+	note_doc(e, doc, r);
 	r->sum.documents++;
 	if (!kg_object_init(&obj, doc->root, doc, NULL)) {
 		struct kg_diag d;
@@ -287,7 +295,7 @@ void kg_engine_doc(struct kg_engine *e, const struct kg_doc *doc, struct kg_repo
 
 void kg_engine_finish(struct kg_engine *e, struct kg_report *r)
 {
-	kg_report_flush(r);
+	kg_report_flush(r); /* the last input; the cross-object findings come as a chunk of their own */
 	for (size_t f = 0; f < e->nfamilies; f++) {
 		if (!e->active[f] || !kg_families[f]->finish)
 			continue;

@@ -621,6 +621,36 @@ TEST(text_stream_summary)
 	kg_report_release(&r);
 }
 
+/* An input handed over in parts (a chunk per document) keeps one file header; the same name as a
+ * new input (scanned again) gets its own. */
+TEST(text_stream_parts_of_one_input_share_the_header)
+{
+	struct kg_report r;
+	struct kg_stream_writer w;
+	char *data = NULL;
+	size_t len = 0;
+	struct kg_write_opts o = { false, true, "scan" };
+	FILE *m = open_memstream(&data, &len);
+	if (!m)
+		abort();
+	kg_report_init(&r);
+	CHECK_INT(kg_stream_begin(&w, &r, m, KG_FMT_TEXT, &o), 0);
+	add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "d.yaml", 2, 1, "Pod", "ns", "p", "spec.x", "doc-one"));
+	CHECK_INT(kg_report_flush_part(&r), 0);
+	CHECK_INT(kg_report_flush_part(&r), 0); /* a document without findings */
+	add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "d.yaml", 9, 1, "Pod", "ns", "q", "spec.x", "doc-two"));
+	CHECK_INT(kg_report_flush(&r), 0);
+	add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "d.yaml", 2, 1, "Pod", "ns", "p", "spec.x", "again"));
+	CHECK_INT(kg_stream_end(&w, &r), 0);
+	fclose(m);
+	CHECK(data && at(data, "doc-one") < at(data, "doc-two") && at(data, "doc-two") < at(data, "again"));
+	CHECK_INT(count(data, "d.yaml\n"), 2); /* headers: the first input, then the second */
+	CHECK_INT(count(data, "  Pod ns/q"), 1); /* the second document's object has its header */
+	CHECK(data && strstr(data, "d.yaml:9:1: low: doc-two")); /* and its location the file name */
+	free(data);
+	kg_report_release(&r);
+}
+
 /* ---- the JSON findings writer against the generic kg_jw writer ---- */
 
 /* The "findings" array as kg_jw writes it, for r's findings in their current order. */
