@@ -146,6 +146,17 @@ if (( load )); then
 	echo "ratio of the loader alone: CPU $(awk -v a="${CPU[load]}" -v b="${CPU[parse]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'), peak RSS $(awk -v r="${RSS[load]}" 'BEGIN { printf "%.1f", r / 1024 }') MiB"
 fi
 echo "kguard peak RSS: $rss_mib MiB (goal <= 32 MiB: $ok_rss)"
+# One large input: a stream of 20,000 small Deployments on stdin (as `helm template` of a large
+# chart gives), the report flushed per document, so memory stays bounded by the largest document.
+one=$CORPUS/argo-cd/applicationset/examples/template-override/engineering-dev-override/guestbook-ui-deployment.yaml
+if [[ -f $one ]]; then
+	for ((i = 0; i < 20000; i++)); do printf -- '---\n'; done | awk -v f="$one" '
+		BEGIN { while ((getline l < f) > 0) doc = doc l "\n" } { printf "%s%s", $0 "\n", doc }' > "$tmp/stream.yaml"
+	"$out/cputime" "$tmp/stream" "$K" scan --no-policy -f json - < "$tmp/stream.yaml" > /dev/null 2>&1 || true
+	read -r _ scpu srss < "$tmp/stream"
+	awk -v c="$scpu" -v r="$srss" -v b="$(wc -c < "$tmp/stream.yaml")" 'BEGIN {
+		printf "one input of 20,000 Deployments on stdin (%.1f MB): CPU %.3f s, peak RSS %.1f MiB\n", b / 1e6, c, r / 1024 }'
+fi
 if command -v hyperfine > /dev/null; then
 	# wall-clock spread from hyperfine; the file list goes through xargs in one invocation
 	printf '%s\0' "${files[@]}" > "$tmp/files"

@@ -106,13 +106,16 @@ size_t kg_report_total(const struct kg_report *r)
 	return r->flushed + r->nfindings;
 }
 
+static void sort_findings(struct kg_report *r);
+
 int kg_report_flush_part(struct kg_report *r)
 {
 	if (!r->stream)
 		return 0;
 	if (r->keep)
 		kg_report_filter(r, r->keep, r->keep_ctx);
-	kg_report_sort(r);
+	if (r->nfindings > 1) /* (errors stay for the end: sorting them at every flush was quadratic) */
+		sort_findings(r);
 	int rc = r->nfindings ? r->stream->chunk(r->stream, r) : 0;
 	r->flushed += r->nfindings;
 	r->nfindings = 0;

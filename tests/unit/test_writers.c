@@ -651,6 +651,34 @@ TEST(text_stream_parts_of_one_input_share_the_header)
 	kg_report_release(&r);
 }
 
+/* Errors are sorted once, when the report ends: a flush per document that sorted every error so
+ * far made a stream of 20,000 broken documents quadratic (6.7 s instead of 0.07 s). */
+TEST(stream_flush_leaves_errors_for_the_end)
+{
+	struct kg_report r;
+	struct kg_stream_writer w;
+	char *data = NULL;
+	size_t len = 0;
+	struct kg_write_opts o = { false, false, "scan" };
+	FILE *m = open_memstream(&data, &len);
+	if (!m)
+		abort();
+	kg_report_init(&r);
+	CHECK_INT(kg_stream_begin(&w, &r, m, KG_FMT_JSON, &o), 0);
+	add_error(&r, "s.yaml", 9, 1, "late");
+	add_error(&r, "s.yaml", 2, 1, "early");
+	add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "s.yaml", 5, 1, "Pod", "ns", "p", "spec.x", "f"));
+	CHECK_INT(kg_report_flush_part(&r), 0);
+	CHECK_INT(kg_report_flush(&r), 0);
+	CHECK_INT(r.nerrors, 2);
+	CHECK(r.nerrors == 2 && !strcmp(r.errors[0].message, "late")); /* untouched by the flushes */
+	CHECK_INT(kg_stream_end(&w, &r), 0);
+	fclose(m);
+	CHECK(data && at(data, "\"early\"") < at(data, "\"late\"")); /* written sorted */
+	free(data);
+	kg_report_release(&r);
+}
+
 /* ---- the JSON findings writer against the generic kg_jw writer ---- */
 
 /* The "findings" array as kg_jw writes it, for r's findings in their current order. */
