@@ -39,9 +39,9 @@ struct kg_wout {
 
 struct kg_json_cache; /* parts the JSON writer repeats */
 
-/* Streaming (text and json): findings are written document by document as kg_report_flush hands
- * them over, so memory does not grow with the number of findings and what is written is still in
- * the cache. The output is the same as the whole-report writers' except for order: findings are
+/* Streaming (text and json): findings are written document by document as kg_report_flush and
+ * kg_report_flush_part hand them over, so memory grows neither with the number of findings nor
+ * with the size of one input. The output is the same as the whole-report writers' except for order: findings are
  * sorted within each input (documents come in order and sort first, so sorting each document's
  * chunk sorts its input), then the cross-object findings of the run, not across the whole run.
  * SARIF and JUnit need totals before their results and are written whole. */

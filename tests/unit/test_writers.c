@@ -545,20 +545,41 @@ TEST(junit_failure_message_lists_each_rule_once)
 
 /* ---- streaming ---- */
 
+/* A streamed report written to memory: stream_open initialises r and attaches the writer,
+ * stream_close ends it and returns the text (the caller frees it). */
+struct mstream {
+	struct kg_stream_writer w;
+	FILE *m;
+	char *data;
+	size_t len;
+};
+
+static void stream_open(struct mstream *s, struct kg_report *r, enum kg_format fmt, bool quiet)
+{
+	struct kg_write_opts o = { false, quiet, "scan" };
+	s->data = NULL;
+	s->len = 0;
+	s->m = open_memstream(&s->data, &s->len);
+	if (!s->m)
+		abort();
+	kg_report_init(r);
+	CHECK_INT(kg_stream_begin(&s->w, r, s->m, fmt, &o), 0);
+}
+
+static char *stream_close(struct mstream *s, struct kg_report *r)
+{
+	CHECK_INT(kg_stream_end(&s->w, r), 0);
+	fclose(s->m);
+	return s->data;
+}
+
 /* The streamed JSON report: chunks flushed per input, each sorted, counted in the summary, with
  * the same bytes as the whole-report writer when there is only one chunk. */
 TEST(json_stream_chunks)
 {
 	struct kg_report r;
-	struct kg_stream_writer w;
-	char *data = NULL;
-	size_t len = 0;
-	struct kg_write_opts o = { false, false, "scan" };
-	FILE *m = open_memstream(&data, &len);
-	if (!m)
-		abort();
-	kg_report_init(&r);
-	CHECK_INT(kg_stream_begin(&w, &r, m, KG_FMT_JSON, &o), 0);
+	struct mstream ms;
+	stream_open(&ms, &r, KG_FMT_JSON, false);
 	add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "b.yaml", 9, 1, "Pod", "ns", "p", "spec.x", "b-late"));
 	add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "b.yaml", 2, 1, "Pod", "ns", "p", "spec.y", "b-early"));
 	CHECK_INT(kg_report_flush(&r), 0);
@@ -566,8 +587,7 @@ TEST(json_stream_chunks)
 	CHECK_INT(kg_report_total(&r), 2);
 	add(&r, mk("yaml.duplicate-key", KG_SEV_HIGH, "a.yaml", 1, 1, "Pod", "ns", "q", "spec.z", "a-only"));
 	add_error(&r, "c.yaml", 3, 4, "bad");
-	CHECK_INT(kg_stream_end(&w, &r), 0);
-	fclose(m);
+	char *data = stream_close(&ms, &r);
 	/* input order is kept (b before a), findings sorted inside each input */
 	CHECK(at(data, "b-early") < at(data, "b-late"));
 	CHECK(at(data, "b-late") < at(data, "a-only"));
@@ -583,9 +603,13 @@ TEST(json_stream_chunks)
 	struct kg_report r1, r3;
 	two_files(&r1);
 	char *whole = render(KG_FMT_JSON, &r1, false, false);
+	struct kg_write_opts o = { false, false, "scan" };
+	size_t len = 0;
 	data = NULL;
-	len = 0;
-	m = open_memstream(&data, &len);
+	FILE *m = open_memstream(&data, &len);
+	if (!m)
+		abort();
+	struct kg_stream_writer w;
 	two_files(&r3); /* (it initialises the report) */
 	CHECK_INT(kg_stream_begin(&w, &r3, m, KG_FMT_JSON, &o), 0);
 	CHECK_INT(kg_stream_end(&w, &r3), 0);
@@ -601,20 +625,12 @@ TEST(json_stream_chunks)
 TEST(text_stream_summary)
 {
 	struct kg_report r;
-	struct kg_stream_writer w;
-	char *data = NULL;
-	size_t len = 0;
-	struct kg_write_opts o = { false, false, "scan" };
-	FILE *m = open_memstream(&data, &len);
-	if (!m)
-		abort();
-	kg_report_init(&r);
-	CHECK_INT(kg_stream_begin(&w, &r, m, KG_FMT_TEXT, &o), 0);
+	struct mstream ms;
+	stream_open(&ms, &r, KG_FMT_TEXT, false);
 	add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "b.yaml", 9, 1, "Pod", "ns", "p", "spec.x", "first"));
 	CHECK_INT(kg_report_flush(&r), 0);
 	add(&r, mk("yaml.duplicate-key", KG_SEV_MEDIUM, "a.yaml", 1, 1, "Pod", "ns", "q", "spec.z", "second"));
-	CHECK_INT(kg_stream_end(&w, &r), 0);
-	fclose(m);
+	char *data = stream_close(&ms, &r);
 	CHECK(at(data, "first") < at(data, "second"));
 	CHECK(strstr(data, "2 findings (1 medium, 1 low)"));
 	free(data);
@@ -626,23 +642,15 @@ TEST(text_stream_summary)
 TEST(text_stream_parts_of_one_input_share_the_header)
 {
 	struct kg_report r;
-	struct kg_stream_writer w;
-	char *data = NULL;
-	size_t len = 0;
-	struct kg_write_opts o = { false, true, "scan" };
-	FILE *m = open_memstream(&data, &len);
-	if (!m)
-		abort();
-	kg_report_init(&r);
-	CHECK_INT(kg_stream_begin(&w, &r, m, KG_FMT_TEXT, &o), 0);
+	struct mstream ms;
+	stream_open(&ms, &r, KG_FMT_TEXT, true);
 	add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "d.yaml", 2, 1, "Pod", "ns", "p", "spec.x", "doc-one"));
 	CHECK_INT(kg_report_flush_part(&r), 0);
 	CHECK_INT(kg_report_flush_part(&r), 0); /* a document without findings */
 	add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "d.yaml", 9, 1, "Pod", "ns", "q", "spec.x", "doc-two"));
 	CHECK_INT(kg_report_flush(&r), 0);
 	add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "d.yaml", 2, 1, "Pod", "ns", "p", "spec.x", "again"));
-	CHECK_INT(kg_stream_end(&w, &r), 0);
-	fclose(m);
+	char *data = stream_close(&ms, &r);
 	CHECK(data && at(data, "doc-one") < at(data, "doc-two") && at(data, "doc-two") < at(data, "again"));
 	CHECK_INT(count(data, "d.yaml\n"), 2); /* headers: the first input, then the second */
 	CHECK_INT(count(data, "  Pod ns/q"), 1); /* the second document's object has its header */
@@ -656,15 +664,8 @@ TEST(text_stream_parts_of_one_input_share_the_header)
 TEST(stream_flush_leaves_errors_for_the_end)
 {
 	struct kg_report r;
-	struct kg_stream_writer w;
-	char *data = NULL;
-	size_t len = 0;
-	struct kg_write_opts o = { false, false, "scan" };
-	FILE *m = open_memstream(&data, &len);
-	if (!m)
-		abort();
-	kg_report_init(&r);
-	CHECK_INT(kg_stream_begin(&w, &r, m, KG_FMT_JSON, &o), 0);
+	struct mstream ms;
+	stream_open(&ms, &r, KG_FMT_JSON, false);
 	add_error(&r, "s.yaml", 9, 1, "late");
 	add_error(&r, "s.yaml", 2, 1, "early");
 	add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "s.yaml", 5, 1, "Pod", "ns", "p", "spec.x", "f"));
@@ -672,8 +673,7 @@ TEST(stream_flush_leaves_errors_for_the_end)
 	CHECK_INT(kg_report_flush(&r), 0);
 	CHECK_INT(r.nerrors, 2);
 	CHECK(r.nerrors == 2 && !strcmp(r.errors[0].message, "late")); /* untouched by the flushes */
-	CHECK_INT(kg_stream_end(&w, &r), 0);
-	fclose(m);
+	char *data = stream_close(&ms, &r);
 	CHECK(data && at(data, "\"early\"") < at(data, "\"late\"")); /* written sorted */
 	free(data);
 	kg_report_release(&r);
@@ -834,20 +834,12 @@ TEST(json_large_report)
 TEST(json_stream_chunks_do_not_share_parts)
 {
 	struct kg_report r;
-	struct kg_stream_writer w;
-	char *data = NULL;
-	size_t len = 0;
-	struct kg_write_opts o = { false, false, "scan" };
-	FILE *m = open_memstream(&data, &len);
-	if (!m)
-		abort();
-	kg_report_init(&r);
-	CHECK_INT(kg_stream_begin(&w, &r, m, KG_FMT_JSON, &o), 0);
+	struct mstream ms;
+	stream_open(&ms, &r, KG_FMT_JSON, false);
 	add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "aaa.yaml", 1, 1, "Pod", "ns", "p1", "spec.x", "first"));
 	CHECK_INT(kg_report_flush(&r), 0);
 	add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "bbb.yaml", 1, 1, "Pod", "nt", "p2", "spec.x", "second"));
-	CHECK_INT(kg_stream_end(&w, &r), 0);
-	fclose(m);
+	char *data = stream_close(&ms, &r);
 	CHECK(data && strstr(data, "\"file\": \"bbb.yaml\""));
 	CHECK(data && strstr(data, "\"namespace\": \"nt\",\n        \"name\": \"p2\""));
 	CHECK(data && count(data, "\"file\": \"aaa.yaml\"") == 1);
