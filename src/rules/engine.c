@@ -15,7 +15,7 @@ struct kg_engine {
 	bool *active;  /* families with at least one rule the policy leaves on: the others never run */
 	size_t nfamilies;
 	char *last_file; /* input of the previous document */
-	unsigned last_doc; /* and its doc_index */
+	unsigned last_doc; /* and its index (kg_doc.index) */
 	/* by catalog rank: the verdict when the policy's answer does not depend on the object
 	 * (FIXED_DROP or a severity), FIXED_ASK when it does */
 	uint8_t *fixed;

@@ -118,6 +118,19 @@ static void done(struct out *o)
 	kg_report_release(&o->r);
 }
 
+/* o's report written in fmt to memory (caller frees); *len gets its length. */
+static char *render(struct out *o, enum kg_format fmt, size_t *len)
+{
+	char *buf = NULL;
+	FILE *m = open_memstream(&buf, len);
+	if (!m)
+		abort();
+	struct kg_write_opts wo = { false, false, "node" };
+	CHECK_INT(kg_cis_write(m, fmt, &o->r, o->run, &wo, false), 0);
+	fclose(m);
+	return buf;
+}
+
 static const struct kg_cis_result *res(const struct out *o, const char *id)
 {
 	for (size_t i = 0; i < kg_cis_nresults(o->run); i++)
@@ -748,12 +761,8 @@ TEST(junit_escapes_values)
 	good_control_plane();
 	struct out o;
 	run_roles(&o, 0);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	struct kg_write_opts wo = { false, false, "node" };
-	CHECK_INT(kg_cis_write(m, KG_FMT_JUNIT, &o.r, o.run, &wo, false), 0);
-	fclose(m);
+	size_t len;
+	char *buf = render(&o, KG_FMT_JUNIT, &len);
 	CHECK(strstr(buf, "<failure type=\"medium\" message=\"--anonymous-auth=tr&#9;ue&lt;&amp;&gt;\">"));
 	CHECK(strstr(buf, ": medium: --anonymous-auth=tr\tue&lt;&amp;&gt;; fix: set --anonymous-auth=false\n"));
 	free(buf);
@@ -769,12 +778,8 @@ TEST(json_report)
 	good_control_plane();
 	struct out o;
 	run_roles(&o, 0);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	struct kg_write_opts wo = { false, false, "node" };
-	CHECK_INT(kg_cis_write(m, KG_FMT_JSON, &o.r, o.run, &wo, false), 0);
-	fclose(m);
+	size_t len;
+	char *buf = render(&o, KG_FMT_JSON, &len);
 	struct kg_loader *L = kg_loader_new(NULL);
 	struct kg_arena a;
 	kg_arena_init(&a, 4096);
@@ -806,10 +811,7 @@ TEST(json_report)
 	free(buf);
 
 	/* text: the totals line and the section-5 note */
-	buf = NULL;
-	m = open_memstream(&buf, &len);
-	CHECK_INT(kg_cis_write(m, KG_FMT_TEXT, &o.r, o.run, &wo, false), 0);
-	fclose(m);
+	buf = render(&o, KG_FMT_TEXT, &len);
 	CHECK(strstr(buf, "INFO 5 Kubernetes Policies: checked by `kguard scan` on the cluster's manifests, not on the node\n"));
 	CHECK(strstr(buf, kg_arena_printf(&a, "cis-1.12 (master): %zu checks: %u PASS, %u FAIL, %u WARN, %u INFO\n",
 					  kg_cis_nresults(o.run), t[KG_CIS_PASS], t[KG_CIS_FAIL], t[KG_CIS_WARN],

@@ -189,6 +189,18 @@ TEST(sort_matches_qsort)
 	}
 }
 
+/* A finding of a.yaml at line:col with the rule of the given rank (the sort tests' unit). */
+static void add_ranked(struct kg_report *r, unsigned line, unsigned col, unsigned rank)
+{
+	struct kg_finding f = { 0 };
+	f.file = "a.yaml";
+	f.message = "m";
+	f.line = line;
+	f.col = col;
+	f.rule_rank = rank;
+	kg_report_add(r, &f);
+}
+
 /* Findings mostly arrive in order: sorted input (left alone), and sorted runs with a few strays
  * (runs copied without merging, the rest merged), against qsort. */
 TEST(sort_nearly_sorted)
@@ -200,14 +212,10 @@ TEST(sort_nearly_sorted)
 			kg_report_init(&r);
 			for (size_t i = 0; i < n; i++) {
 				xorshift(&x);
-				struct kg_finding f = { 0 };
-				f.file = "a.yaml";
-				f.message = "m";
-				f.line = (unsigned)(i / 3) + 1;
-				f.rule_rank = (unsigned)(i % 3) + 1;
+				unsigned line = (unsigned)(i / 3) + 1;
 				if (strays && x % (strays == 1 ? 97 : 7) == 0)
-					f.line = (unsigned)(x >> 16) % (unsigned)(n / 3 + 1);
-				kg_report_add(&r, &f);
+					line = (unsigned)(x >> 16) % (unsigned)(n / 3 + 1);
+				add_ranked(&r, line, 0, (unsigned)(i % 3) + 1);
 			}
 			CHECK(sorts_as_qsort(&r));
 			kg_report_release(&r);
@@ -226,13 +234,7 @@ TEST(large_report_keeps_every_finding)
 	kg_report_init(&r);
 	for (size_t i = 0; i < n; i++) {
 		xorshift(&x);
-		struct kg_finding f = { 0 };
-		f.file = "a.yaml";
-		f.message = "m";
-		f.line = (unsigned)(x % 5000) + 1;
-		f.rule_rank = (unsigned)(i % 5) + 1;
-		f.col = (unsigned)i;
-		kg_report_add(&r, &f);
+		add_ranked(&r, (unsigned)(x % 5000) + 1, (unsigned)i, (unsigned)(i % 5) + 1);
 	}
 	CHECK_INT(r.nfindings, n);
 	int intact = 1;
