@@ -13,6 +13,7 @@ extern const struct kg_family kg_family_pss;
 extern const struct kg_family kg_family_workload;
 extern const struct kg_family kg_family_secrets;
 extern const struct kg_family kg_family_apiversions;
+extern const struct kg_family kg_family_fieldtypes;
 extern const struct kg_family kg_family_rbac;
 extern const struct kg_family kg_family_cluster;
 
@@ -22,6 +23,7 @@ const struct kg_family *const kg_families[] = {
 	&kg_family_workload,
 	&kg_family_secrets,
 	&kg_family_apiversions,
+	&kg_family_fieldtypes,
 	&kg_family_rbac,
 	&kg_family_cluster,
 	NULL,
