@@ -442,6 +442,26 @@ static bool keys_unique(const struct kg_pair *s, size_t ns)
 	return true;
 }
 
+/* The tree's SipHash-keyed index, emptied and with room for n entries at a load of at most 1/2;
+ * returns its size (a power of two, at least 32). */
+static size_t clear_index(struct kg_tree *b, size_t n)
+{
+	size_t hs = 32;
+	while (hs < n * 2)
+		hs *= 2;
+	if (hs > b->ahash) {
+		free(b->hash);
+		b->hash = malloc(hs * sizeof(*b->hash));
+		if (!b->hash) {
+			fputs("kguard: out of memory\n", stderr);
+			abort();
+		}
+		b->ahash = hs;
+	}
+	memset(b->hash, 0, hs * sizeof(*b->hash));
+	return hs;
+}
+
 /* A map without merge keys (every JSON map, most YAML maps): the entries are the keys in order,
  * a repeated key replacing the earlier value in place (recorded as a duplicate). */
 static void finish_plain_map(struct kg_tree *b, const struct kg_pair *s, size_t ns, struct kg_node *n)
@@ -479,19 +499,7 @@ static void finish_plain_map(struct kg_tree *b, const struct kg_pair *s, size_t 
 		}
 	} else {
 		/* the SipHash-keyed index, as for merges */
-		size_t hs = 32;
-		while (hs < ns * 2)
-			hs *= 2;
-		if (hs > b->ahash) {
-			free(b->hash);
-			b->hash = malloc(hs * sizeof(*b->hash));
-			if (!b->hash) {
-				fputs("kguard: out of memory\n", stderr);
-				abort();
-			}
-			b->ahash = hs;
-		}
-		memset(b->hash, 0, hs * sizeof(*b->hash));
+		size_t hs = clear_index(b, ns);
 		struct entry_set es = { pairs, NULL, 0, b->hash, hs - 1 };
 		for (size_t i = 0; i < ns; i++) {
 			size_t slot = 0;
@@ -539,21 +547,8 @@ static int finish_map(struct kg_tree *b, struct kg_frame *f, struct kg_node *n)
 	es.pairs = kg_arena_alloc(b->arena, (cap ? cap : 1) * sizeof(*es.pairs));
 	es.explicit_ = kg_arena_alloc(b->arena, cap ? cap : 1);
 	if (cap > 16) {
-		size_t hs = 32;
-		while (hs < cap * 2)
-			hs *= 2;
-		if (hs > b->ahash) {
-			free(b->hash);
-			b->hash = malloc(hs * sizeof(*b->hash));
-			if (!b->hash) {
-				fputs("kguard: out of memory\n", stderr);
-				abort();
-			}
-			b->ahash = hs;
-		}
-		memset(b->hash, 0, hs * sizeof(*b->hash));
+		es.hmask = clear_index(b, cap) - 1; /* may move b->hash: read it after */
 		es.hash = b->hash;
-		es.hmask = hs - 1;
 	}
 	for (size_t i = 0; i < ns; i++) {
 		if (s[i].key != merge_key) {
