@@ -306,14 +306,7 @@ int kg_cmd_audit(int argc, char **argv)
 	r.writer.flush_each = follow || wopts.listen;
 	r.engine = kg_audit_engine_new(r.rs, &opts, on_alert, &r);
 
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	kg_cli_signals(on_signal, SIGUSR1);
 
 	bool input_error = false;
 	if (wopts.listen) {

@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,4 +163,16 @@ int kg_cli_finish(const struct kg_cli_out *o, struct kg_report *r, const char *c
 		return KG_EXIT_INTERNAL;
 	}
 	return exit_code(o, r);
+}
+
+void kg_cli_signals(void (*handler)(int), int extra)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(extra, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 }

@@ -35,6 +35,10 @@ bool kg_cli_is_opt(const char *a, const char *long_name, const char *short_name)
 /* The value of option name at argv[*i]: the text after "name=", or the next argument (advancing
  * *i); NULL when it is missing. */
 const char *kg_cli_opt_value(int argc, char **argv, int *i, const char *name);
+
+/* The long-running commands' signals: handler for SIGINT, SIGTERM and extra (SIGHUP, SIGUSR1),
+ * SIGPIPE ignored (a client that goes away must not kill the process). */
+void kg_cli_signals(void (*handler)(int), int extra);
 /* "kguard CMD: message" on stderr; returns KG_EXIT_INPUT. */
 int kg_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -260,14 +260,7 @@ int kg_cmd_serve(int argc, char **argv)
 	so.log = server_log;
 	so.log_ctx = svc;
 
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	kg_cli_signals(on_signal, SIGHUP);
 
 	struct kg_server *srv = kg_server_start(&so, kg_adm_service_handle, svc, &d);
 	if (!srv) {
