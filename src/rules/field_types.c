@@ -6,8 +6,8 @@
  * number into Go struct field EnvVar.value of type string"). So such a manifest never deploys as
  * written, and a check that reads the field sees a value the cluster would never run.
  *
- * Checked: metadata labels and annotations (of the object and of its pod templates) and the pod
- * spec fields the rules read, from the tables below. Go's decoding: null is always accepted (the
+ * Checked: metadata labels and annotations (of the object and of its pod templates), the pod spec
+ * fields the rules read and the top level of a few core kinds, from the tables below. Go's decoding: null is always accepted (the
  * zero value); an integer field takes a JSON number with no fraction within range (YAML 1e3 and
  * 1.0 reach it as 1000 and 1); fields that take either type (quantities, named ports) and keys
  * not in the tables are not checked. */
@@ -25,15 +25,16 @@ static const struct kg_rule field_rules[] = {
 	  "Field value has a type the API server rejects",
 	  "A field holds a value of the wrong type: most often an unquoted number or boolean where "
 	  "Kubernetes expects a string (an env value 8080, a label value true or 1.10, an annotation "
-	  "prometheus.io/port: 9090, args: [--port, 80]), or a quoted value where it expects a number "
+	  "prometheus.io/port: 9090, ConfigMap data PORT: 8080, args: [--port, 80]), or a quoted value where it expects a number "
 	  "or a boolean (hostNetwork: \"true\", runAsUser: \"1000\"). kubectl and Helm convert YAML to "
 	  "JSON without the schema, and the API server's decoder then rejects the whole object, so the "
 	  "manifest does not deploy as written, and the other checks of the field judged a value the "
 	  "cluster would never run. Checked: metadata labels and annotations of every object and pod "
 	  "template, and the pod spec fields kguard's rules read (host namespaces, security contexts, "
 	  "containers with their ports, env, volume mounts and probe counters, volumes, service account "
-	  "fields). Fields that take either type (resource quantities, ports given by name) are not "
-	  "checked.",
+	  "fields), ConfigMap and Secret data, Service ports and selectors, RBAC rules, subjects and "
+	  "role references, NetworkPolicy selectors and Ingress TLS. Fields that take either type "
+	  "(resource quantities, ports given by name) are not checked.",
 	  "Quote values that must be strings (value: \"8080\", version: \"1.10\") and write numbers and "
 	  "booleans without quotes where the field takes them (hostNetwork: true, runAsUser: 1000).",
 	  "https://kubernetes.io/docs/reference/using-api/api-concepts/ "
@@ -135,6 +136,47 @@ FIELDS(pod_spec, F("hostNetwork", FT_BOOL, NULL), F("hostPID", FT_BOOL, NULL), F
        F("hostAliases", FT_OBJS, &host_alias), F("imagePullSecrets", FT_OBJS, &object_ref),
        F("nodeSelector", FT_STRMAP, NULL), F("os", FT_OBJ, &pod_os), F("resources", FT_OBJ, NULL),
        F("terminationGracePeriodSeconds", FT_INT64, NULL), F("activeDeadlineSeconds", FT_INT64, NULL));
+/* Top-level fields of other kinds the rules read. */
+FIELDS(config_map, F("data", FT_STRMAP, NULL), F("binaryData", FT_STRMAP, NULL), F("immutable", FT_BOOL, NULL));
+FIELDS(secret, F("data", FT_STRMAP, NULL), F("stringData", FT_STRMAP, NULL), F("type", FT_STR, NULL),
+       F("immutable", FT_BOOL, NULL));
+FIELDS(service_port, F("name", FT_STR, NULL), F("protocol", FT_STR, NULL), F("port", FT_INT32, NULL),
+       F("nodePort", FT_INT32, NULL));
+FIELDS(service_spec, F("type", FT_STR, NULL), F("selector", FT_STRMAP, NULL), F("ports", FT_OBJS, &service_port),
+       F("externalIPs", FT_STRS, NULL), F("loadBalancerSourceRanges", FT_STRS, NULL),
+       F("loadBalancerIP", FT_STR, NULL), F("externalTrafficPolicy", FT_STR, NULL));
+FIELDS(service, F("spec", FT_OBJ, &service_spec));
+FIELDS(policy_rule, F("apiGroups", FT_STRS, NULL), F("resources", FT_STRS, NULL), F("verbs", FT_STRS, NULL),
+       F("resourceNames", FT_STRS, NULL), F("nonResourceURLs", FT_STRS, NULL));
+FIELDS(role, F("rules", FT_OBJS, &policy_rule));
+FIELDS(subject, F("kind", FT_STR, NULL), F("apiGroup", FT_STR, NULL), F("name", FT_STR, NULL),
+       F("namespace", FT_STR, NULL));
+FIELDS(role_ref, F("apiGroup", FT_STR, NULL), F("kind", FT_STR, NULL), F("name", FT_STR, NULL));
+FIELDS(role_binding, F("subjects", FT_OBJS, &subject), F("roleRef", FT_OBJ, &role_ref));
+FIELDS(label_selector, F("matchLabels", FT_STRMAP, NULL), F("matchExpressions", FT_OBJS, NULL));
+FIELDS(netpol_spec, F("podSelector", FT_OBJ, &label_selector), F("policyTypes", FT_STRS, NULL),
+       F("ingress", FT_OBJS, NULL), F("egress", FT_OBJS, NULL));
+FIELDS(network_policy, F("spec", FT_OBJ, &netpol_spec));
+FIELDS(ingress_tls, F("hosts", FT_STRS, NULL), F("secretName", FT_STR, NULL));
+FIELDS(ingress_spec, F("tls", FT_OBJS, &ingress_tls), F("ingressClassName", FT_STR, NULL));
+FIELDS(ingress, F("spec", FT_OBJ, &ingress_spec));
+
+/* Kinds whose top level is checked: API group ("" for core) and kind. */
+static const struct {
+	const char *group, *kind;
+	const struct ft_type *type;
+} kinds[] = {
+	{ "", "ConfigMap", &config_map },
+	{ "", "Secret", &secret },
+	{ "", "Service", &service },
+	{ "rbac.authorization.k8s.io", "Role", &role },
+	{ "rbac.authorization.k8s.io", "ClusterRole", &role },
+	{ "rbac.authorization.k8s.io", "RoleBinding", &role_binding },
+	{ "rbac.authorization.k8s.io", "ClusterRoleBinding", &role_binding },
+	{ "networking.k8s.io", "NetworkPolicy", &network_policy },
+	{ "networking.k8s.io", "Ingress", &ingress },
+};
+
 FIELDS(object_meta, F("name", FT_STR, NULL), F("namespace", FT_STR, NULL), F("generateName", FT_STR, NULL),
        F("labels", FT_STRMAP, NULL), F("annotations", FT_STRMAP, NULL));
 
@@ -143,7 +185,9 @@ static struct ft_type *const all_types[] = {
 	&seccomp_profile, &selinux_options, &windows_options, &capabilities, &security_context, &sysctl,
 	&pod_security_context, &container_port, &env_var, &env_from, &volume_mount, &exec_action, &probe,
 	&container, &host_path, &secret_volume, &config_map_volume, &pvc_volume, &volume, &host_alias,
-	&object_ref, &pod_os, &pod_spec, &object_meta,
+	&object_ref, &pod_os, &pod_spec, &object_meta, &config_map, &secret, &service_port, &service_spec,
+	&service, &policy_rule, &role, &subject, &role_ref, &role_binding, &label_selector, &netpol_spec,
+	&network_policy, &ingress_tls, &ingress_spec, &ingress,
 };
 
 static unsigned key_hash(const char *key, size_t len)
@@ -428,6 +472,14 @@ static void field_check(struct kg_check *c)
 	pthread_once(&indexed, index_types);
 	struct ft_walk w = { .c = c };
 	check_at(&w, kg_map_get(obj->node, "metadata"), "metadata", &object_meta);
+	const char *slash = strchr(obj->api_version, '/');
+	size_t glen = slash ? (size_t)(slash - obj->api_version) : 0;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(kinds[i].kind, obj->kind) && strlen(kinds[i].group) == glen &&
+		    !memcmp(kinds[i].group, obj->api_version, glen)) {
+			check_at(&w, obj->node, "", kinds[i].type);
+			return; /* none of these kinds holds a pod template */
+		}
 	kg_pod_each(obj, on_pod, &w);
 }
 

@@ -128,3 +128,47 @@ TEST(pod_templates_of_workloads_and_known_crds)
 	CHECK(f && !strcmp(f->path, "spec.jobTemplate.spec.template.spec.hostPID"));
 	th_free(&r);
 }
+
+/* Findings of api.field-type for a whole document. */
+static unsigned doc_findings(const char *yaml)
+{
+	struct th_run r;
+	th_scan(&r, &kg_family_fieldtypes, NULL, yaml);
+	unsigned n = th_count(&r, "api.field-type");
+	th_free(&r);
+	return n;
+}
+
+TEST(top_level_fields_of_other_kinds)
+{
+	CHECK_INT(doc_findings("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+			       "data: {a: 1, b: \"2\", c: true, d: }\nbinaryData: {e: 3}\nimmutable: \"yes\"\n"),
+		  4);
+	CHECK_INT(doc_findings("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {a: 1}\nstringData: {b: no}\n"), 2);
+	CHECK_INT(doc_findings("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r}\n"
+			       "rules: [{apiGroups: [\"\"], resources: pods, verbs: [get, 1]}]\n"),
+		  2);
+	CHECK_INT(doc_findings("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: b}\n"
+			       "subjects: [{kind: Group, name: 1}]\nroleRef: {kind: ClusterRole, name: [x]}\n"),
+		  2);
+	CHECK_INT(doc_findings("apiVersion: v1\nkind: Service\nmetadata: {name: s}\n"
+			       "spec: {ports: [{port: \"80\", targetPort: http, nodePort: 3e4}], selector: {app: 1},"
+			       " externalIPs: 1.2.3.4}\n"),
+		  3);
+	CHECK_INT(doc_findings("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np}\n"
+			       "spec: {podSelector: {matchLabels: {app: 1}}, policyTypes: Ingress}\n"),
+		  2);
+	CHECK_INT(doc_findings("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\n"
+			       "spec: {tls: [{hosts: example.com, secretName: 1}]}\n"),
+		  2);
+	/* the same kind names in other API groups are other types */
+	CHECK_INT(doc_findings("apiVersion: example.com/v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: 1}\n"), 0);
+	CHECK_INT(doc_findings("apiVersion: v1\nkind: Role\nmetadata: {name: r}\nrules: [{verbs: get}]\n"), 0);
+}
+
+TEST(yaml_1_1_words_are_not_strings)
+{
+	/* n, y, no, off... are booleans to go-yaml v2: a name `n` is refused by the API server */
+	CHECK_INT(doc_findings("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: n}\n"), 1);
+	CHECK_INT(doc_findings("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \"n\"}\n"), 0);
+}
