@@ -26,6 +26,16 @@ static void expect(const char *spec, unsigned n)
 	th_free(&r);
 }
 
+/* Findings of api.field-type for a whole document. */
+static unsigned doc_findings(const char *yaml)
+{
+	struct th_run r;
+	th_scan(&r, &kg_family_fieldtypes, NULL, yaml);
+	unsigned n = th_count(&r, "api.field-type");
+	th_free(&r);
+	return n;
+}
+
 TEST(integer_fields_take_whole_numbers_in_range)
 {
 	/* int64 */
@@ -112,12 +122,10 @@ TEST(labels_and_annotations_of_every_object)
 	CHECK(th_has(&r, "api.field-type", "annotations.d is a boolean (false)"));
 	th_free(&r);
 	/* an object without apiVersion or kind is not a Kubernetes object: not judged */
-	th_scan(&r, &kg_family_fieldtypes, NULL, "metadata:\n  labels: {b: 2}\n");
-	CHECK_INT(th_count(&r, "api.field-type"), 0);
-	th_free(&r);
+	CHECK_INT(doc_findings("metadata:\n  labels: {b: 2}\n"), 0);
 }
 
-TEST(pod_templates_of_workloads_and_known_crds)
+TEST(pod_templates_nested_in_workloads)
 {
 	struct th_run r;
 	th_scan(&r, &kg_family_fieldtypes, NULL,
@@ -127,16 +135,6 @@ TEST(pod_templates_of_workloads_and_known_crds)
 	const struct kg_finding *f = th_get(&r, "api.field-type", 1);
 	CHECK(f && !strcmp(f->path, "spec.jobTemplate.spec.template.spec.hostPID"));
 	th_free(&r);
-}
-
-/* Findings of api.field-type for a whole document. */
-static unsigned doc_findings(const char *yaml)
-{
-	struct th_run r;
-	th_scan(&r, &kg_family_fieldtypes, NULL, yaml);
-	unsigned n = th_count(&r, "api.field-type");
-	th_free(&r);
-	return n;
 }
 
 TEST(top_level_fields_of_other_kinds)
