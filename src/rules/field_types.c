@@ -26,14 +26,15 @@ static const struct kg_rule field_rules[] = {
 	  "A field holds a value of the wrong type: most often an unquoted number or boolean where "
 	  "Kubernetes expects a string (an env value 8080, a label value true or 1.10, an annotation "
 	  "prometheus.io/port: 9090, ConfigMap data PORT: 8080, args: [--port, 80]), or a quoted value where it expects a number "
-	  "or a boolean (hostNetwork: \"true\", runAsUser: \"1000\"). kubectl and Helm convert YAML to "
+	  "or a boolean (hostNetwork: \"true\", runAsUser: \"1000\", a Helm-quoted replicas: \"3\"). kubectl and Helm convert YAML to "
 	  "JSON without the schema, and the API server's decoder then rejects the whole object, so the "
 	  "manifest does not deploy as written, and the other checks of the field judged a value the "
 	  "cluster would never run. Checked: metadata labels and annotations of every object and pod "
 	  "template, and the pod spec fields kguard's rules read (host namespaces, security contexts, "
 	  "containers with their ports, env, volume mounts and probe counters, volumes, service account "
-	  "fields), ConfigMap and Secret data, Service ports and selectors, RBAC rules, subjects and "
-	  "role references, NetworkPolicy selectors and Ingress TLS. Fields that take either type "
+	  "fields), the workload specs around the template (replicas, selectors, Job and CronJob "
+	  "settings), ConfigMap and Secret data, Service ports and selectors, RBAC rules, subjects "
+	  "and role references, NetworkPolicy selectors and Ingress TLS. Fields that take either type "
 	  "(resource quantities, ports given by name) are not checked.",
 	  "Quote values that must be strings (value: \"8080\", version: \"1.10\") and write numbers and "
 	  "booleans without quotes where the field takes them (hostNetwork: true, runAsUser: 1000).",
@@ -161,6 +162,33 @@ FIELDS(ingress_tls, F("hosts", FT_STRS, NULL), F("secretName", FT_STR, NULL));
 FIELDS(ingress_spec, F("tls", FT_OBJS, &ingress_tls), F("ingressClassName", FT_STR, NULL));
 FIELDS(ingress, F("spec", FT_OBJ, &ingress_spec));
 
+/* Workload specs around the pod template (kg_pod_each checks the template itself). */
+FIELDS(deployment_spec, F("replicas", FT_INT32, NULL), F("minReadySeconds", FT_INT32, NULL),
+       F("revisionHistoryLimit", FT_INT32, NULL), F("progressDeadlineSeconds", FT_INT32, NULL),
+       F("paused", FT_BOOL, NULL), F("selector", FT_OBJ, &label_selector));
+FIELDS(deployment, F("spec", FT_OBJ, &deployment_spec));
+FIELDS(stateful_set_spec, F("replicas", FT_INT32, NULL), F("minReadySeconds", FT_INT32, NULL),
+       F("revisionHistoryLimit", FT_INT32, NULL), F("serviceName", FT_STR, NULL),
+       F("podManagementPolicy", FT_STR, NULL), F("selector", FT_OBJ, &label_selector));
+FIELDS(stateful_set, F("spec", FT_OBJ, &stateful_set_spec));
+FIELDS(daemon_set_spec, F("minReadySeconds", FT_INT32, NULL), F("revisionHistoryLimit", FT_INT32, NULL),
+       F("selector", FT_OBJ, &label_selector));
+FIELDS(daemon_set, F("spec", FT_OBJ, &daemon_set_spec));
+FIELDS(replica_set_spec, F("replicas", FT_INT32, NULL), F("minReadySeconds", FT_INT32, NULL),
+       F("selector", FT_OBJ, &label_selector));
+FIELDS(replica_set, F("spec", FT_OBJ, &replica_set_spec));
+FIELDS(job_spec, F("parallelism", FT_INT32, NULL), F("completions", FT_INT32, NULL),
+       F("backoffLimit", FT_INT32, NULL), F("activeDeadlineSeconds", FT_INT64, NULL),
+       F("ttlSecondsAfterFinished", FT_INT32, NULL), F("suspend", FT_BOOL, NULL),
+       F("completionMode", FT_STR, NULL), F("selector", FT_OBJ, &label_selector));
+FIELDS(job, F("spec", FT_OBJ, &job_spec));
+FIELDS(job_template, F("spec", FT_OBJ, &job_spec));
+FIELDS(cron_job_spec, F("schedule", FT_STR, NULL), F("timeZone", FT_STR, NULL), F("suspend", FT_BOOL, NULL),
+       F("concurrencyPolicy", FT_STR, NULL), F("startingDeadlineSeconds", FT_INT64, NULL),
+       F("successfulJobsHistoryLimit", FT_INT32, NULL), F("failedJobsHistoryLimit", FT_INT32, NULL),
+       F("jobTemplate", FT_OBJ, &job_template));
+FIELDS(cron_job, F("spec", FT_OBJ, &cron_job_spec));
+
 /* Kinds whose top level is checked: API group ("" for core) and kind. */
 static const struct {
 	const char *group, *kind;
@@ -175,6 +203,12 @@ static const struct {
 	{ "rbac.authorization.k8s.io", "ClusterRoleBinding", &role_binding },
 	{ "networking.k8s.io", "NetworkPolicy", &network_policy },
 	{ "networking.k8s.io", "Ingress", &ingress },
+	{ "apps", "Deployment", &deployment },
+	{ "apps", "StatefulSet", &stateful_set },
+	{ "apps", "DaemonSet", &daemon_set },
+	{ "apps", "ReplicaSet", &replica_set },
+	{ "batch", "Job", &job },
+	{ "batch", "CronJob", &cron_job },
 };
 
 FIELDS(object_meta, F("name", FT_STR, NULL), F("namespace", FT_STR, NULL), F("generateName", FT_STR, NULL),
@@ -187,7 +221,9 @@ static struct ft_type *const all_types[] = {
 	&container, &host_path, &secret_volume, &config_map_volume, &pvc_volume, &volume, &host_alias,
 	&object_ref, &pod_os, &pod_spec, &object_meta, &config_map, &secret, &service_port, &service_spec,
 	&service, &policy_rule, &role, &subject, &role_ref, &role_binding, &label_selector, &netpol_spec,
-	&network_policy, &ingress_tls, &ingress_spec, &ingress,
+	&network_policy, &ingress_tls, &ingress_spec, &ingress, &deployment_spec, &deployment,
+	&stateful_set_spec, &stateful_set, &daemon_set_spec, &daemon_set, &replica_set_spec, &replica_set,
+	&job_spec, &job, &job_template, &cron_job_spec, &cron_job,
 };
 
 static unsigned key_hash(const char *key, size_t len)
@@ -475,10 +511,10 @@ static void field_check(struct kg_check *c)
 	const char *slash = strchr(obj->api_version, '/');
 	size_t glen = slash ? (size_t)(slash - obj->api_version) : 0;
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (!strcmp(kinds[i].kind, obj->kind) && strlen(kinds[i].group) == glen &&
+		if (kinds[i].kind[0] == obj->kind[0] && !strcmp(kinds[i].kind, obj->kind) && strlen(kinds[i].group) == glen &&
 		    !memcmp(kinds[i].group, obj->api_version, glen)) {
 			check_at(&w, obj->node, "", kinds[i].type);
-			return; /* none of these kinds holds a pod template */
+			break;
 		}
 	kg_pod_each(obj, on_pod, &w);
 }

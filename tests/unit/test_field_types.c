@@ -170,3 +170,20 @@ TEST(yaml_1_1_words_are_not_strings)
 	CHECK_INT(doc_findings("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: n}\n"), 1);
 	CHECK_INT(doc_findings("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \"n\"}\n"), 0);
 }
+
+TEST(workload_specs_around_the_template)
+{
+	/* spec fields of the workload itself, each kind with its own fields, and the template too */
+	CHECK_INT(doc_findings("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
+			       "spec: {replicas: \"3\", paused: \"no\", serviceName: 1,\n"
+			       "  template: {spec: {containers: [{name: a, args: [1]}]}}}\n"),
+		  3); /* serviceName is a StatefulSet field: unknown to a Deployment, not a type error */
+	CHECK_INT(doc_findings("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: s}\n"
+			       "spec: {replicas: 1.5, serviceName: 1}\n"),
+		  2);
+	CHECK_INT(doc_findings("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\n"
+			       "spec: {schedule: 5, jobTemplate: {spec: {backoffLimit: \"2\", completions: 2.0}}}\n"),
+		  2);
+	CHECK_INT(doc_findings("apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec: {parallelism: 2, suspend: true}\n"),
+		  0);
+}
