@@ -7,10 +7,10 @@
  * written, and a check that reads the field sees a value the cluster would never run.
  *
  * Checked: metadata labels and annotations (of the object and of its pod templates), the pod spec
- * fields the rules read and the top level of a few core kinds, from the tables below. Go's decoding: null is always accepted (the
- * zero value); an integer field takes a JSON number with no fraction within range (YAML 1e3 and
- * 1.0 reach it as 1000 and 1); fields that take either type (quantities, named ports) and keys
- * not in the tables are not checked. */
+ * fields the rules read and the top level of a few core kinds, from the tables below. Go's
+ * decoding: null is always accepted (the zero value); an integer field takes a JSON number with no
+ * fraction within range (YAML 1e3 and 1.0 reach it as 1000 and 1); fields that take either type
+ * (quantities, named ports) and keys not in the tables are not checked. */
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -25,10 +25,11 @@ static const struct kg_rule field_rules[] = {
 	  "Field value has a type the API server rejects",
 	  "A field holds a value of the wrong type: most often an unquoted number or boolean where "
 	  "Kubernetes expects a string (an env value 8080, a label value true or 1.10, an annotation "
-	  "prometheus.io/port: 9090, ConfigMap data PORT: 8080, args: [--port, 80]), or a quoted value where it expects a number "
-	  "or a boolean (hostNetwork: \"true\", runAsUser: \"1000\", a Helm-quoted replicas: \"3\"). kubectl and Helm convert YAML to "
-	  "JSON without the schema, and the API server's decoder then rejects the whole object, so the "
-	  "manifest does not deploy as written, and the other checks of the field judged a value the "
+	  "prometheus.io/port: 9090, ConfigMap data PORT: 8080, args: [--port, 80]), or a quoted value "
+	  "where it expects a number or a boolean (hostNetwork: \"true\", runAsUser: \"1000\", a "
+	  "Helm-quoted replicas: \"3\"). kubectl and Helm convert YAML to JSON without the schema, "
+	  "and the API server's decoder then rejects the whole object, so the manifest does not "
+	  "deploy as written, and the other checks of the field judged a value the "
 	  "cluster would never run. Checked: metadata labels and annotations of every object and pod "
 	  "template, and the pod spec fields kguard's rules read (host namespaces, security contexts, "
 	  "containers with their ports, env, volume mounts and probe counters, volumes, service account "
@@ -282,7 +283,7 @@ struct ft_walk {
 	struct kg_check *c;
 	const char *base;
 	const char *container;
-	unsigned rel; /* the first step of the path shown in messages (inside the container) */
+	unsigned rel; /* the first step of the path shown in messages (inside the container, if any) */
 	unsigned depth;
 	struct ft_step step[MAX_DEPTH];
 };
@@ -508,11 +509,11 @@ static void field_check(struct kg_check *c)
 	pthread_once(&indexed, index_types);
 	struct ft_walk w = { .c = c };
 	check_at(&w, kg_map_get(obj->node, "metadata"), "metadata", &object_meta);
-	const char *slash = strchr(obj->api_version, '/');
-	size_t glen = slash ? (size_t)(slash - obj->api_version) : 0;
+	char group[64]; /* longer groups are cut, and then match none of the table's */
+	kg_api_group(obj->api_version, group, sizeof(group));
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (kinds[i].kind[0] == obj->kind[0] && !strcmp(kinds[i].kind, obj->kind) && strlen(kinds[i].group) == glen &&
-		    !memcmp(kinds[i].group, obj->api_version, glen)) {
+		if (kinds[i].kind[0] == obj->kind[0] && !strcmp(kinds[i].kind, obj->kind) &&
+		    !strcmp(kinds[i].group, group)) {
 			check_at(&w, obj->node, "", kinds[i].type);
 			break;
 		}
