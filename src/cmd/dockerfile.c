@@ -490,7 +490,7 @@ int kg_cmd_dockerfile(int argc, char **argv)
 		r.hl_explicit = load_hl(&r, hl_path);
 		r.hl_discover = false;
 	}
-	struct kg_walk w = { &r, want_dockerfile, check_file, walk_error };
+	struct kg_walk w = { &r, want_dockerfile, check_file, walk_error, NULL };
 	for (int i = 0; i < npaths; i++)
 		kg_walk_path(&w, paths[i]);
 	rc = finish(&r, &out);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/layout.h"
 #include "../core/load.h"
 #include "../rules/baseline.h"
 #include "../rules/engine.h"
@@ -19,6 +20,8 @@ static const char scan_help[] =
 	"Check Kubernetes manifests. PATH is a file, a directory (searched recursively for .yaml, .yml\n"
 	"and .json; hidden folders such as .git are skipped) or - for standard input, so that\n"
 	"`helm template ... | kguard scan -` and `kubectl kustomize DIR | kguard scan -` work.\n"
+	"In a directory, the templates of a Helm chart and the patches a kustomization names are\n"
+	"not objects: they are not checked, and a note in the report names each one.\n"
 	"\n"
 	"options:\n"
 	"      --level LEVEL       Pod Security Standards level: restricted (default) or baseline\n"
@@ -39,6 +42,7 @@ struct scan_run {
 	struct kg_loader *loader;
 	struct kg_engine *engine;
 	struct kg_report report;
+	struct kg_layout *layout; /* Helm charts and Kustomize patches under the directories named */
 };
 
 static int on_doc(void *ctx, const struct kg_doc *doc)
@@ -54,12 +58,44 @@ static void on_error(void *ctx, const struct kg_diag *d)
 	kg_report_error(&s->report, d);
 }
 
+/* A file a directory walk meets: a manifest by its name, unless the layout of the folders says
+ * it is a chart template or a patch (then a note says so, once per chart). */
 static bool want_manifest(void *ctx, const char *path, const char *base)
 {
-	(void)ctx;
-	(void)path;
+	struct scan_run *s = ctx;
 	const char *dot = strrchr(base, '.');
-	return dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml") || !strcmp(dot, ".json"));
+	if (!dot || (strcmp(dot, ".yaml") && strcmp(dot, ".yml") && strcmp(dot, ".json")))
+		return false;
+	struct kg_layout_role role = kg_layout_role(s->layout, path);
+	char msg[9000], file[4200];
+	switch (role.kind) {
+	case KG_LAYOUT_HELM_TEMPLATE:
+		if (role.first) {
+			snprintf(msg, sizeof(msg),
+				 "Helm chart templates are Go templates, not manifests: not scanned; scan the "
+				 "rendered chart: helm template %s | kguard scan -", role.owner);
+			snprintf(file, sizeof(file), "%s/templates", role.owner);
+			kg_report_note(&s->report, file, msg);
+		}
+		return false;
+	case KG_LAYOUT_KUSTOMIZE_PATCH:
+		if (role.component)
+			snprintf(msg, sizeof(msg),
+				 "Kustomize patch named in the component %s: not an object on its own, not "
+				 "scanned; scan an overlay built with the component: kubectl kustomize OVERLAY "
+				 "| kguard scan -", role.owner);
+		else {
+			const char *slash = strrchr(role.owner, '/');
+			snprintf(msg, sizeof(msg),
+				 "Kustomize patch named in %s: not an object on its own, not scanned; scan the "
+				 "built kustomization: kubectl kustomize %.*s | kguard scan -", role.owner,
+				 slash ? (int)(slash - role.owner) : 1, slash ? role.owner : ".");
+		}
+		kg_report_note(&s->report, path, msg);
+		return false;
+	default:
+		return true;
+	}
 }
 
 static void scan_file(void *ctx, const struct kg_walk_file *f)
@@ -79,6 +115,13 @@ static void scan_file(void *ctx, const struct kg_walk_file *f)
 	}
 	kg_loader_fd(s->loader, kg_report_str(&s->report, f->path), f->fd, f->size, &sink);
 	close(f->fd);
+}
+
+/* What a folder is (a chart, a kustomization) is learnt before any of its files is judged. */
+static void enter_dir(void *ctx, const char *dir, const char *const *names, size_t n)
+{
+	struct scan_run *s = ctx;
+	kg_layout_enter(s->layout, s->loader, dir, names, n);
 }
 
 static void walk_error(void *ctx, const char *path, const char *message)
@@ -236,9 +279,11 @@ int kg_cmd_scan(int argc, char **argv)
 			return brc;
 		}
 	}
-	struct kg_walk w = { &s, want_manifest, scan_file, walk_error };
+	s.layout = kg_layout_new();
+	struct kg_walk w = { &s, want_manifest, scan_file, walk_error, enter_dir };
 	for (int i = 0; i < npaths; i++)
 		kg_walk_path(&w, paths[i]);
+	kg_layout_free(s.layout);
 	kg_engine_finish(s.engine, &s.report);
 	int rc = KG_EXIT_OK;
 	if (write_baseline) {

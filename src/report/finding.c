@@ -38,6 +38,7 @@ void kg_report_release(struct kg_report *r)
 	free(r->findings);
 	free(r->order);
 	free(r->errors);
+	free(r->notes);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -45,7 +46,7 @@ void kg_report_reset(struct kg_report *r)
 {
 	kg_arena_reset(&r->arena);
 	kg_arena_reset(&r->names);
-	r->nfindings = r->nerrors = 0;
+	r->nfindings = r->nerrors = r->nnotes = 0;
 	r->flushed = 0;
 	memset(&r->sum, 0, sizeof(r->sum));
 	memset(r->last_interned, 0, sizeof(r->last_interned));
@@ -259,6 +260,15 @@ void kg_report_error(struct kg_report *r, const struct kg_diag *d)
 	e->message = kg_arena_strdup(&r->names, d->message); /* errors outlive flushes */
 }
 
+void kg_report_note(struct kg_report *r, const char *file, const char *message)
+{
+	r->notes = grow(r->notes, &r->anotes, r->nnotes, r->nnotes + 1, sizeof(*r->notes));
+	struct kg_error_rec *e = &r->notes[r->nnotes++];
+	e->file = kg_report_str(r, file);
+	e->line = e->col = 0;
+	e->message = kg_arena_strdup(&r->names, message);
+}
+
 static int strcmp0(const char *a, const char *b)
 {
 	if (a == b) /* interned: most comparisons within a chunk are of one copy */
@@ -380,6 +390,8 @@ void kg_report_sort(struct kg_report *r)
 		sort_findings(r);
 	if (r->nerrors > 1)
 		qsort(r->errors, r->nerrors, sizeof(*r->errors), cmp_error);
+	if (r->nnotes > 1)
+		qsort(r->notes, r->nnotes, sizeof(*r->notes), cmp_error);
 }
 
 void kg_report_filter(struct kg_report *r, int (*keep)(void *ctx, const struct kg_finding *f), void *ctx)

@@ -80,6 +80,10 @@ struct kg_report {
 	size_t aorder;
 	struct kg_error_rec *errors;
 	size_t nerrors, aerrors;
+	/* Inputs the run chose not to read as manifests, and why (the templates of a Helm chart, a
+	 * Kustomize patch): written next to the errors, but they do not fail the run. */
+	struct kg_error_rec *notes;
+	size_t nnotes, anotes;
 	struct kg_summary sum;
 	uint64_t seq;
 	const char *last_interned[6]; /* per identity field, the previous finding's copy: most
@@ -110,6 +114,8 @@ struct kg_finding *kg_report_add(struct kg_report *r, const struct kg_finding *f
 struct kg_finding *kg_report_addv(struct kg_report *r, const struct kg_finding *f, const char *const path[3],
 				  const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 void kg_report_error(struct kg_report *r, const struct kg_diag *d);
+/* A note about an input that was not scanned (line and column 0). */
+void kg_report_note(struct kg_report *r, const char *file, const char *message);
 void kg_report_sort(struct kg_report *r);
 /* Remove the findings for which keep() returns 0, keeping order; updates counts. */
 void kg_report_filter(struct kg_report *r, int (*keep)(void *ctx, const struct kg_finding *f), void *ctx);

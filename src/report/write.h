@@ -15,7 +15,7 @@ int kg_format_parse(const char *s, enum kg_format *out);
 
 struct kg_write_opts {
 	bool color;          /* ANSI colours (text only) */
-	bool quiet;          /* text: findings and errors only, no summary */
+	bool quiet;          /* text: findings, notes and errors only, no summary */
 	const char *command; /* "scan", "dockerfile", "node", ... (JUnit suite name, SARIF run property) */
 };
 

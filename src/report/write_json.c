@@ -1,4 +1,5 @@
-/* JSON report: {"findings": [...], "errors": [...], "summary": {...}}. The keys are API: scripts
+/* JSON report: {"findings": [...], "errors": [...], "notes": [...], "summary": {...}}; notes are
+ * the inputs deliberately not scanned ({"file", "message"}). The keys are API: scripts
  * and the admission webhook's clients read them, so they only ever grow. Strings are escaped by
  * jsonw (invalid UTF-8 becomes U+FFFD); unknown values are null, unknown positions 0. */
 #include <stdbool.h>
@@ -259,6 +260,17 @@ int kg_write_json_tail(struct kg_wout *out, const struct kg_report *r, size_t wr
 		kg_wout_full(out);
 	}
 	kg_jw_arr_end(&w);
+	/* no position: a note is about a whole file or directory */
+	kg_jw_key(&w, "notes");
+	kg_jw_arr(&w);
+	for (size_t i = 0; i < r->nnotes; i++) {
+		kg_jw_obj(&w);
+		kg_jw_kstr(&w, "file", r->notes[i].file);
+		kg_jw_kstr(&w, "message", r->notes[i].message);
+		kg_jw_obj_end(&w);
+		kg_wout_full(out);
+	}
+	kg_jw_arr_end(&w);
 	kg_jw_key(&w, "summary");
 	kg_jw_obj(&w);
 	kg_jw_kint(&w, "files", r->sum.files);
@@ -267,6 +279,7 @@ int kg_write_json_tail(struct kg_wout *out, const struct kg_report *r, size_t wr
 	kg_jw_kint(&w, "skipped", r->sum.skipped);
 	kg_jw_kint(&w, "findings", (int64_t)kg_report_total(r));
 	kg_jw_kint(&w, "errors", (int64_t)r->nerrors);
+	kg_jw_kint(&w, "notScanned", (int64_t)r->nnotes);
 	kg_jw_kint(&w, "suppressed", r->sum.suppressed);
 	kg_jw_key(&w, "bySeverity");
 	kg_jw_obj(&w);

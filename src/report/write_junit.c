@@ -1,18 +1,22 @@
 /* JUnit XML writer for CI test reporters (Jenkins, GitLab, GitHub test-report actions).
  *
- *   <testsuites name="kguard scan" tests=".." failures=".." errors="..">
- *     <testsuite name="FILE" ...>                       one per file with findings or errors
+ *   <testsuites name="kguard scan" tests=".." failures=".." errors=".." [skipped=".."]>
+ *     <testsuite name="FILE" ...>                 one per file with findings, errors or notes
  *       <testcase classname="FILE" name="Kind ns/name: family">
  *         <failure type="SEVERITY" message="...">one line per finding</failure>
  *       </testcase>
  *       <testcase classname="FILE" name="input"><error type="input-error" ...>errors</error></testcase>
+ *       <testcase classname="FILE" name="not scanned"><skipped message="..."/></testcase>
  *     </testsuite>
  *   </testsuites>
  *
  * A test case is one object and one rule family (the rule id before its first '.'); its failure
- * lists that family's findings on the object with their lines. The report holds no record of
- * objects without findings, so passing objects do not appear; a run with no findings and no errors
- * gets one passing test case, since several CI reporters fail on a report without tests.
+ * lists that family's findings on the object with their lines. Each note (an input deliberately not
+ * scanned: a Helm chart's templates, a Kustomize patch) is a skipped test case of its own, counted
+ * in tests and skipped; testsuites has skipped only when there are notes. The report holds no
+ * record of objects without findings, so passing objects do not appear; a run with no findings and
+ * no errors gets one passing test case (notes or not), since several CI reporters fail on a report
+ * without tests, or without a passing one.
  * Output is plain XML 1.0: markup characters are escaped, and characters XML cannot carry (control
  * characters, invalid UTF-8, U+FFFE/U+FFFF) become U+FFFD. No timestamps, durations or host names. */
 #include <stdlib.h>
@@ -424,28 +428,45 @@ static void errors_case(struct jw *j, const struct kg_error_rec *e, size_t n)
 	PUT(j, "</error>\n    </testcase>\n");
 }
 
-/* One file: findings [f0, f1) of the sorted report (sorted by file first), already put in test
- * case order in g->tmp[f0, f1) by count_cases; errors [e0, e1). */
-static void suite(struct jw *j, const char *file, size_t f0, size_t f1, size_t e0, size_t e1, const struct grouping *g)
+/* A note: the input was not scanned, and why. */
+static void note_case(struct jw *j, const struct kg_error_rec *e)
+{
+	PUT(j, "    <testcase classname=\"");
+	put_n(j, j->file_attr.data, j->file_attr.len);
+	PUT(j, "\" name=\"not scanned\">\n      <skipped message=\"");
+	esc(j, e->message, true);
+	PUT(j, "\"/>\n    </testcase>\n");
+}
+
+/* The runs of one file in the report's lists (each sorted by file first): findings [f0, f1),
+ * already put in test case order in g->tmp[f0, f1) by count_cases; errors [e0, e1); notes
+ * [n0, n1). */
+struct span {
+	size_t f0, f1, e0, e1, n0, n1;
+};
+
+static void suite(struct jw *j, const char *file, const struct span *sp, const struct grouping *g)
 {
 	const struct kg_report *r = j->r;
-	const struct kg_finding **tmp = g->tmp + f0;
-	const bool *starts = g->starts + f0;
-	size_t n = f1 - f0, ncases = 0;
+	const struct kg_finding **tmp = g->tmp + sp->f0;
+	const bool *starts = g->starts + sp->f0;
+	size_t n = sp->f1 - sp->f0, ncases = 0;
 	for (size_t i = 0; i < n; i++)
 		ncases += starts[i];
-	size_t nerr = e1 > e0;
+	size_t nerr = sp->e1 > sp->e0, nskip = sp->n1 - sp->n0;
 	esc_buf(j, &j->file_text, file, false);
 	esc_buf(j, &j->file_attr, file, true);
 	PUT(j, "  <testsuite name=\"");
 	put_n(j, j->file_attr.data, j->file_attr.len);
 	PUT(j, "\" tests=\"");
-	put_uint(j, ncases + nerr);
+	put_uint(j, ncases + nerr + nskip);
 	PUT(j, "\" failures=\"");
 	put_uint(j, ncases);
 	PUT(j, "\" errors=\"");
 	put_uint(j, nerr);
-	PUT(j, "\" skipped=\"0\">\n");
+	PUT(j, "\" skipped=\"");
+	put_uint(j, nskip);
+	PUT(j, "\">\n");
 	for (size_t i = 0; i < n;) {
 		size_t k = i + 1;
 		while (k < n && !starts[k])
@@ -456,7 +477,9 @@ static void suite(struct jw *j, const char *file, size_t f0, size_t f1, size_t e
 			flush(j);
 	}
 	if (nerr)
-		errors_case(j, &r->errors[e0], e1 - e0);
+		errors_case(j, &r->errors[sp->e0], sp->e1 - sp->e0);
+	for (size_t i = sp->n0; i < sp->n1; i++)
+		note_case(j, &r->notes[i]);
 	PUT(j, "  </testsuite>\n");
 }
 
@@ -487,6 +510,40 @@ static size_t count_error_files(const struct kg_report *r)
 	return n;
 }
 
+/* The first file name among the next finding, error and note; NULL is a name (sorted as ""). */
+static const char *next_file(const struct kg_report *r, const struct span *sp)
+{
+	const char *file = NULL;
+	bool have = false;
+	if (sp->f0 < r->nfindings) {
+		file = r->findings[sp->f0].file;
+		have = true;
+	}
+	if (sp->e0 < r->nerrors && (!have || cmp0(r->errors[sp->e0].file, file) < 0)) {
+		file = r->errors[sp->e0].file;
+		have = true;
+	}
+	if (sp->n0 < r->nnotes && (!have || cmp0(r->notes[sp->n0].file, file) < 0))
+		file = r->notes[sp->n0].file;
+	return file;
+}
+
+/* The counts of testsuites; skipped only with notes (the attribute was not there before them). */
+static void suites_counts(struct jw *j, size_t tests, size_t failures, size_t errors, size_t skipped)
+{
+	PUT(j, "\" tests=\"");
+	put_uint(j, tests);
+	PUT(j, "\" failures=\"");
+	put_uint(j, failures);
+	PUT(j, "\" errors=\"");
+	put_uint(j, errors);
+	if (skipped) {
+		PUT(j, "\" skipped=\"");
+		put_uint(j, skipped);
+	}
+	PUT(j, "\">\n");
+}
+
 int kg_write_junit(FILE *out, const struct kg_report *r, const struct kg_write_opts *o)
 {
 	struct jw j = { out, KG_BUF_INIT, 0, r, KG_BUF_INIT, KG_BUF_INIT, KG_BUF_INIT };
@@ -502,40 +559,32 @@ int kg_write_junit(FILE *out, const struct kg_report *r, const struct kg_write_o
 	PUT(&j, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kguard ");
 	esc(&j, command, true);
 	if (!failures && !errors) {
-		PUT(&j, "\" tests=\"1\" failures=\"0\" errors=\"0\">\n  <testsuite name=\"kguard ");
+		suites_counts(&j, 1 + r->nnotes, 0, 0, r->nnotes);
+		PUT(&j, "  <testsuite name=\"kguard ");
 		esc(&j, command, true);
 		PUT(&j, "\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"0\">\n    <testcase classname=\"kguard\" name=\"");
 		esc(&j, command, true);
 		PUT(&j, ": no findings\"/>\n  </testsuite>\n");
 	} else {
-		PUT(&j, "\" tests=\"");
-		put_uint(&j, failures + errors);
-		PUT(&j, "\" failures=\"");
-		put_uint(&j, failures);
-		PUT(&j, "\" errors=\"");
-		put_uint(&j, errors);
-		PUT(&j, "\">\n");
+		suites_counts(&j, failures + errors + r->nnotes, failures, errors, r->nnotes);
 	}
-	/* merge the file runs of findings and errors, both sorted by file name */
-	size_t fi = 0, ei = 0;
-	while (fi < r->nfindings || ei < r->nerrors) {
-		const char *ff = fi < r->nfindings ? r->findings[fi].file : NULL;
-		const char *ef = ei < r->nerrors ? r->errors[ei].file : NULL;
-		const char *file;
-		if (fi >= r->nfindings)
-			file = ef;
-		else if (ei >= r->nerrors)
-			file = ff;
-		else
-			file = cmp0(ff, ef) <= 0 ? ff : ef;
-		size_t f1 = fi, e1 = ei;
-		while (f1 < r->nfindings && !cmp0(r->findings[f1].file, file))
-			f1++;
-		while (e1 < r->nerrors && !cmp0(r->errors[e1].file, file))
-			e1++;
-		suite(&j, file_of(file), fi, f1, ei, e1, &g);
-		fi = f1;
-		ei = e1;
+	/* merge the file runs of findings, errors and notes, each sorted by file name */
+	struct span sp = { 0 };
+	while (sp.f0 < r->nfindings || sp.e0 < r->nerrors || sp.n0 < r->nnotes) {
+		const char *file = next_file(r, &sp);
+		sp.f1 = sp.f0;
+		sp.e1 = sp.e0;
+		sp.n1 = sp.n0;
+		while (sp.f1 < r->nfindings && !cmp0(r->findings[sp.f1].file, file))
+			sp.f1++;
+		while (sp.e1 < r->nerrors && !cmp0(r->errors[sp.e1].file, file))
+			sp.e1++;
+		while (sp.n1 < r->nnotes && !cmp0(r->notes[sp.n1].file, file))
+			sp.n1++;
+		suite(&j, file_of(file), &sp, &g);
+		sp.f0 = sp.f1;
+		sp.e0 = sp.e1;
+		sp.n0 = sp.n1;
 		if (j.b.len > KG_WOUT_FLUSH_AT)
 			flush(&j);
 	}

@@ -16,7 +16,9 @@
  *   container (never the line, nor the message, which quotes lines), with an occurrence number,
  *   so an alert survives lines moving above it.
  * - Input errors are toolExecutionNotifications (level error) of the one invocation, whose
- *   executionSuccessful is false when there are any: kguard exits 2 for them.
+ *   executionSuccessful is false when there are any: kguard exits 2 for them. Notes (inputs
+ *   deliberately not scanned) follow them at level note and leave executionSuccessful alone.
+ *   driver.notifications describes the kinds present: input-error, then not-scanned.
  * - No automationDetails: GitHub's upload action only sets its `category` (or its per-job
  *   default) when the run has none, and a fixed id would make parallel jobs replace each other.
  * Nothing in the output depends on time or on the machine. */
@@ -430,35 +432,74 @@ static void result(struct kg_sarif *s, const struct kg_finding *f, struct kg_sar
 	kg_wp_done(&s->b, d);
 }
 
+/* The notification descriptors of driver.notifications, in order: input-error when the run has
+ * errors, not-scanned when it has notes; notif_index gives the place of each in that list. */
+enum notif_kind { NOTIF_ERROR, NOTIF_NOTE };
+
+static size_t notif_index(const struct kg_report *r, enum notif_kind k)
+{
+	return k == NOTIF_NOTE && r->nerrors ? 1 : 0;
+}
+
+/* Errors or notes as toolExecutionNotifications, each pointing at its descriptor. */
+static void notifications(struct kg_sarif *s, const struct kg_report *r, enum notif_kind k)
+{
+	struct kg_jw *w = &s->w;
+	bool note = k == NOTIF_NOTE;
+	const struct kg_error_rec *e = note ? r->notes : r->errors;
+	size_t n = note ? r->nnotes : r->nerrors;
+	for (size_t i = 0; i < n; i++) {
+		kg_jw_obj(w);
+		kg_jw_kstr(w, "level", note ? "note" : "error");
+		kg_sarif_text(w, "message", kg_sarif_nonempty(e[i].message) ? e[i].message : note ? "not scanned" : "input error");
+		locations(s, e[i].file, e[i].line, e[i].col);
+		kg_jw_key(w, "descriptor");
+		kg_jw_obj(w);
+		kg_jw_kstr(w, "id", note ? "not-scanned" : "input-error");
+		kg_jw_kint(w, "index", (int64_t)notif_index(r, k));
+		kg_jw_obj_end(w);
+		kg_jw_obj_end(w);
+		if (s->b.len > 1 << 20)
+			flush(s);
+	}
+}
+
 static void invocation(struct kg_sarif *s, const struct kg_report *r)
 {
 	struct kg_jw *w = &s->w;
 	kg_jw_key(w, "invocations");
 	kg_jw_arr(w);
 	kg_jw_obj(w);
-	kg_jw_kbool(w, "executionSuccessful", r->nerrors == 0);
-	if (r->nerrors) {
+	kg_jw_kbool(w, "executionSuccessful", r->nerrors == 0); /* notes do not fail the run */
+	if (r->nerrors || r->nnotes) {
 		kg_jw_key(w, "toolExecutionNotifications");
 		kg_jw_arr(w);
-		for (size_t i = 0; i < r->nerrors; i++) {
-			const struct kg_error_rec *e = &r->errors[i];
-			kg_jw_obj(w);
-			kg_jw_kstr(w, "level", "error");
-			kg_sarif_text(w, "message", kg_sarif_nonempty(e->message) ? e->message : "input error");
-			locations(s, e->file, e->line, e->col);
-			kg_jw_key(w, "descriptor");
-			kg_jw_obj(w);
-			kg_jw_kstr(w, "id", "input-error");
-			kg_jw_kint(w, "index", 0);
-			kg_jw_obj_end(w);
-			kg_jw_obj_end(w);
-			if (s->b.len > 1 << 20)
-				flush(s);
-		}
+		notifications(s, r, NOTIF_ERROR);
+		notifications(s, r, NOTIF_NOTE);
 		kg_jw_arr_end(w);
 	}
 	kg_jw_obj_end(w);
 	kg_jw_arr_end(w);
+}
+
+/* A reportingDescriptor of driver.notifications. */
+static void notif_descriptor(struct kg_jw *w, const char *id, const char *name, const char *short_desc,
+			     const char *full_desc, const char *help, const char *level)
+{
+	kg_jw_obj(w);
+	kg_jw_kstr(w, "id", id);
+	kg_jw_kstr(w, "name", name);
+	kg_sarif_text(w, "shortDescription", short_desc);
+	kg_sarif_text(w, "fullDescription", full_desc);
+	kg_jw_key(w, "help");
+	kg_jw_obj(w);
+	kg_jw_kstr(w, "text", help);
+	kg_jw_obj_end(w);
+	kg_jw_key(w, "defaultConfiguration");
+	kg_jw_obj(w);
+	kg_jw_kstr(w, "level", level);
+	kg_jw_obj_end(w);
+	kg_jw_obj_end(w);
 }
 
 static void driver(struct kg_sarif *s, const struct kg_report *r)
@@ -477,25 +518,26 @@ static void driver(struct kg_sarif *s, const struct kg_report *r)
 	for (size_t i = 0; i < s->nrules; i++)
 		kg_sarif_rule_descriptor(s, s->by_id[i]);
 	kg_jw_arr_end(w);
-	if (r->nerrors) {
+	if (r->nerrors || r->nnotes) { /* in notif_index order */
 		kg_jw_key(w, "notifications");
 		kg_jw_arr(w);
-		kg_jw_obj(w);
-		kg_jw_kstr(w, "id", "input-error");
-		kg_jw_kstr(w, "name", "InputError");
-		kg_sarif_text(w, "shortDescription", "Input error");
-		kg_sarif_text(w, "fullDescription", "An input could not be read or is not valid YAML/JSON or not a "
-			 "Kubernetes object; kguard reported it and scanned the other inputs.");
-		kg_jw_key(w, "help");
-		kg_jw_obj(w);
-		kg_jw_kstr(w, "text", "Fix the input at the given position (or the file name), then scan again. "
-			   "kguard exits with 2 when any input had an error.");
-		kg_jw_obj_end(w);
-		kg_jw_key(w, "defaultConfiguration");
-		kg_jw_obj(w);
-		kg_jw_kstr(w, "level", "error");
-		kg_jw_obj_end(w);
-		kg_jw_obj_end(w);
+		if (r->nerrors)
+			notif_descriptor(w, "input-error", "InputError", "Input error",
+					 "An input could not be read or is not valid YAML/JSON or not a "
+					 "Kubernetes object; kguard reported it and scanned the other inputs.",
+					 "Fix the input at the given position (or the file name), then scan again. "
+					 "kguard exits with 2 when any input had an error.",
+					 "error");
+		if (r->nnotes)
+			notif_descriptor(w, "not-scanned", "NotScanned", "Input not scanned",
+					 "kguard deliberately did not read this input as Kubernetes manifests: it is "
+					 "not one as it stands (the templates of a Helm chart are Go templates, a "
+					 "Kustomize patch is a partial object), so its findings are not in this report.",
+					 "Scan what the input becomes, through standard input: the rendered chart "
+					 "(helm template CHART | kguard scan -) or the built kustomization "
+					 "(kubectl kustomize DIR | kguard scan -); the message names the command. "
+					 "This does not change kguard's exit code.",
+					 "note");
 		kg_jw_arr_end(w);
 	}
 	kg_jw_obj_end(w);

@@ -4,13 +4,15 @@
  *     Deployment prod/web (apps/v1)
  *       deploy/web.yaml:21:13: high: container 'app' is privileged [pss.privileged]
  *         at spec.template.spec.containers[0].securityContext.privileged, container app
+ *   charts/web/templates: note: Helm chart templates are Go templates, not manifests: ...
  *   deploy/bad.yaml:4:1: error: invalid YAML: ...
  *
- *   2 files, 2 documents, 1 object: 1 finding (1 high), 1 error
+ *   2 files, 2 documents, 1 object: 1 finding (1 high), 1 error, 1 input not scanned
  *
  * Findings are grouped under their file and object; every finding line starts with
  * file:line:col so editors and terminals can jump to it, and errors use the compiler format
- * `file:line:col: error: message`. Unknown positions are left out (`file: error: ...`).
+ * `file:line:col: error: message`. Unknown positions are left out (`file: error: ...`). Notes
+ * (inputs deliberately not scanned) read `file: note: message` and do not change the exit code.
  * Everything taken from the input is escaped: control characters, C1 controls and invalid UTF-8
  * are shown as \xNN so that a manifest cannot send escape sequences to the reader's terminal. */
 #include <string.h>
@@ -255,6 +257,10 @@ static void summary(struct tw *t, const struct kg_report *r)
 		raw(t, ", ");
 		plural(t, r->nerrors, "error", "errors");
 	}
+	if (r->nnotes) {
+		raw(t, ", ");
+		plural(t, r->nnotes, "input not scanned", "inputs not scanned");
+	}
 	if (r->sum.suppressed) {
 		raw(t, ", ");
 		num(t, r->sum.suppressed);
@@ -302,23 +308,30 @@ int kg_write_text_findings(struct kg_wout *w, const struct kg_report *r, const s
 	return w->failed || ferror(w->out) ? -1 : 0;
 }
 
-/* Errors and the summary line, after all findings. */
+/* "file:line:col: word: message" lines of errors or notes, word in its colour. */
+static void diagnostics(struct tw *t, const struct kg_error_rec *e, size_t n, const char *sgr, const char *word)
+{
+	for (size_t i = 0; i < n; i++) {
+		location(t, e[i].file, e[i].line, e[i].col);
+		style(t, sgr);
+		raw(t, word);
+		style(t, "\033[0m");
+		raw(t, " ");
+		text(t, e[i].message);
+		raw(t, "\n");
+		kg_wout_full(t->w);
+	}
+}
+
+/* Notes, errors and the summary line, after all findings. Notes come first: they say which inputs
+ * were left out, which explains findings or errors that are missing. */
 int kg_write_text_tail(struct kg_wout *w, const struct kg_report *r, const struct kg_write_opts *o)
 {
 	struct tw t = { w, o->color, KG_BUF_INIT };
-	for (size_t i = 0; i < r->nerrors; i++) {
-		const struct kg_error_rec *e = &r->errors[i];
-		location(&t, e->file, e->line, e->col);
-		style(&t, "\033[1;31m");
-		raw(&t, "error:");
-		style(&t, "\033[0m");
-		raw(&t, " ");
-		text(&t, e->message);
-		raw(&t, "\n");
-		kg_wout_full(w);
-	}
+	diagnostics(&t, r->notes, r->nnotes, "\033[1;36m", "note:");
+	diagnostics(&t, r->errors, r->nerrors, "\033[1;31m", "error:");
 	if (!o->quiet) {
-		if (kg_report_total(r) || r->nerrors)
+		if (kg_report_total(r) || r->nerrors || r->nnotes)
 			raw(&t, "\n");
 		summary(&t, r);
 	}

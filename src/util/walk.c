@@ -37,7 +37,7 @@ static void give_file(const struct kg_walk *w, const char *path, int fd, int err
 /* Open first and fstat the descriptor: one path lookup per file instead of a stat and an open.
  * Inside a directory only what readdir calls a regular file or a directory is opened (opening a
  * device can have side effects; links and unknown types are stat'ed first, as non-regular files
- * there are skipped unread), with O_NONBLOCK so that one replaced by a FIFO meanwhile cannot
+ * there are skipped unread; a regular file want() refuses is not even stat'ed), with O_NONBLOCK so that one replaced by a FIFO meanwhile cannot
  * block. Named paths open blocking: a named FIFO waits for its writer, as fopen did. When the
  * open fails, stat decides the error to report, so messages stay those of stat-then-open. */
 static void visit(const struct kg_walk *w, const char *path, const char *base, bool named,
@@ -47,9 +47,11 @@ static void visit(const struct kg_walk *w, const char *path, const char *base, b
 	int fd = -1, open_err = 0;
 	bool tried = true;
 	int wanted = named ? 1 : -1; /* -1: not asked yet */
+	if (!named && type == DT_REG && !(wanted = w->want(w->ctx, path, base)))
+		return; /* a regular file not wanted: nothing to learn from a stat */
 	if (named)
 		fd = open(path, O_RDONLY | O_CLOEXEC);
-	else if (type == DT_DIR || (type == DT_REG && (wanted = w->want(w->ctx, path, base))))
+	else if (type == DT_DIR || type == DT_REG)
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	else
 		tried = false;
@@ -130,6 +132,15 @@ static void walk_dir(const struct kg_walk *w, const char *path, int fd, struct d
 	closedir(d);
 	if (n > 1)
 		qsort(ents, n, sizeof(*ents), cmp_name);
+	if (w->enter) {
+		const char **names = malloc((n ? n : 1) * sizeof(*names));
+		if (!names)
+			abort();
+		for (size_t i = 0; i < n; i++)
+			names[i] = ents[i].name;
+		w->enter(w->ctx, path, names, n);
+		free(names);
+	}
 	size_t plen = strlen(path);
 	bool slash = plen && path[plen - 1] == '/';
 	for (size_t i = 0; i < n; i++) {

@@ -6,6 +6,7 @@
 #define KG_WALK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* A file to read. fd is open read-only (blocking) and belongs to the callback, which closes it.
  * fd < 0: err is the errno of the failed open (to report as "cannot open"), or 0 for "-"
@@ -24,6 +25,9 @@ struct kg_walk {
 	bool (*want)(void *ctx, const char *path, const char *base);
 	void (*file)(void *ctx, const struct kg_walk_file *f);
 	void (*error)(void *ctx, const char *path, const char *message);
+	/* Optional: a directory is about to be walked; names are its visible entries, sorted (for a
+	 * front end that learns what a folder is before judging its files). */
+	void (*enter)(void *ctx, const char *dir, const char *const *names, size_t n);
 };
 
 /* Visit one command-line path ("-" is passed to file() as is). */

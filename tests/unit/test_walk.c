@@ -50,7 +50,7 @@ static void on_error(void *ctx, const char *path, const char *message)
 	(void)kg_buf_printf(&events, "error %s: %s\n", rel(path), message);
 }
 
-static const struct kg_walk walker = { NULL, want_yaml, on_file, on_error };
+static const struct kg_walk walker = { NULL, want_yaml, on_file, on_error, NULL };
 
 static void put(const char *name, const char *text)
 {

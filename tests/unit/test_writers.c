@@ -98,8 +98,10 @@ TEST(empty_json)
 	struct kg_report r;
 	kg_report_init(&r);
 	char *s = render(KG_FMT_JSON, &r, false, false);
-	CHECK(s && !strncmp(s, "{\n  \"findings\": [],\n  \"errors\": [],\n  \"summary\": {", 48));
+	static const char head[] = "{\n  \"findings\": [],\n  \"errors\": [],\n  \"notes\": [],\n  \"summary\": {";
+	CHECK(s && !strncmp(s, head, sizeof(head) - 1));
 	CHECK(s && strstr(s, "\"findings\": 0,"));
+	CHECK(s && strstr(s, "\"errors\": 0,\n    \"notScanned\": 0,\n    \"suppressed\": 0,"));
 	free(s);
 	kg_report_release(&r);
 }
@@ -1147,4 +1149,421 @@ TEST(sarif_fingerprint_values)
 	}
 	free(s);
 	kg_report_release(&r);
+}
+
+/* ---- notes: inputs deliberately not scanned ---- */
+
+#define HELM_NOTE "Helm chart templates are Go templates, not manifests: not scanned; scan the rendered chart: " \
+		  "helm template charts/web | kguard scan -"
+#define PATCH_NOTE "Kustomize patch named in k/prod/kustomization.yaml: a partial object, not scanned; scan the " \
+		   "built kustomization: kubectl kustomize k/prod | kguard scan -"
+
+/* Two notes, added out of order: they are written sorted by file. */
+static void add_notes(struct kg_report *r)
+{
+	kg_report_note(r, "k/prod/patch.yaml", PATCH_NOTE);
+	kg_report_note(r, "charts/web/templates", HELM_NOTE);
+}
+
+/* Notes change nothing the exit code is made of (errors and the highest severity), nor the counts. */
+TEST(notes_leave_exit_code_inputs_alone)
+{
+	struct kg_report r;
+	two_files(&r);
+	struct kg_summary before = r.sum;
+	add_notes(&r);
+	CHECK_INT(r.nnotes, 2);
+	CHECK_INT(r.nerrors, 0);
+	CHECK_INT(kg_report_max_severity(&r), KG_SEV_HIGH);
+	CHECK_INT(kg_report_total(&r), 3);
+	CHECK(!memcmp(&before, &r.sum, sizeof(before)));
+	for (int f = KG_FMT_TEXT; f <= KG_FMT_JUNIT; f++) { /* nor does writing them */
+		free(render((enum kg_format)f, &r, false, false));
+		CHECK_INT(r.nerrors, 0);
+		CHECK_INT(r.nnotes, 2);
+		CHECK_INT(kg_report_max_severity(&r), KG_SEV_HIGH);
+	}
+	kg_report_reset(&r);
+	CHECK_INT(r.nnotes, 0);
+	kg_report_release(&r);
+
+	kg_report_init(&r);
+	add_notes(&r);
+	CHECK_INT(kg_report_max_severity(&r), KG_SEV_NONE);
+	CHECK_INT(r.nerrors, 0);
+	CHECK_INT(kg_report_total(&r), 0);
+	kg_report_release(&r);
+}
+
+/* two_files, an error and the notes, up to the summary */
+#define NOTES_BODY "a.yaml\n" \
+	"  Deployment prod/api (v1)\n" \
+	"    a.yaml:2:1: low: earlier [yaml.duplicate-key]\n" \
+	"    a.yaml:7:5: high: later [yaml.duplicate-key]\n" \
+	"      at spec.replicas\n" \
+	"b.yaml\n" \
+	"  Pod web (v1)\n" \
+	"    b.yaml:9:3: medium: second [yaml.duplicate-key]\n" \
+	"      at metadata.name\n" \
+	"charts/web/templates: note: " HELM_NOTE "\n" \
+	"k/prod/patch.yaml: note: " PATCH_NOTE "\n" \
+	"c.yaml:4:2: error: invalid YAML: boom\n"
+
+TEST(text_notes_before_errors_and_in_summary)
+{
+	struct kg_report r;
+	two_files(&r);
+	add_error(&r, "c.yaml", 4, 2, "invalid YAML: boom");
+	add_notes(&r);
+	char *s = render(KG_FMT_TEXT, &r, false, false);
+	CHECK_STR(s, NOTES_BODY "\n2 files, 2 documents, 2 objects: 3 findings (1 high, 1 medium, 1 low), 1 error, "
+			  "2 inputs not scanned\n");
+	free(s);
+	s = render(KG_FMT_TEXT, &r, false, true); /* --quiet keeps notes, like errors */
+	CHECK_STR(s, NOTES_BODY);
+	free(s);
+	kg_report_release(&r);
+}
+
+/* Only notes: still the blank line before the summary, "1 input" in the singular, and the
+ * message made safe for a terminal like any text from the input. */
+TEST(text_notes_only)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	r.sum.files = 1;
+	kg_report_note(&r, "charts/web/templates", "Go \x1b[31mtemplates");
+	char *s = render(KG_FMT_TEXT, &r, false, false);
+	CHECK_STR(s, "charts/web/templates: note: Go \\x1b[31mtemplates\n"
+		     "\n"
+		     "1 file, 0 documents, 0 objects: no findings, 1 input not scanned\n");
+	free(s);
+	s = render(KG_FMT_TEXT, &r, false, true);
+	CHECK_STR(s, "charts/web/templates: note: Go \\x1b[31mtemplates\n");
+	free(s);
+	kg_report_release(&r);
+}
+
+TEST(text_note_colors)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	kg_report_note(&r, "charts/web/templates", "not scanned");
+	add_error(&r, "c.yaml", 4, 2, "boom");
+	char *s = render(KG_FMT_TEXT, &r, true, true);
+	CHECK_STR(s, "charts/web/templates: \033[1;36mnote:\033[0m not scanned\n"
+		     "c.yaml:4:2: \033[1;31merror:\033[0m boom\n");
+	free(s);
+	kg_report_release(&r);
+}
+
+TEST(json_notes_array_and_count)
+{
+	struct kg_report r;
+	two_files(&r);
+	add_error(&r, "c.yaml", 4, 2, "boom");
+	add_notes(&r);
+	char *s = render(KG_FMT_JSON, &r, false, false);
+	CHECK(s && strstr(s, "\"message\": \"boom\"\n    }\n  ],\n"
+			     "  \"notes\": [\n"
+			     "    {\n      \"file\": \"charts/web/templates\",\n      \"message\": \"" HELM_NOTE "\"\n    },\n"
+			     "    {\n      \"file\": \"k/prod/patch.yaml\",\n      \"message\": \"" PATCH_NOTE "\"\n    }\n"
+			     "  ],\n  \"summary\": {\n"));
+	CHECK(s && strstr(s, "\"findings\": 3,\n    \"errors\": 1,\n    \"notScanned\": 2,\n    \"suppressed\": 0,\n"));
+	free(s);
+	kg_report_release(&r);
+
+	/* notes only, with text that needs escaping */
+	kg_report_init(&r);
+	kg_report_note(&r, "dir/\"x\".yaml", "tab\there \xff");
+	s = render(KG_FMT_JSON, &r, false, false);
+	CHECK(s && strstr(s, "\"errors\": [],\n  \"notes\": [\n    {\n      \"file\": \"dir/\\\"x\\\".yaml\",\n"
+			     "      \"message\": \"tab\\there \\ufffd\"\n    }\n  ],"));
+	CHECK(s && strstr(s, "\"errors\": 0,\n    \"notScanned\": 1,"));
+	free(s);
+	kg_report_release(&r);
+}
+
+/* ---- notes in SARIF ---- */
+
+/* The ids of driver.notifications, in order, into ids[0..max); returns how many. */
+static int sarif_descriptor_ids(const char *s, char ids[][16], int max)
+{
+	const char *p = strstr(s, "\"notifications\": ["), *end = strstr(s, "\"invocations\": [");
+	int n = 0;
+	while (p && end && (p = strstr(p, "\n              \"id\": \"")) && p < end && n < max) {
+		p += 22;
+		size_t k = strcspn(p, "\"");
+		snprintf(ids[n++], 16, "%.*s", (int)k, p);
+	}
+	return n;
+}
+
+/* Every toolExecutionNotifications descriptor points (by index) at the driver's descriptor of its
+ * id; returns how many references there are, -1 when one is wrong. */
+static int sarif_descriptor_refs(const char *s)
+{
+	char ids[4][16];
+	int nids = sarif_descriptor_ids(s, ids, 4), n = 0;
+	static const char key[] = "\"descriptor\": {\n                \"id\": \"";
+	for (const char *p = strstr(s, key); p; p = strstr(p, key)) {
+		p += sizeof(key) - 1;
+		char id[16];
+		int k = (int)strcspn(p, "\"");
+		snprintf(id, sizeof(id), "%.*s", k, p);
+		const char *ix = strstr(p, "\"index\": ");
+		int index = ix ? atoi(ix + 9) : -1;
+		if (index < 0 || index >= nids || strcmp(ids[index], id)) {
+			fprintf(stderr, "  descriptor %s has index %d\n", id, index);
+			return -1;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* Which descriptors the driver lists, and where the notifications point, for each mix of
+ * errors and notes; executionSuccessful follows the errors only. */
+TEST(sarif_notification_descriptors)
+{
+	static const struct {
+		int errors, notes;
+		const char *ids; /* driver.notifications ids, space-separated */
+		bool success;
+	} cases[] = {
+		{ 0, 0, "", true },
+		{ 2, 0, "input-error", false },
+		{ 0, 2, "not-scanned", true },
+		{ 2, 2, "input-error not-scanned", false },
+	};
+	for (size_t c = 0; c < sizeof(cases) / sizeof(*cases); c++) {
+		struct kg_report r;
+		two_files(&r);
+		if (cases[c].errors) {
+			add_error(&r, "c.yaml", 4, 2, "boom");
+			add_error(&r, "missing.yaml", 0, 0, "cannot open");
+		}
+		if (cases[c].notes)
+			add_notes(&r);
+		char *s = render(KG_FMT_SARIF, &r, false, false);
+		CHECK(s != NULL);
+		if (!s) {
+			kg_report_release(&r);
+			continue;
+		}
+		char ids[4][16], got[80] = "";
+		int n = sarif_descriptor_ids(s, ids, 4);
+		for (int i = 0; i < n; i++)
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", i ? " " : "", ids[i]);
+		CHECK_STR(got, cases[c].ids);
+		CHECK_INT(sarif_descriptor_refs(s), cases[c].errors + cases[c].notes);
+		CHECK(strstr(s, cases[c].success ? "\"executionSuccessful\": true" : "\"executionSuccessful\": false"));
+		CHECK_INT(count(s, "\"toolExecutionNotifications\""), cases[c].errors || cases[c].notes);
+		int not_scanned = cases[c].errors ? 1 : 0; /* the index of not-scanned */
+		char ref[120];
+		snprintf(ref, sizeof(ref), "\"descriptor\": {\n                \"id\": \"not-scanned\",\n                \"index\": %d\n", not_scanned);
+		CHECK_INT(count(s, ref), cases[c].notes);
+		CHECK_INT(count(s, "\"descriptor\": {\n                \"id\": \"input-error\",\n                \"index\": 0\n"), cases[c].errors);
+		if (cases[c].errors && cases[c].notes) /* errors first */
+			CHECK(at(s, "\"text\": \"boom\"") < at(s, "\"text\": \"" HELM_NOTE "\""));
+		free(s);
+		kg_report_release(&r);
+	}
+}
+
+/* A note: level note, its message, the file at line 1 without a column, and the descriptor's text. */
+TEST(sarif_note_notification)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	add_notes(&r);
+	kg_report_note(&r, "z.yaml", ""); /* SARIF needs a message text */
+	char *s = render(KG_FMT_SARIF, &r, false, false);
+	CHECK(s && strstr(s, "\"toolExecutionNotifications\": [\n"
+			     "            {\n"
+			     "              \"level\": \"note\",\n"
+			     "              \"message\": {\n"
+			     "                \"text\": \"" HELM_NOTE "\"\n"
+			     "              },\n"
+			     "              \"locations\": [\n"
+			     "                {\n"
+			     "                  \"physicalLocation\": {\n"
+			     "                    \"artifactLocation\": {\n"
+			     "                      \"uri\": \"charts/web/templates\",\n"
+			     "                      \"uriBaseId\": \"%SRCROOT%\"\n"
+			     "                    },\n"
+			     "                    \"region\": {\n"
+			     "                      \"startLine\": 1\n"
+			     "                    }\n"
+			     "                  }\n"
+			     "                }\n"
+			     "              ],\n"
+			     "              \"descriptor\": {\n"
+			     "                \"id\": \"not-scanned\",\n"
+			     "                \"index\": 0\n"
+			     "              }\n"
+			     "            },\n"));
+	CHECK(s && at(s, "\"text\": \"" HELM_NOTE "\"") < at(s, "\"text\": \"" PATCH_NOTE "\""));
+	CHECK(s && strstr(s, "\"text\": \"not scanned\"\n              },\n              \"locations\""));
+	CHECK_INT(s ? count(s, "\"level\": \"note\",\n              \"message\"") : -1, 3);
+	CHECK_INT(s ? count(s, "\"level\": \"error\"") : -1, 0);
+	CHECK(s && strstr(s, "\"id\": \"not-scanned\",\n              \"name\": \"NotScanned\",\n"
+			     "              \"shortDescription\": {\n                \"text\": \"Input not scanned\"\n"));
+	CHECK(s && strstr(s, "\"defaultConfiguration\": {\n                \"level\": \"note\"\n              }\n            }\n          ]"));
+	CHECK(s && strstr(s, "(helm template CHART | kguard scan -)"));
+	CHECK(s && strstr(s, "(kubectl kustomize DIR | kguard scan -)"));
+	free(s);
+	kg_report_release(&r);
+}
+
+/* ---- notes in JUnit ---- */
+
+TEST(junit_notes_are_skipped_cases)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	add(&r, mk("pss.one", KG_SEV_HIGH, "a.yaml", 9, 1, "Pod", NULL, "p", NULL, "x is bad"));
+	add_error(&r, "c.yaml", 0, 0, "cannot open");
+	add_notes(&r);
+	kg_report_note(&r, "c.yaml", "also a note"); /* (not from a scan, but one suite holds all) */
+	kg_report_note(&r, "b/patch.yaml", "between"); /* a suite of notes between the others */
+	char *s = render(KG_FMT_JUNIT, &r, false, false);
+	CHECK_STR(s,
+		  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		  "<testsuites name=\"kguard scan\" tests=\"6\" failures=\"1\" errors=\"1\" skipped=\"4\">\n"
+		  "  <testsuite name=\"a.yaml\" tests=\"1\" failures=\"1\" errors=\"0\" skipped=\"0\">\n"
+		  "    <testcase classname=\"a.yaml\" name=\"Pod p: pss\">\n"
+		  "      <failure type=\"high\" message=\"x is bad [pss.one]\">a.yaml:9:1: high: x is bad [pss.one]\n"
+		  "</failure>\n"
+		  "    </testcase>\n"
+		  "  </testsuite>\n"
+		  "  <testsuite name=\"b/patch.yaml\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\">\n"
+		  "    <testcase classname=\"b/patch.yaml\" name=\"not scanned\">\n"
+		  "      <skipped message=\"between\"/>\n"
+		  "    </testcase>\n"
+		  "  </testsuite>\n"
+		  "  <testsuite name=\"c.yaml\" tests=\"2\" failures=\"0\" errors=\"1\" skipped=\"1\">\n"
+		  "    <testcase classname=\"c.yaml\" name=\"input\">\n"
+		  "      <error type=\"input-error\" message=\"cannot open\">c.yaml: error: cannot open\n"
+		  "</error>\n"
+		  "    </testcase>\n"
+		  "    <testcase classname=\"c.yaml\" name=\"not scanned\">\n"
+		  "      <skipped message=\"also a note\"/>\n"
+		  "    </testcase>\n"
+		  "  </testsuite>\n"
+		  "  <testsuite name=\"charts/web/templates\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\">\n"
+		  "    <testcase classname=\"charts/web/templates\" name=\"not scanned\">\n"
+		  "      <skipped message=\"" HELM_NOTE "\"/>\n"
+		  "    </testcase>\n"
+		  "  </testsuite>\n"
+		  "  <testsuite name=\"k/prod/patch.yaml\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\">\n"
+		  "    <testcase classname=\"k/prod/patch.yaml\" name=\"not scanned\">\n"
+		  "      <skipped message=\"" PATCH_NOTE "\"/>\n"
+		  "    </testcase>\n"
+		  "  </testsuite>\n"
+		  "</testsuites>\n");
+	free(s);
+	kg_report_release(&r);
+}
+
+/* Only notes: the run passed, so the passing case stays, and the notes are counted next to it. */
+TEST(junit_notes_only)
+{
+	struct kg_report r;
+	kg_report_init(&r);
+	kg_report_note(&r, "x&y/templates", "a \"b\" <c> & d\ne");
+	char *s = render(KG_FMT_JUNIT, &r, false, false);
+	CHECK_STR(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		     "<testsuites name=\"kguard scan\" tests=\"2\" failures=\"0\" errors=\"0\" skipped=\"1\">\n"
+		     "  <testsuite name=\"kguard scan\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"0\">\n"
+		     "    <testcase classname=\"kguard\" name=\"scan: no findings\"/>\n"
+		     "  </testsuite>\n"
+		     "  <testsuite name=\"x&amp;y/templates\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\">\n"
+		     "    <testcase classname=\"x&amp;y/templates\" name=\"not scanned\">\n"
+		     "      <skipped message=\"a &quot;b&quot; &lt;c&gt; &amp; d&#10;e\"/>\n"
+		     "    </testcase>\n"
+		     "  </testsuite>\n"
+		     "</testsuites>\n");
+	free(s);
+	kg_report_release(&r);
+}
+
+/* ---- notes in streamed reports (kg_stream_end writes them with the errors) ---- */
+
+/* A note made before a flush outlives it (the flush resets the findings' arena). */
+TEST(text_stream_writes_notes)
+{
+	struct kg_report r;
+	struct mstream ms;
+	stream_open(&ms, &r, KG_FMT_TEXT, false);
+	add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "b.yaml", 9, 1, "Pod", "ns", "p", NULL, "first"));
+	kg_report_note(&r, "k/prod/patch.yaml", PATCH_NOTE);
+	CHECK_INT(kg_report_flush(&r), 0);
+	add(&r, mk("yaml.duplicate-key", KG_SEV_MEDIUM, "a.yaml", 1, 1, "Pod", "ns", "q", NULL, "second"));
+	kg_report_note(&r, "charts/web/templates", HELM_NOTE);
+	add_error(&r, "c.yaml", 3, 4, "bad");
+	char *data = stream_close(&ms, &r);
+	CHECK_STR(data, "b.yaml\n"
+			"  Pod ns/p (v1)\n"
+			"    b.yaml:9:1: low: first [yaml.duplicate-key]\n"
+			"a.yaml\n"
+			"  Pod ns/q (v1)\n"
+			"    a.yaml:1:1: medium: second [yaml.duplicate-key]\n"
+			"charts/web/templates: note: " HELM_NOTE "\n"
+			"k/prod/patch.yaml: note: " PATCH_NOTE "\n"
+			"c.yaml:3:4: error: bad\n"
+			"\n"
+			"0 files, 0 documents, 0 objects: 2 findings (1 medium, 1 low), 1 error, 2 inputs not scanned\n");
+	free(data);
+	kg_report_release(&r);
+
+	stream_open(&ms, &r, KG_FMT_TEXT, true); /* quiet, notes only */
+	kg_report_note(&r, "charts/web/templates", HELM_NOTE);
+	CHECK_INT(kg_report_flush(&r), 0);
+	data = stream_close(&ms, &r);
+	CHECK_STR(data, "charts/web/templates: note: " HELM_NOTE "\n");
+	free(data);
+	kg_report_release(&r);
+}
+
+TEST(json_stream_writes_notes)
+{
+	struct kg_report r;
+	struct mstream ms;
+	stream_open(&ms, &r, KG_FMT_JSON, false);
+	kg_report_note(&r, "k/prod/patch.yaml", PATCH_NOTE);
+	add(&r, mk("yaml.duplicate-key", KG_SEV_LOW, "b.yaml", 9, 1, "Pod", "ns", "p", NULL, "first"));
+	CHECK_INT(kg_report_flush(&r), 0);
+	kg_report_note(&r, "charts/web/templates", HELM_NOTE);
+	char *data = stream_close(&ms, &r);
+	CHECK(data && strstr(data, "  \"errors\": [],\n  \"notes\": [\n"
+				   "    {\n      \"file\": \"charts/web/templates\",\n      \"message\": \"" HELM_NOTE "\"\n    },\n"
+				   "    {\n      \"file\": \"k/prod/patch.yaml\",\n      \"message\": \"" PATCH_NOTE "\"\n    }\n  ],\n"));
+	CHECK(data && strstr(data, "\"findings\": 1,\n    \"errors\": 0,\n    \"notScanned\": 2,"));
+	free(data);
+	kg_report_release(&r);
+
+	/* one chunk: byte-identical to kg_report_write, notes included */
+	struct kg_report r1, r2;
+	two_files(&r1);
+	add_notes(&r1);
+	char *whole = render(KG_FMT_JSON, &r1, false, false);
+	struct kg_write_opts o = { false, false, "scan" };
+	size_t len = 0;
+	data = NULL;
+	FILE *m = open_memstream(&data, &len);
+	if (!m)
+		abort();
+	struct kg_stream_writer w;
+	two_files(&r2);
+	add_notes(&r2);
+	CHECK_INT(kg_stream_begin(&w, &r2, m, KG_FMT_JSON, &o), 0);
+	CHECK_INT(kg_stream_end(&w, &r2), 0);
+	fclose(m);
+	CHECK(whole && strstr(whole, "\"notScanned\": 2,"));
+	CHECK(whole && data && !strcmp(whole, data));
+	free(whole);
+	free(data);
+	kg_report_release(&r1);
+	kg_report_release(&r2);
 }
