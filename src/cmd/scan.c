@@ -55,6 +55,20 @@ static int on_doc(void *ctx, const struct kg_doc *doc)
 static void on_error(void *ctx, const struct kg_diag *d)
 {
 	struct scan_run *s = ctx;
+	char chart[4096];
+	if (d->file && kg_layout_template_chart(d->file, chart, sizeof(chart))) {
+		/* a template named on the command line: its YAML errors are those of Go template text */
+		struct kg_diag hinted = *d;
+		char hint[4200];
+		int k = snprintf(hint, sizeof(hint),
+				 " (a Helm chart template: scan the rendered chart: helm template %s | kguard scan -)", chart);
+		size_t n = strlen(hinted.message), room = sizeof(hinted.message) - 1 - n;
+		size_t len = k < 0 ? 0 : (size_t)k < room ? (size_t)k : room; /* (cut at the cap) */
+		memcpy(hinted.message + n, hint, len);
+		hinted.message[n + len] = '\0';
+		kg_report_error(&s->report, &hinted);
+		return;
+	}
 	kg_report_error(&s->report, d);
 }
 

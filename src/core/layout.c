@@ -270,6 +270,46 @@ void kg_layout_enter(struct kg_layout *l, struct kg_loader *loader, const char *
 	}
 }
 
+static bool template_chart(const char *path, char *out, size_t size);
+
+bool kg_layout_template_chart(const char *path, char *out, size_t size)
+{
+	if (template_chart(path, out, size))
+		return true;
+	/* "deployment.yaml" named from inside templates/: the absolute path tells */
+	char *abs = realpath(path, NULL);
+	bool found = abs && strcmp(abs, path) && template_chart(abs, out, size);
+	free(abs);
+	return found;
+}
+
+static bool template_chart(const char *path, char *out, size_t size)
+{
+	static const char seg[] = "templates/";
+	size_t n = strlen(path);
+	char chart[PATH_CAP];
+	/* each "templates/" segment, the last first */
+	for (size_t i = n; i-- > 0;) {
+		if (strncmp(path + i, seg, sizeof(seg) - 1) || (i && path[i - 1] != '/'))
+			continue;
+		size_t dl = i ? i - 1 : 0; /* the folder before "/templates/" ("" at the start: ".") */
+		const char *dir = i ? path : ".";
+		if (!i)
+			dl = 1;
+		if (dl + sizeof("/Chart.yaml") > sizeof(chart) || dl + 1 > size)
+			continue;
+		memcpy(chart, dir, dl);
+		memcpy(chart + dl, "/Chart.yaml", sizeof("/Chart.yaml"));
+		struct stat st;
+		if (stat(chart, &st) == 0 && S_ISREG(st.st_mode)) {
+			memcpy(out, dir, dl);
+			out[dl] = '\0';
+			return true;
+		}
+	}
+	return false;
+}
+
 static int cmp_patch(const void *a, const void *b)
 {
 	return strcmp(((const struct patch *)a)->path, ((const struct patch *)b)->path);

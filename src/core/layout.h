@@ -60,6 +60,12 @@ struct kg_layout_role {
 /* The role of path (as the walker spells it). */
 struct kg_layout_role kg_layout_role(struct kg_layout *l, const char *path);
 
+/* The chart a file belongs to as a template, for files read outside a walk's judgement (named on
+ * the command line): path is FOLDER/templates/... (at any depth) and FOLDER/Chart.yaml exists; the
+ * nearest such FOLDER (a subchart before its parent) goes into out (size bytes). False otherwise.
+ * Only error paths call this: it stats. */
+bool kg_layout_template_chart(const char *path, char *out, size_t size);
+
 /* Lexical clean-up of a relative or absolute path into out (size bytes): repeated slashes and "."
  * components dropped, "dir/.." folded; a leading "/" and leading ".." components are kept. Returns
  * the length, or (size_t)-1 when out is too small. Exposed for the tests. */

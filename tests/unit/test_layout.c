@@ -168,6 +168,21 @@ TEST(layout_charts_and_patches)
 	snprintf(odd, sizeof(odd), "%s/repo//k/./overlays/prod/smp.yaml", root);
 	CHECK_INT(kg_layout_role(l, odd).kind, KG_LAYOUT_KUSTOMIZE_PATCH);
 
+	/* a template named outside a walk: its chart, for error hints (the nearest chart wins) */
+	char chart[512], want[512];
+	CHECK(kg_layout_template_chart(at("repo/charts/web/templates/deploy.yaml"), chart, sizeof(chart)));
+	snprintf(want, sizeof(want), "%s", at("repo/charts/web"));
+	CHECK_STR(chart, want);
+	CHECK(kg_layout_template_chart(at("repo/charts/web/templates/more/other.yaml"), chart, sizeof(chart)));
+	CHECK_STR(chart, want);
+	CHECK(kg_layout_template_chart(at("repo/charts/web/charts/sub/templates/s.yaml"), chart, sizeof(chart)));
+	CHECK_STR(chart, at("repo/charts/web/charts/sub"));
+	CHECK(!kg_layout_template_chart(at("repo/charts/web/templatesx/a.yaml"), chart, sizeof(chart)));
+	CHECK(!kg_layout_template_chart(at("repo/charts/web/values.yaml"), chart, sizeof(chart)));
+	CHECK(!kg_layout_template_chart(at("repo/k/overlays/prod/cm.yaml"), chart, sizeof(chart)));
+	CHECK(!kg_layout_template_chart(at("repo/charts/web/templates/deploy.yaml"), chart, 8)); /* no room */
+	CHECK(!kg_layout_template_chart("<stdin>", chart, sizeof(chart)));
+
 	/* the text of one kustomization, named by its path */
 	struct kg_layout *l2 = kg_layout_new();
 	static const char k2[] = "patches:\n  - path: ../p.yaml\n  - {path: /abs/x.yaml}\n";
