@@ -1,13 +1,14 @@
 /* Helm charts and Kustomize patches in a directory walk (layout.h). */
 #include "layout.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "../util/walk.h"
 #include "load.h"
 
 #define PATH_CAP 4096
@@ -122,16 +123,12 @@ size_t kg_layout_clean_path(const char *path, char *out, size_t size)
 	return n;
 }
 
-/* dir + "/" + name, cleaned; false when too long. */
+/* dir/name (name itself when absolute), cleaned; false when too long. */
 static bool join_clean(const char *dir, const char *name, char *out, size_t size)
 {
 	char tmp[PATH_CAP];
-	size_t dl = strlen(dir), nl = strlen(name);
-	if (dl + 1 + nl + 1 > sizeof(tmp))
+	if (name[0] != '/' && kg_walk_child(dir, name, tmp, sizeof(tmp)) == (size_t)-1)
 		return false;
-	memcpy(tmp, dir, dl);
-	tmp[dl] = '/';
-	memcpy(tmp + dl + 1, name, nl + 1);
 	return kg_layout_clean_path(name[0] == '/' ? name : tmp, out, size) != (size_t)-1;
 }
 
@@ -150,7 +147,8 @@ static void add_chart(struct kg_layout *l, const char *dir)
 	l->charts[l->ncharts++] = (struct chart){ xstrdup(dir), xstrdup(clean), n, false };
 }
 
-static void add_patch(struct kg_layout *l, const char *kdir, const char *kfile, bool component, const char *rel)
+static void add_patch(struct kg_layout *l, const char *kdir, const char *kfile, bool component,
+		      const char *rel)
 {
 	char clean[PATH_CAP];
 	if (!join_clean(kdir, rel, clean, sizeof(clean)))
@@ -239,14 +237,6 @@ static bool is_kustomization(const char *base)
 	       !strcmp(base, "Kustomization");
 }
 
-/* dir/name into out; false when too long. */
-static bool join(const char *dir, const char *name, char *out, size_t size)
-{
-	size_t dl = strlen(dir);
-	bool slash = dl && dir[dl - 1] == '/';
-	return (size_t)snprintf(out, size, "%s%s%s", dir, slash ? "" : "/", name) < size;
-}
-
 void kg_layout_enter(struct kg_layout *l, struct kg_loader *loader, const char *dir,
 		     const char *const *names, size_t n)
 {
@@ -254,7 +244,8 @@ void kg_layout_enter(struct kg_layout *l, struct kg_loader *loader, const char *
 	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(names[i], "Chart.yaml")) {
 			add_chart(l, dir);
-		} else if (is_kustomization(names[i]) && join(dir, names[i], file, sizeof(file))) {
+		} else if (is_kustomization(names[i]) &&
+			   kg_walk_child(dir, names[i], file, sizeof(file)) != (size_t)-1) {
 			/* (unreadable, or not a regular file: the walk reports it if it reads it) */
 			int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 			struct stat st;
@@ -292,10 +283,9 @@ static bool template_chart(const char *path, char *out, size_t size)
 	for (size_t i = n; i-- > 0;) {
 		if (strncmp(path + i, seg, sizeof(seg) - 1) || (i && path[i - 1] != '/'))
 			continue;
-		size_t dl = i ? i - 1 : 0; /* the folder before "/templates/" ("" at the start: ".") */
+		/* the folder before "/templates/": "." at the start, "/" for "/templates/" */
 		const char *dir = i ? path : ".";
-		if (!i)
-			dl = 1;
+		size_t dl = i > 1 ? i - 1 : 1;
 		if (dl + sizeof("/Chart.yaml") > sizeof(chart) || dl + 1 > size)
 			continue;
 		memcpy(chart, dir, dl);

@@ -14,11 +14,10 @@
  * judged, with no second walk: a kustomization's patches lie in or below its folder (kustomize's
  * default load restriction; a patch elsewhere, allowed only with LoadRestrictionsNone, is read as
  * a manifest when the walk meets it before its kustomization) and a component is a folder with its
- * own kustomization. kg_layout_role then tells,
- * for each file the walk meets, whether it is one of those. Paths are compared after lexical
- * clean-up (".", "..", repeated slashes), spelled as the walker spells them. Kustomization files
- * that do not parse teach nothing here: the scan reports their errors when it reads them. Nothing
- * here prints.
+ * own kustomization. kg_layout_role then tells, for each file the walk meets, whether it is one of
+ * those. Paths are compared after lexical clean-up (".", "..", repeated slashes), spelled as the
+ * walker spells them (kg_walk_child). Kustomization files that do not parse teach nothing here:
+ * the scan reports their errors when it reads them. Nothing here prints.
  *
  * Ownership: a kg_layout owns copies of every path it keeps; kg_layout_free releases them. */
 #ifndef KG_LAYOUT_H

@@ -37,9 +37,10 @@ static void give_file(const struct kg_walk *w, const char *path, int fd, int err
 /* Open first and fstat the descriptor: one path lookup per file instead of a stat and an open.
  * Inside a directory only what readdir calls a regular file or a directory is opened (opening a
  * device can have side effects; links and unknown types are stat'ed first, as non-regular files
- * there are skipped unread; a regular file want() refuses is not even stat'ed), with O_NONBLOCK so that one replaced by a FIFO meanwhile cannot
- * block. Named paths open blocking: a named FIFO waits for its writer, as fopen did. When the
- * open fails, stat decides the error to report, so messages stay those of stat-then-open. */
+ * there are skipped unread; a regular file want() refuses is not even stat'ed), with O_NONBLOCK
+ * so that one replaced by a FIFO meanwhile cannot block. Named paths open blocking: a named FIFO
+ * waits for its writer, as fopen did. When the open fails, stat decides the error to report, so
+ * messages stay those of stat-then-open. */
 static void visit(const struct kg_walk *w, const char *path, const char *base, bool named,
 		  unsigned char type, struct dir_id *stack, int depth)
 {
@@ -142,18 +143,25 @@ static void walk_dir(const struct kg_walk *w, const char *path, int fd, struct d
 		free(names);
 	}
 	size_t plen = strlen(path);
-	bool slash = plen && path[plen - 1] == '/';
 	for (size_t i = 0; i < n; i++) {
 		size_t len = plen + 1 + strlen(ents[i].name) + 1;
 		char *child = malloc(len);
 		if (!child)
 			abort();
-		snprintf(child, len, "%s%s%s", path, slash ? "" : "/", ents[i].name);
+		kg_walk_child(path, ents[i].name, child, len);
 		visit(w, child, ents[i].name, false, ents[i].type, stack, depth);
 		free(child);
 		free(ents[i].name);
 	}
 	free(ents);
+}
+
+size_t kg_walk_child(const char *dir, const char *name, char *out, size_t size)
+{
+	size_t dl = strlen(dir);
+	bool slash = dl && dir[dl - 1] == '/';
+	int n = snprintf(out, size, "%s%s%s", dir, slash ? "" : "/", name);
+	return n >= 0 && (size_t)n < size ? (size_t)n : (size_t)-1;
 }
 
 void kg_walk_path(const struct kg_walk *w, const char *path)

@@ -30,6 +30,11 @@ struct kg_walk {
 	void (*enter)(void *ctx, const char *dir, const char *const *names, size_t n);
 };
 
+/* The path the walk gives to entry name of folder dir: "dir/name" ("dir" + name when dir ends in
+ * '/'), into out (size bytes); the length, or (size_t)-1 when out is too small. For callers that
+ * must spell paths exactly as the walk does. */
+size_t kg_walk_child(const char *dir, const char *name, char *out, size_t size);
+
 /* Visit one command-line path ("-" is passed to file() as is). */
 void kg_walk_path(const struct kg_walk *w, const char *path);
 

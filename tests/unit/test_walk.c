@@ -169,3 +169,16 @@ TEST(walk_permissions)
 	CHECK_STR(events.data, "error q: Permission denied\n");
 	sh("chmod -R 700 %s; rm -rf %s", root);
 }
+
+TEST(walk_child_spelling)
+{
+	char out[16];
+	CHECK(kg_walk_child("d", "x.yaml", out, sizeof(out)) == 8);
+	CHECK_STR(out, "d/x.yaml");
+	CHECK(kg_walk_child("d/", "x.yaml", out, sizeof(out)) == 8); /* a named "d/" is not doubled */
+	CHECK_STR(out, "d/x.yaml");
+	CHECK(kg_walk_child("", "x", out, sizeof(out)) == 2);
+	CHECK_STR(out, "/x");
+	CHECK(kg_walk_child("folder", "name.yaml", out, sizeof(out)) == (size_t)-1); /* 16 bytes needed */
+	CHECK(kg_walk_child("folder", "nam.yaml", out, sizeof(out)) == 15);
+}
