@@ -872,7 +872,7 @@ int kg_json_load(struct kg_loader *L, const char *display, const char *buf, size
 		const struct kg_node *root = L->tree.root;
 		if (root && root->type != KG_NULL) {
 			struct kg_doc d = { root, display, index++, root->line, L->tree.dups,
-					    (unsigned)L->tree.ndups, &L->arena };
+					    (unsigned)L->tree.ndups, &L->arena, NULL };
 			if (sink->doc && sink->doc(sink->ctx, &d))
 				return 0;
 		}

@@ -26,6 +26,7 @@ bool kg_object_init(struct kg_object *obj, const struct kg_node *node, const str
 		obj->name = kg_str(kg_map_get(meta, "generateName"));
 	obj->namespace_ = kg_str(kg_map_get(meta, "namespace"));
 	obj->file = doc ? doc->file : NULL;
+	obj->rendered_from = doc ? doc->rendered_from : NULL;
 	obj->doc_index = doc ? doc->index : 0;
 	obj->item_path = item_path ? item_path : "";
 	pod_lookup(obj);

@@ -28,6 +28,7 @@ struct kg_object {
 	const char *name;
 	const char *namespace_;     /* metadata.namespace, NULL when unset */
 	const char *file;
+	const char *rendered_from;  /* kg_doc.rendered_from */
 	unsigned doc_index;
 	const char *item_path;      /* "items[3]" for List items, "" otherwise */
 	/* kg_object_init's answers for kg_kind_has_pod and kg_pod_locate, which several families ask

@@ -63,6 +63,10 @@ struct kg_doc {
 	const struct kg_dupkey *dups;
 	unsigned ndups;
 	struct kg_arena *arena;     /* owns the tree; callers may allocate from it too */
+	/* Helm's provenance comment before the document (`# Source: chart/templates/x.yaml`, written
+	 * by helm template for every document it renders): the chart file the object came from, or
+	 * NULL. Borrowed like the tree. */
+	const char *rendered_from;
 };
 
 struct kg_load_sink {

@@ -183,6 +183,7 @@ static bool other_breaks(const char *p, size_t n)
 struct stop_sink {
 	const struct kg_load_sink *inner;
 	struct splitter *sp;
+	const char *rendered_from;
 };
 
 static int stop_doc(void *ctx, const struct kg_doc *d)
@@ -194,11 +195,19 @@ static int stop_doc(void *ctx, const struct kg_doc *d)
 	return r;
 }
 
+/* An error in rendered Helm output also names the chart file it came from: the fix is there. */
 static void stop_err(void *ctx, const struct kg_diag *d)
 {
 	struct stop_sink *s = ctx;
-	if (s->inner->error)
+	if (!s->inner->error)
+		return;
+	if (!s->rendered_from) {
 		s->inner->error(s->inner->ctx, d);
+		return;
+	}
+	struct kg_diag with = *d;
+	kg_diag_set(&with, d->file, d->line, d->col, "%s (rendered from %s)", d->message, s->rendered_from);
+	s->inner->error(s->inner->ctx, &with);
 }
 
 static void load_piece(struct splitter *sp, const char *p, size_t n)
@@ -212,9 +221,12 @@ static void load_piece(struct splitter *sp, const char *p, size_t n)
 		sp->errors++;
 		return;
 	}
-	struct stop_sink ss = { sp->sink, sp };
+	char source[KG_HELM_SOURCE_MAX + 1];
+	struct stop_sink ss = { sp->sink, sp, kg_helm_source(p, n, source) ? source : NULL };
 	struct kg_load_sink wrap = { &ss, stop_doc, stop_err };
+	sp->L->rendered_from = ss.rendered_from;
 	sp->errors += kg_yaml_load(sp->L, sp->display, p, n, sp->line, &sp->doc_index, &wrap);
+	sp->L->rendered_from = NULL;
 }
 
 /* A piece holding only directives (%YAML, %TAG), comments and blank lines belongs to the document

@@ -491,7 +491,7 @@ int kg_yaml_load(struct kg_loader *L, const char *display, const char *buf, size
 			struct kg_tree *t = &L->tree;
 			if (t->root && t->root->type != KG_NULL) {
 				struct kg_doc d = { t->root, display, (*doc_index)++, doc_line, t->dups,
-						    (unsigned)t->ndups, &L->arena };
+						    (unsigned)t->ndups, &L->arena, L->rendered_from };
 				if (sink->doc && sink->doc(sink->ctx, &d))
 					stop = 1;
 			}

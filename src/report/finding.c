@@ -163,6 +163,7 @@ static struct kg_finding *add_common(struct kg_report *r, const struct kg_findin
 	*c = *f;
 	c->file = own_name(r, f->file);
 	c->container = intern1(&r->arena, &last[1], f->container);
+	c->rendered_from = intern1(&r->arena, &last[6], f->rendered_from);
 	const char *const *own = r->owner;
 	bool owned = r->owner_live && f->api_version == own[0] && f->kind == own[1] &&
 		     f->namespace_ == own[2] && f->name == own[3];

@@ -42,6 +42,7 @@ struct kg_finding {
 	const char *path;        /* field path, e.g. spec.containers[0].securityContext.privileged */
 	const char *container;   /* container name or NULL */
 	const char *api_version, *kind, *namespace_, *name; /* object identity, NULL when unknown */
+	const char *rendered_from; /* the Helm chart file the object was rendered from, or NULL */
 	unsigned doc_index;
 	uint32_t message_len, path_len; /* strlen of message and path (set by the report) */
 	uint64_t seq;            /* insertion order, the last sort key */
@@ -86,7 +87,7 @@ struct kg_report {
 	size_t nnotes, anotes;
 	struct kg_summary sum;
 	uint64_t seq;
-	const char *last_interned[6]; /* per identity field, the previous finding's copy: most
+	const char *last_interned[7]; /* per identity field, the previous finding's copy: most
 				       * findings repeat the previous one's file, object and container */
 	const char *last_name[4];     /* the same for kg_report_str */
 	const char *owner[4];         /* kg_report_owner's identity strings (the sources) ... */

@@ -1,7 +1,9 @@
 /* JSON report: {"findings": [...], "errors": [...], "notes": [...], "summary": {...}}; notes are
  * the inputs deliberately not scanned ({"file", "message"}). The keys are API: scripts
  * and the admission webhook's clients read them, so they only ever grow. Strings are escaped by
- * jsonw (invalid UTF-8 becomes U+FFFD); unknown values are null, unknown positions 0. */
+ * jsonw (invalid UTF-8 becomes U+FFFD); unknown values are null, unknown positions 0. A finding's
+ * "renderedFrom" (the Helm chart file of rendered output) is the one key written only when known:
+ * most inputs are not rendered charts. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -38,7 +40,7 @@ struct kg_json_cache {
 	unsigned long flushes; /* the buffer's kg_wout.flushes the rule parts are from */
 	bool have_file, have_obj;
 	const char *file;
-	const char *obj[4];
+	const char *obj[5]; /* identity and rendered_from */
 	struct part file_p, obj_p;
 };
 
@@ -150,15 +152,15 @@ static int file_part(struct kg_buf *b, struct kg_json_cache *c, const char *file
 	return 0;
 }
 
-/* "object" to the end of the finding. */
+/* "object" (and "renderedFrom", present only when known) to the end of the finding. */
 static int object_part(struct kg_buf *b, struct kg_json_cache *c, const struct kg_finding *f)
 {
-	const char *id[4] = { f->api_version, f->kind, f->namespace_, f->name };
+	const char *id[5] = { f->api_version, f->kind, f->namespace_, f->name, f->rendered_from };
 	if (c->have_obj && same(c->obj[0], id[0]) && same(c->obj[1], id[1]) && same(c->obj[2], id[2]) &&
-	    same(c->obj[3], id[3]))
+	    same(c->obj[3], id[3]) && same(c->obj[4], id[4]))
 		return copy_part(b, c->obj_p);
-	size_t n[4], max = 160;
-	for (int i = 0; i < 4; i++) {
+	size_t n[5], max = 200;
+	for (int i = 0; i < 5; i++) {
 		n[i] = kg_wp_len0(id[i]);
 		max += str_max(id[i], n[i]);
 	}
@@ -168,7 +170,7 @@ static int object_part(struct kg_buf *b, struct kg_json_cache *c, const struct k
 	size_t off = b->len;
 	if (!id[0] && !id[1] && !id[2] && !id[3]) {
 		/* findings about files rather than Kubernetes objects (Dockerfiles, node files) */
-		d = kg_wp_put(d, KG_LIT(",\n      \"object\": null\n    }"));
+		d = kg_wp_put(d, KG_LIT(",\n      \"object\": null"));
 	} else {
 		d = kg_wp_put(d, KG_LIT(",\n      \"object\": {\n        \"apiVersion\": "));
 		d = str(d, id[0], n[0]);
@@ -178,8 +180,13 @@ static int object_part(struct kg_buf *b, struct kg_json_cache *c, const struct k
 		d = str(d, id[2], n[2]);
 		d = kg_wp_put(d, KG_LIT(",\n        \"name\": "));
 		d = str(d, id[3], n[3]);
-		d = kg_wp_put(d, KG_LIT("\n      }\n    }"));
+		d = kg_wp_put(d, KG_LIT("\n      }"));
 	}
+	if (id[4]) {
+		d = kg_wp_put(d, KG_LIT(",\n      \"renderedFrom\": "));
+		d = str(d, id[4], n[4]);
+	}
+	d = kg_wp_put(d, KG_LIT("\n    }"));
 	kg_wp_done(b, d);
 	c->have_obj = true;
 	memcpy(c->obj, id, sizeof(id));

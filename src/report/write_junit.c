@@ -3,7 +3,8 @@
  *   <testsuites name="kguard scan" tests=".." failures=".." errors=".." [skipped=".."]>
  *     <testsuite name="FILE" ...>                 one per file with findings, errors or notes
  *       <testcase classname="FILE" name="Kind ns/name: family">
- *         <failure type="SEVERITY" message="...">one line per finding</failure>
+ *         <failure type="SEVERITY" message="...">one line per finding</failure> (after "rendered
+ *                                                  from CHART-FILE" for rendered Helm output)
  *       </testcase>
  *       <testcase classname="FILE" name="input"><error type="input-error" ...>errors</error></testcase>
  *       <testcase classname="FILE" name="not scanned"><skipped message="..."/></testcase>
@@ -395,6 +396,11 @@ static void testcase(struct jw *j, const struct kg_finding *const *g, size_t n)
 		}
 	}
 	PUT(j, "\">");
+	if (f->rendered_from) { /* one object: one chart file */
+		PUT(j, "rendered from ");
+		esc(j, f->rendered_from, false);
+		PUT(j, "\n");
+	}
 	for (size_t i = 0; i < n; i++)
 		finding_line(j, g[i]);
 	PUT(j, "</failure>\n    </testcase>\n");

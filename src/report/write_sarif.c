@@ -217,22 +217,57 @@ static bool same(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
+/* The Helm chart file a result's object was rendered from: a related location and the
+ * "renderedFrom" property (which opens object_part). The file's lines are not the rendered
+ * ones, so the location has no region. */
+static void rendered_parts(struct kg_sarif *s, const char *from, size_t n)
+{
+	normalize_path(&s->tmp2, from);
+	const char *uri = uri_encode(s, "", s->tmp2.data ? s->tmp2.data : "");
+	size_t nu = strlen(uri);
+	char *d = kg_wp_room(&s->related_part, 480 + jmax(nu));
+	if (!d) {
+		s->failed = 1;
+		return;
+	}
+	d = kg_wp_put(d, KG_LIT(",\n          \"relatedLocations\": [\n            {\n              \"id\": 1,\n"
+				"              \"physicalLocation\": {\n                \"artifactLocation\": {\n"
+				"                  \"uri\": "));
+	d = jstr(d, uri, nu);
+	d = kg_wp_put(d, KG_LIT("\n                }\n              },\n              \"message\": {\n"
+				"                \"text\": \"the Helm chart file the object was rendered from\"\n"
+				"              }\n            }\n          ]"));
+	kg_wp_done(&s->related_part, d);
+	d = kg_wp_room(&s->object_part, 64 + jmax(n));
+	if (!d) {
+		s->failed = 1;
+		return;
+	}
+	d = kg_wp_put(d, KG_LIT(",\n            \"renderedFrom\": "));
+	d = jstr(d, from, n);
+	kg_wp_done(&s->object_part, d);
+}
+
 /* The parts of a result that depend only on the object: its logical location and the "object"
- * property (both empty without a kind). Rebuilt when the object changes. */
+ * property (both empty without a kind), and where it was rendered from. Rebuilt when the object
+ * changes. */
 static void object_parts(struct kg_sarif *s, const struct kg_finding *f)
 {
-	const char *id[4] = { f->api_version, f->kind, f->namespace_, f->name };
+	const char *id[5] = { f->api_version, f->kind, f->namespace_, f->name, f->rendered_from };
 	if (s->have_obj && same(s->obj[0], id[0]) && same(s->obj[1], id[1]) && same(s->obj[2], id[2]) &&
-	    same(s->obj[3], id[3]))
+	    same(s->obj[3], id[3]) && same(s->obj[4], id[4]))
 		return;
 	s->have_obj = true;
 	memcpy(s->obj, id, sizeof(id));
 	s->obj_gen++;
 	size_t *n = s->obj_len;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		n[i] = kg_wp_len0(id[i]);
 	kg_buf_reset(&s->logical_part);
 	kg_buf_reset(&s->object_part);
+	kg_buf_reset(&s->related_part);
+	if (id[4])
+		rendered_parts(s, id[4], n[4]);
 	if (!f->kind)
 		return;
 	struct kg_buf *label = &s->tmp; /* "kind/namespace/name", "kind//name" without one */
@@ -394,7 +429,7 @@ static void result(struct kg_sarif *s, const struct kg_finding *f, struct kg_sar
 	struct kg_sarif_part head = rule_head(s, sr, f);
 	bool loc = kg_sarif_nonempty(f->file);
 	size_t max = 512 + head.len + jmax(nm) + jmax(np) + jmax(nc) + ns + s->object_part.len +
-		     (loc ? s->file_part.len + s->logical_part.len : 0);
+		     s->related_part.len + (loc ? s->file_part.len + s->logical_part.len : 0);
 	char *d = kg_wp_room(&s->b, max);
 	if (!d) {
 		s->failed = 1;
@@ -415,6 +450,7 @@ static void result(struct kg_sarif *s, const struct kg_finding *f, struct kg_sar
 		d = kg_wp_put(d, s->logical_part.data, s->logical_part.len);
 		d = kg_wp_put(d, KG_LIT("\n            }\n          ]"));
 	}
+	d = kg_wp_put(d, s->related_part.data, s->related_part.len);
 	d = kg_wp_put(d, KG_LIT(",\n          \"partialFingerprints\": {\n            \"" FINGERPRINT_KEY "\": \""));
 	d = kg_wp_put(d, fp, nfp);
 	d = kg_wp_put(d, KG_LIT("\"\n          },\n          \"properties\": {\n            \"severity\": "));
@@ -551,12 +587,14 @@ int kg_write_sarif(FILE *out, const struct kg_report *r, const struct kg_write_o
 	s.out = out;
 	kg_buf_init(&s.b, 0);
 	kg_buf_init(&s.tmp, 0);
+	kg_buf_init(&s.tmp2, 0);
 	kg_buf_init(&s.cache_norm, 0);
 	kg_buf_init(&s.cache_uri, 0);
 	kg_buf_init(&s.parts, 0);
 	kg_buf_init(&s.file_part, 0);
 	kg_buf_init(&s.logical_part, 0);
 	kg_buf_init(&s.object_part, 0);
+	kg_buf_init(&s.related_part, 0);
 	s.file_gen = s.obj_gen = 1;
 	kg_jw_init(&s.w, &s.b, true);
 	if (kg_sarif_collect_rules(&s, r) || fp_init(&s, r->nfindings)) {
@@ -611,11 +649,13 @@ out:
 	free(s.fp_counts);
 	kg_buf_release(&s.b);
 	kg_buf_release(&s.tmp);
+	kg_buf_release(&s.tmp2);
 	kg_buf_release(&s.cache_norm);
 	kg_buf_release(&s.cache_uri);
 	kg_buf_release(&s.parts);
 	kg_buf_release(&s.file_part);
 	kg_buf_release(&s.logical_part);
 	kg_buf_release(&s.object_part);
+	kg_buf_release(&s.related_part);
 	return s.failed ? -1 : 0;
 }

@@ -34,7 +34,7 @@ struct kg_sarif_rule {
 
 struct kg_sarif {
 	struct kg_jw w;
-	struct kg_buf b, tmp;
+	struct kg_buf b, tmp, tmp2;
 	FILE *out;
 	int failed;
 	struct kg_sarif_rule *rules;       /* in order of first appearance; by_id sorts them */
@@ -47,9 +47,9 @@ struct kg_sarif {
 	bool cache_base;                   /* relative: the URI takes uriBaseId %SRCROOT% */
 	/* Result parts that repeat: rule heads (kept for the run), the file's location opening and
 	 * the object's logical location and properties (rebuilt when they change). */
-	struct kg_buf parts, file_part, logical_part, object_part;
-	const char *obj[4];                /* apiVersion, kind, namespace, name of object_part */
-	size_t obj_len[4];
+	struct kg_buf parts, file_part, logical_part, object_part, related_part;
+	const char *obj[5];                /* apiVersion, kind, namespace, name, rendered_from */
+	size_t obj_len[5];
 	bool have_obj;
 	unsigned file_gen, obj_gen;        /* bumped when the file (and the object) changes */
 	/* occurrence counts of fingerprints: open addressing, power-of-two size */

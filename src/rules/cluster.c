@@ -485,6 +485,7 @@ void kg_keep_begin(struct kg_cluster_state *s, const struct kg_check *c, const c
 	size_t np = keep_paths(s, paths);
 	kg_object_init(&s->view, kg_node_clone_keep(&s->arena, o->node, paths, np), NULL, o->item_path);
 	s->view.file = o->file;
+	s->view.rendered_from = o->rendered_from;
 	s->view.doc_index = o->doc_index;
 }
 
@@ -546,6 +547,7 @@ void kg_rec_init(struct kg_cluster_state *s, struct kg_rec *r, const struct kg_c
 		r->flags |= KG_REC_NS_SET;
 	r->ns = kg_ns_id(s, kg_cluster_ns(s, v->namespace_ ? v->namespace_ : "default"));
 	r->file = kg_cluster_file(s, c->report, o->file);
+	r->rendered_from = o->rendered_from ? kg_report_str(c->report, o->rendered_from) : NULL;
 	r->doc_index = o->doc_index;
 	if (!at)
 		at = o->node;
@@ -585,6 +587,7 @@ void kg_rec_emit(struct kg_check *c, const struct kg_rec *r, enum kg_rec_rule ru
 	const struct kg_cluster_state *s = c->state;
 	struct kg_finding f = { 0 };
 	f.file = r->file;
+	f.rendered_from = r->rendered_from;
 	f.line = r->line;
 	f.col = r->col;
 	f.path = r->path;

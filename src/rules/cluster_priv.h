@@ -30,12 +30,13 @@ enum kg_rec_rule {
 #define KG_RR_BIT(r) (1u << (r))
 
 /* A kept object that finish() may report on. Workload records are the bulk of the state (one per
- * pod template of the run; each fresh page costs a fault), so a record is 48 bytes and a workload
- * 64: apiVersion/kind and namespace are ids into small tables of the state (s->idents, s->nss;
+ * pod template of the run; each fresh page costs a fault), so a record is 56 bytes and a workload
+ * 72: apiVersion/kind and namespace are ids into small tables of the state (s->idents, s->nss;
  * kg_rec_kind, kg_rec_ns). */
 struct kg_rec {
 	const char *name; /* identity as kg_object_init reads it */
 	const char *file; /* the report's copy (kg_cluster_file) */
+	const char *rendered_from; /* the same for kg_object.rendered_from */
 	const char *path; /* field path findings point at (List item prefix included), or NULL */
 	uint32_t ident;   /* apiVersion and kind (of the view: the same strings as the object's) */
 	uint32_t ns;      /* namespace with "default" for unset: kg_ns_id */

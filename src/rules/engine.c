@@ -86,6 +86,7 @@ static void fill_identity(struct kg_finding *f, const struct kg_object *obj)
 	f->namespace_ = obj->namespace_;
 	f->name = obj->name;
 	f->file = obj->file;
+	f->rendered_from = obj->rendered_from;
 	f->doc_index = obj->doc_index;
 }
 

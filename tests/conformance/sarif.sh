@@ -91,6 +91,7 @@ absolute-odd-names|1|"\$K" scan -f sarif "$in/odd dir"
 relative|1|cd "$in" && "\$K" scan -f sarif ./dup.yaml clean/ok.yaml
 escapes|1|"\$K" scan -f sarif "$in/escapes.yaml"
 gitops-notes|1|"\$K" scan -f sarif tests/golden/scan-gitops-layout/repo
+helm-rendered-stdin|2|"\$K" scan -f sarif - < tests/golden/scan-helm-rendered/rendered.yaml
 gitops-notes-errors|2|"\$K" scan -f sarif tests/golden/scan-gitops-layout/repo "$in/bad.yaml"
 corpus-kubernetes-examples|0 1 2|"\$K" scan -f sarif "$shared/corpus/kubernetes-examples"
 corpus-microservices-demo|0 1 2|"\$K" scan -f sarif "$shared/corpus/microservices-demo"

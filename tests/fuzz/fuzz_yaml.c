@@ -3,6 +3,7 @@
  * walked. Limits are the defaults but for the node cap, lowered to keep each run fast. */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/load.h"
 #include "fuzz_walk.h"
@@ -18,6 +19,10 @@ static int on_doc(void *ctx, const struct kg_doc *d)
 	for (unsigned i = 0; i < d->ndups; i++)
 		if (!d->dups[i].path)
 			abort();
+	/* a Helm provenance comment is one non-empty line of at most 1,024 bytes */
+	if (d->rendered_from && (!d->rendered_from[0] || strlen(d->rendered_from) > 1024 ||
+				 strchr(d->rendered_from, '\n')))
+		abort();
 	fuzz_walk(d->root, 0, &budget);
 	return 0;
 }
