@@ -27,6 +27,8 @@ bool kg_object_init(struct kg_object *obj, const struct kg_node *node, const str
 	obj->namespace_ = kg_str(kg_map_get(meta, "namespace"));
 	obj->file = doc ? doc->file : NULL;
 	obj->rendered_from = doc ? doc->rendered_from : NULL;
+	if (!obj->rendered_from && doc)
+		obj->rendered_from = kg_kustomize_origin(meta, doc->arena);
 	obj->doc_index = doc ? doc->index : 0;
 	obj->item_path = item_path ? item_path : "";
 	pod_lookup(obj);

@@ -28,7 +28,7 @@ struct kg_object {
 	const char *name;
 	const char *namespace_;     /* metadata.namespace, NULL when unset */
 	const char *file;
-	const char *rendered_from;  /* kg_doc.rendered_from */
+	const char *rendered_from;  /* kg_doc.rendered_from, else kg_kustomize_origin, else NULL */
 	unsigned doc_index;
 	const char *item_path;      /* "items[3]" for List items, "" otherwise */
 	/* kg_object_init's answers for kg_kind_has_pod and kg_pod_locate, which several families ask
@@ -39,7 +39,16 @@ struct kg_object {
 	struct kg_pod_ref pod;
 };
 
-/* Fill obj from a map node; returns false when node is not a map. */
+/* Kustomize's record of where an object came from (kustomize build with buildMetadata:
+ * [originAnnotations]): "path: FILE" (with "repo:" and "ref:" for a remote base), or
+ * "configuredIn: KUSTOMIZATION" for a generated object. */
+#define KG_KUSTOMIZE_ORIGIN "config.kubernetes.io/origin"
+/* From metadata (NULL-safe): the file, "REPO//FILE?ref=REF" for a remote base, or the kustomization
+ * of a generated object, copied into a; NULL without the annotation. */
+const char *kg_kustomize_origin(const struct kg_node *meta, struct kg_arena *a);
+
+/* Fill obj from a map node; returns false when node is not a map. The object is rendered from
+ * the document's Helm source, else from its Kustomize origin annotation (copied into doc->arena). */
 bool kg_object_init(struct kg_object *obj, const struct kg_node *node, const struct kg_doc *doc,
 		    const char *item_path);
 

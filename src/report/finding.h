@@ -42,7 +42,7 @@ struct kg_finding {
 	const char *path;        /* field path, e.g. spec.containers[0].securityContext.privileged */
 	const char *container;   /* container name or NULL */
 	const char *api_version, *kind, *namespace_, *name; /* object identity, NULL when unknown */
-	const char *rendered_from; /* the Helm chart file the object was rendered from, or NULL */
+	const char *rendered_from; /* where the object was rendered from (kg_object), or NULL */
 	unsigned doc_index;
 	uint32_t message_len, path_len; /* strlen of message and path (set by the report) */
 	uint64_t seq;            /* insertion order, the last sort key */

@@ -217,9 +217,9 @@ static bool same(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-/* The Helm chart file a result's object was rendered from: a related location and the
- * "renderedFrom" property (which opens object_part). The file's lines are not the rendered
- * ones, so the location has no region. */
+/* The file (Helm template, Kustomize origin) a result's object was rendered from: a related
+ * location and the "renderedFrom" property (which opens object_part). The file's lines are not
+ * the rendered ones, so the location has no region. */
 static void rendered_parts(struct kg_sarif *s, const char *from, size_t n)
 {
 	normalize_path(&s->tmp2, from);
@@ -235,7 +235,7 @@ static void rendered_parts(struct kg_sarif *s, const char *from, size_t n)
 				"                  \"uri\": "));
 	d = jstr(d, uri, nu);
 	d = kg_wp_put(d, KG_LIT("\n                }\n              },\n              \"message\": {\n"
-				"                \"text\": \"the Helm chart file the object was rendered from\"\n"
+				"                \"text\": \"the file the object was rendered from (Helm template or Kustomize origin)\"\n"
 				"              }\n            }\n          ]"));
 	kg_wp_done(&s->related_part, d);
 	d = kg_wp_room(&s->object_part, 64 + jmax(n));

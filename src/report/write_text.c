@@ -148,8 +148,8 @@ static bool same_object(const struct kg_finding *a, const struct kg_finding *b)
 	       same(a->name, b->name) && same(a->api_version, b->api_version);
 }
 
-/* "Kind namespace/name (apiVersion)", as kg_write_object_label spells it, and the Helm chart file
- * it was rendered from when known; each part is made safe on its own, which is the same as making
+/* "Kind namespace/name (apiVersion)", as kg_write_object_label spells it, and the file it was
+ * rendered from when known; each part is made safe on its own, which is the same as making
  * the whole safe: the separators are ASCII. */
 static void object_header(struct tw *t, const struct kg_finding *f)
 {

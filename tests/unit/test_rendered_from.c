@@ -329,3 +329,76 @@ TEST(rendered_from_is_escaped)
 	free(sa);
 	th_free(&r);
 }
+
+/* The renderedFrom of the first object of yaml, through kg_object_init ("-" for NULL). */
+static char origin_seen[1100];
+
+static int on_origin_doc(void *ctx, const struct kg_doc *d)
+{
+	(void)ctx;
+	struct kg_object o;
+	if (kg_object_init(&o, d->root, d, NULL))
+		snprintf(origin_seen, sizeof(origin_seen), "%s", o.rendered_from ? o.rendered_from : "-");
+	return 1;
+}
+
+static const char *origin_of(const char *yaml)
+{
+	snprintf(origin_seen, sizeof(origin_seen), "(none)");
+	struct kg_loader *L = kg_loader_new(NULL);
+	struct kg_load_sink sink = { NULL, on_origin_doc, NULL };
+	kg_loader_buffer(L, "in.yaml", yaml, strlen(yaml), &sink);
+	kg_loader_free(L);
+	return origin_seen;
+}
+
+#define ORIGIN(text) "kind: A\nmetadata:\n  annotations:\n    config.kubernetes.io/origin: " text "\n"
+
+TEST(kustomize_origin_annotation)
+{
+	CHECK_STR(origin_of(ORIGIN("|\n      path: ../base/deploy.yaml")), "../base/deploy.yaml");
+	CHECK_STR(origin_of(ORIGIN("|\n      path: 'a b.yaml'  ")), "a b.yaml");
+	CHECK_STR(origin_of(ORIGIN("|\n      path: \"c.yaml\"")), "c.yaml");
+	CHECK_STR(origin_of(ORIGIN("|\n      path: d/x.yaml\n      repo: https://github.com/o/r\n      ref: v1")),
+		  "https://github.com/o/r//d/x.yaml?ref=v1");
+	CHECK_STR(origin_of(ORIGIN("|\n      repo: https://github.com/o/r\n      path: d/x.yaml")),
+		  "https://github.com/o/r//d/x.yaml");
+	CHECK_STR(origin_of(ORIGIN("|\n      configuredIn: overlays/prod/kustomization.yaml\n      configuredBy:\n"
+				   "        kind: SecretGenerator")),
+		  "overlays/prod/kustomization.yaml");
+	/* a key nested under another, a key that only starts like one, no annotation, not a string */
+	CHECK_STR(origin_of(ORIGIN("|\n      configuredBy:\n        path: nested.yaml")), "-");
+	CHECK_STR(origin_of(ORIGIN("|\n      pathx: y.yaml")), "-");
+	CHECK_STR(origin_of("kind: A\nmetadata: {name: a}\n"), "-");
+	CHECK_STR(origin_of(ORIGIN("{path: z.yaml}")), "-");
+	CHECK_STR(origin_of(ORIGIN("|\n      path: ")), "-");
+	char big[1300];
+	snprintf(big, sizeof(big), ORIGIN("'path: %01025d'"), 7);
+	CHECK_STR(origin_of(big), "-");
+	snprintf(big, sizeof(big), ORIGIN("'path: %01024d'"), 7);
+	CHECK_INT(strlen(origin_of(big)), 1024);
+}
+
+/* A Helm source names the template the author wrote; it wins over an origin annotation. */
+TEST(helm_source_before_kustomize_origin)
+{
+	CHECK_STR(origin_of("# Source: c/templates/t.yaml\n" ORIGIN("|\n      path: rendered.yaml")), "c/templates/t.yaml");
+}
+
+/* List items carry their own origins. */
+TEST(kustomize_origin_per_list_item)
+{
+	struct th_run r;
+	th_scan(&r, NULL, NULL,
+		"apiVersion: v1\nkind: List\nitems:\n"
+		"- {apiVersion: v1, kind: Service, metadata: {name: a, annotations: {config.kubernetes.io/origin: 'path: a.yaml'}},\n"
+		"   spec: {type: NodePort, selector: {app: x}, ports: [{port: 80}]}}\n"
+		"- {apiVersion: v1, kind: Service, metadata: {name: b},\n"
+		"   spec: {type: NodePort, selector: {app: x}, ports: [{port: 80}]}}\n");
+	CHECK_INT(th_count(&r, "network.service-nodeport"), 2);
+	const struct kg_finding *a = th_get(&r, "network.service-nodeport", 0);
+	const struct kg_finding *b = th_get(&r, "network.service-nodeport", 1);
+	CHECK(a && a->rendered_from && !strcmp(a->rendered_from, "a.yaml") && !strcmp(a->name, "a"));
+	CHECK(b && !b->rendered_from && !strcmp(b->name, "b"));
+	th_free(&r);
+}
