@@ -79,7 +79,7 @@ static const char *intern(struct kg_arena *a, const char **cache, const char *s)
 }
 
 /* Copy s into arena a unless *last (the previous finding's copy of the same field) equals it. */
-static const char *intern1(struct kg_arena *a, const char **last, const char *s)
+static inline const char *intern1(struct kg_arena *a, const char **last, const char *s)
 {
 	if (!s)
 		return NULL;
@@ -155,6 +155,12 @@ static void *grow(void *p, size_t *alloc, size_t used, size_t need, size_t elem)
 	return q;
 }
 
+/* Rare (rendered inputs only), so kept out of add_common, where intern1 is inlined. */
+__attribute__((noinline)) static const char *own_rendered_from(struct kg_report *r, const char *s)
+{
+	return intern1(&r->arena, &r->last_interned[6], s);
+}
+
 static struct kg_finding *add_common(struct kg_report *r, const struct kg_finding *f)
 {
 	r->findings = grow(r->findings, &r->afindings, r->nfindings, r->nfindings + 1, sizeof(*r->findings));
@@ -163,7 +169,8 @@ static struct kg_finding *add_common(struct kg_report *r, const struct kg_findin
 	*c = *f;
 	c->file = own_name(r, f->file);
 	c->container = intern1(&r->arena, &last[1], f->container);
-	c->rendered_from = intern1(&r->arena, &last[6], f->rendered_from);
+	if (f->rendered_from)
+		c->rendered_from = own_rendered_from(r, f->rendered_from);
 	const char *const *own = r->owner;
 	bool owned = r->owner_live && f->api_version == own[0] && f->kind == own[1] &&
 		     f->namespace_ == own[2] && f->name == own[3];
