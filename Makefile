@@ -59,6 +59,9 @@ $(O)/tests/%: tests/unit/%.c tests/unit/harness.h $(O)/libkguard.a
 	$(if $(Q),@echo "  TEST    $@")
 	$(Q)$(CC) $(filter-out $(LTO),$(ALL_CFLAGS)) -Isrc -o $@ $< $(O)/libkguard.a $(LDLIBS)
 
+# The report writer tests share their fixtures: an edit to the header rebuilds them.
+$(filter $(O)/tests/test_writers_%,$(UNIT_BIN)): tests/unit/writers_util.h
+
 # The JSON loader's test compares acceptance with jansson's (test only; kguard never links it).
 $(O)/tests/test_json_load: LDLIBS += -ljansson
 

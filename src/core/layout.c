@@ -1,7 +1,6 @@
 /* Helm charts and Kustomize patches in a directory walk (layout.h). */
 #include "layout.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,11 +246,11 @@ void kg_layout_enter(struct kg_layout *l, struct kg_loader *loader, const char *
 		} else if (is_kustomization(names[i]) &&
 			   kg_walk_child(dir, names[i], file, sizeof(file)) != (size_t)-1) {
 			/* (unreadable, or not a regular file: the walk reports it if it reads it) */
-			int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 			struct stat st;
+			int fd = kg_walk_open_found(file, &st);
 			if (fd < 0)
 				continue;
-			if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && fcntl(fd, F_SETFL, 0) == 0) {
+			if (S_ISREG(st.st_mode)) {
 				struct kustomization_read k = { l, dir, file };
 				struct kg_load_sink sink = { &k, on_kustomization, ignore_error };
 				kg_loader_fd(loader, file, fd, (long long)st.st_size, &sink);

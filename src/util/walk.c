@@ -34,34 +34,64 @@ static void give_file(const struct kg_walk *w, const char *path, int fd, int err
 	w->file(w->ctx, &f);
 }
 
-/* Open first and fstat the descriptor: one path lookup per file instead of a stat and an open.
- * Inside a directory only what readdir calls a regular file or a directory is opened (opening a
+/* open(path, flags), then fstat the descriptor: one path lookup per file instead of a stat and an
+ * open. When the open fails, stat decides the error to report, so messages stay those of
+ * stat-then-open: -1 with the open's errno and *st filled, or, when path cannot be stat'ed either,
+ * -1 with stat's (or fstat's) errno and st->st_mode 0 (no file has type 0). */
+static int open_stat(const char *path, int flags, struct stat *st)
+{
+	int fd = open(path, flags);
+	int err = errno;
+	if (fd >= 0 ? fstat(fd, st) == 0 : stat(path, st) == 0) {
+		errno = err;
+		return fd;
+	}
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	st->st_mode = 0;
+	errno = err;
+	return -1;
+}
+
+int kg_walk_open_found(const char *path, struct stat *st)
+{
+	int fd = open_stat(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, st);
+	if (!S_ISREG(st->st_mode))
+		return fd; /* a directory to list, something else to close unread, or -1 */
+	if (fd < 0) /* EWOULDBLOCK: a lease on the file; a blocking open waits for it, as fopen did */
+		return errno == EWOULDBLOCK ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	if (fcntl(fd, F_SETFL, 0) != 0) { /* read blocking (F_SETFL 0: only O_NONBLOCK was set) */
+		int err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+/* Inside a directory only what readdir calls a regular file or a directory is opened (opening a
  * device can have side effects; links and unknown types are stat'ed first, as non-regular files
- * there are skipped unread; a regular file want() refuses is not even stat'ed), with O_NONBLOCK
- * so that one replaced by a FIFO meanwhile cannot block. Named paths open blocking: a named FIFO
- * waits for its writer, as fopen did. When the open fails, stat decides the error to report, so
- * messages stay those of stat-then-open. */
+ * there are skipped unread; a regular file want() refuses is not even stat'ed). Named paths open
+ * blocking: a named FIFO waits for its writer, as fopen did. */
 static void visit(const struct kg_walk *w, const char *path, const char *base, bool named,
 		  unsigned char type, struct dir_id *stack, int depth)
 {
 	struct stat st;
-	int fd = -1, open_err = 0;
-	bool tried = true;
+	int fd = -1;
+	bool tried = named || type == DT_DIR || type == DT_REG; /* else stat'ed, opened if wanted */
 	int wanted = named ? 1 : -1; /* -1: not asked yet */
 	if (!named && type == DT_REG && !(wanted = w->want(w->ctx, path, base)))
 		return; /* a regular file not wanted: nothing to learn from a stat */
 	if (named)
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	else if (type == DT_DIR || type == DT_REG)
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	else
-		tried = false;
-	if (fd < 0)
-		open_err = errno;
-	if (fd >= 0 ? fstat(fd, &st) != 0 : stat(path, &st) != 0) {
-		w->error(w->ctx, path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		fd = open_stat(path, O_RDONLY | O_CLOEXEC, &st);
+	else if (tried)
+		fd = kg_walk_open_found(path, &st);
+	else if (stat(path, &st) != 0)
+		st.st_mode = 0;
+	int open_err = errno;
+	if (!st.st_mode) {
+		w->error(w->ctx, path, strerror(open_err));
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
@@ -88,15 +118,9 @@ static void visit(const struct kg_walk *w, const char *path, const char *base, b
 			close(fd);
 		return;
 	}
-	if (!tried || (fd < 0 && open_err == EWOULDBLOCK)) {
-		/* (EWOULDBLOCK: a lease on the file; a blocking open waits for it, as fopen did) */
+	if (!tried) {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		open_err = errno;
-	} else if (fd >= 0 && !named && fcntl(fd, F_SETFL, 0) != 0) {
-		/* a regular file is read blocking (F_SETFL 0: only O_NONBLOCK was set among its flags) */
-		open_err = errno;
-		close(fd);
-		fd = -1;
 	}
 	give_file(w, path, fd, fd >= 0 ? 0 : open_err, &st);
 }

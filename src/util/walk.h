@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 /* A file to read. fd is open read-only (blocking) and belongs to the callback, which closes it.
  * fd < 0: err is the errno of the failed open (to report as "cannot open"), or 0 for "-"
@@ -34,6 +35,16 @@ struct kg_walk {
  * '/'), into out (size bytes); the length, or (size_t)-1 when out is too small. For callers that
  * must spell paths exactly as the walk does. */
 size_t kg_walk_child(const char *dir, const char *name, char *out, size_t size);
+
+/* Open a file found in a folder without blocking on what it turns out to be: O_NONBLOCK, so a
+ * FIFO or device put there cannot hang the open, then fstat into *st. A regular file comes back
+ * open for blocking reads (O_NONBLOCK cleared); a lease on it, which fails that open with
+ * EWOULDBLOCK, is waited for by a blocking open, as fopen would. Anything else comes back as
+ * opened, O_NONBLOCK kept: a directory to list, a FIFO or device for the caller to close unread
+ * (opening a device can have side effects: where readdir tells the type, call this only for
+ * regular files and folders). -1 with errno when it cannot be opened: *st is stat's then, or
+ * st->st_mode is 0 when path cannot be stat'ed either (errno is then stat's, the one to report). */
+int kg_walk_open_found(const char *path, struct stat *st) __attribute__((warn_unused_result));
 
 /* Visit one command-line path ("-" is passed to file() as is). */
 void kg_walk_path(const struct kg_walk *w, const char *path);

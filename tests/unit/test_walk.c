@@ -1,6 +1,7 @@
 /* kg_walk_path: sorted recursion, hidden entries skipped, files handed over open (blocking, at
  * offset 0, with their size), non-regular files inside directories skipped without being opened,
- * named ones read, and the errors (missing, symlink loops, directory loops, depth) as before. */
+ * named ones read, and the errors (missing, symlink loops, directory loops, depth) as before;
+ * kg_walk_open_found on its own (regular files, FIFOs, folders, missing files, leases). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -181,4 +182,121 @@ TEST(walk_child_spelling)
 	CHECK_STR(out, "/x");
 	CHECK(kg_walk_child("folder", "name.yaml", out, sizeof(out)) == (size_t)-1); /* 16 bytes needed */
 	CHECK(kg_walk_child("folder", "nam.yaml", out, sizeof(out)) == 15);
+}
+
+static char found[256];
+
+static const char *in_root(const char *name)
+{
+	snprintf(found, sizeof(found), "%s/%s", root, name);
+	return found;
+}
+
+/* kg_walk_open_found: a regular file blocking, a FIFO or folder not blocked on, missing ones -1 */
+TEST(walk_open_found_types)
+{
+	alarm(20); /* a FIFO opened blocking would wait for a writer that never comes */
+	strcpy(root, "/tmp/kg-walk-XXXXXX");
+	CHECK(mkdtemp(root) != NULL);
+	CHECK_INT(sh("cd %s && mkdir d && mkfifo fifo.yaml && ln -s nowhere dangling.yaml", root), 0);
+	put("a.yaml", "a: 1\n");
+	struct stat st;
+	int fd = kg_walk_open_found(in_root("a.yaml"), &st);
+	CHECK(fd >= 0);
+	CHECK(S_ISREG(st.st_mode));
+	CHECK_INT(st.st_size, 5);
+	CHECK_INT(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
+	char buf[16];
+	CHECK_INT(read(fd, buf, sizeof(buf)), 5);
+	if (fd >= 0)
+		close(fd);
+	fd = kg_walk_open_found(in_root("fifo.yaml"), &st); /* returns at once, unread */
+	CHECK(fd >= 0);
+	CHECK(S_ISFIFO(st.st_mode));
+	CHECK(fcntl(fd, F_GETFL) & O_NONBLOCK); /* so a stray read cannot block either */
+	if (fd >= 0)
+		close(fd);
+	fd = kg_walk_open_found(in_root("d"), &st);
+	CHECK(fd >= 0);
+	CHECK(S_ISDIR(st.st_mode));
+	if (fd >= 0)
+		close(fd);
+	errno = 0;
+	CHECK_INT(kg_walk_open_found(in_root("missing.yaml"), &st), -1);
+	CHECK_INT(errno, ENOENT);
+	CHECK_INT(st.st_mode, 0); /* nothing to stat: the error to report is stat's */
+	errno = 0;
+	CHECK_INT(kg_walk_open_found(in_root("dangling.yaml"), &st), -1);
+	CHECK_INT(errno, ENOENT);
+	CHECK_INT(st.st_mode, 0);
+	sh("rm -rf %s", root);
+	alarm(0);
+}
+
+/* A file that exists but cannot be opened: -1 with the open's errno, and *st says what it is. */
+TEST(walk_open_found_unreadable)
+{
+	if (geteuid() == 0)
+		return; /* root reads it anyway */
+	strcpy(root, "/tmp/kg-walk-XXXXXX");
+	CHECK(mkdtemp(root) != NULL);
+	put("u.yaml", "u: 1\n");
+	CHECK_INT(chmod(in_root("u.yaml"), 0), 0);
+	struct stat st;
+	errno = 0;
+	CHECK_INT(kg_walk_open_found(in_root("u.yaml"), &st), -1);
+	CHECK_INT(errno, EACCES);
+	CHECK(S_ISREG(st.st_mode));
+	sh("rm -rf %s", root);
+}
+
+static int lease_fd = -1;
+static volatile sig_atomic_t lease_breaks;
+
+static void give_up_lease(int sig)
+{
+	(void)sig;
+	lease_breaks++;
+	(void)fcntl(lease_fd, F_SETLEASE, F_UNLCK);
+}
+
+/* A file under a write lease fails the non-blocking open with EWOULDBLOCK; the blocking open that
+ * follows waits until the holder (here this process, told by SIGIO) lets go, and reads the file. */
+TEST(walk_open_found_waits_for_a_lease)
+{
+	alarm(20); /* the kernel breaks an ignored lease only after lease-break-time (45 s) */
+	strcpy(root, "/tmp/kg-walk-XXXXXX");
+	CHECK(mkdtemp(root) != NULL);
+	put("leased.yaml", "l: 1\n");
+	lease_fd = open(in_root("leased.yaml"), O_RDONLY | O_CLOEXEC);
+	CHECK(lease_fd >= 0);
+	if (fcntl(lease_fd, F_SETLEASE, F_WRLCK) != 0) {
+		fprintf(stderr, "  (no file leases here: %s; lease case not run)\n", strerror(errno));
+		close(lease_fd);
+		sh("rm -rf %s", root);
+		alarm(0);
+		return;
+	}
+	struct sigaction sa, old;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = give_up_lease;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	CHECK_INT(sigaction(SIGIO, &sa, &old), 0);
+	lease_breaks = 0;
+	struct stat st;
+	int fd = kg_walk_open_found(in_root("leased.yaml"), &st);
+	CHECK_INT(lease_breaks, 1); /* the lease was there and the open asked for it */
+	CHECK(fd >= 0);
+	CHECK(S_ISREG(st.st_mode));
+	CHECK_INT(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
+	char buf[16];
+	CHECK_INT(read(fd, buf, sizeof(buf)), 5);
+	if (fd >= 0)
+		close(fd);
+	sigaction(SIGIO, &old, NULL);
+	close(lease_fd);
+	lease_fd = -1;
+	sh("rm -rf %s", root);
+	alarm(0);
 }
