@@ -1,13 +1,13 @@
-/* Provenance of rendered Helm output: the loader reads each document's `# Source: FILE` comment
- * (kg_doc.rendered_from), findings carry it (per-object rules and cross-object ones), errors in
- * such a document name the chart file, and every report format shows it. */
-#include <fcntl.h>
+/* Provenance of rendered output: the loader reads each document's Helm `# Source: FILE` comment
+ * (kg_doc.rendered_from), kg_object_init an object's Kustomize origin annotation; findings carry
+ * it (per-object rules and cross-object ones), errors in such a document name the chart file, and
+ * every report format shows it. */
 #include <pthread.h>
 #include <unistd.h>
 
 #include "harness.h"
-#include "report/write.h"
 #include "scan_helper.h"
+#include "writers_util.h"
 
 #define DOCS_MAX 8
 
@@ -231,28 +231,6 @@ TEST(findings_carry_rendered_from)
 	th_free(&r);
 }
 
-static char *render(enum kg_format fmt, struct kg_report *r)
-{
-	char *data = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&data, &len);
-	struct kg_write_opts o = { false, false, "scan" };
-	if (!m)
-		abort();
-	int rc = kg_report_write(m, fmt, r, &o);
-	fclose(m);
-	CHECK_INT(rc, 0);
-	return data;
-}
-
-static int count(const char *hay, const char *needle)
-{
-	int n = 0;
-	for (const char *p = hay; p && (p = strstr(p, needle)); p++)
-		n++;
-	return n;
-}
-
 static void scan_chart(struct th_run *r, const char *yaml)
 {
 	th_scan(r, NULL, NULL, yaml);
@@ -267,7 +245,7 @@ TEST(json_rendered_from_only_when_known)
 	size_t with = 0;
 	for (size_t i = 0; i < r.report.nfindings; i++)
 		with += r.report.findings[i].rendered_from != NULL;
-	char *s = render(KG_FMT_JSON, &r.report);
+	char *s = render(KG_FMT_JSON, &r.report, false, false);
 	CHECK(s && with > 0 && with < r.report.nfindings);
 	CHECK_INT(count(s, "\"renderedFrom\": \"shop/templates/pod.yaml\""), with);
 	CHECK_INT(count(s, "\"renderedFrom\""), with);
@@ -282,7 +260,7 @@ TEST(text_sarif_junit_rendered_from)
 {
 	struct th_run r;
 	scan_chart(&r, CHART_POD PLAIN_POD);
-	char *t = render(KG_FMT_TEXT, &r.report);
+	char *t = render(KG_FMT_TEXT, &r.report, false, false);
 	CHECK(t && count(t, "  Pod shop/p (v1), rendered from shop/templates/pod.yaml\n") >= 1);
 	CHECK(t && count(t, "  Pod shop/q (v1)\n") >= 1);
 	CHECK_INT(count(t, "rendered from"), count(t, "  Pod shop/p (v1)"));
@@ -290,12 +268,12 @@ TEST(text_sarif_junit_rendered_from)
 	size_t with = 0;
 	for (size_t i = 0; i < r.report.nfindings; i++)
 		with += r.report.findings[i].rendered_from != NULL;
-	char *s = render(KG_FMT_SARIF, &r.report);
+	char *s = render(KG_FMT_SARIF, &r.report, false, false);
 	CHECK_INT(count(s, "\"relatedLocations\""), with);
 	CHECK_INT(count(s, "\"uri\": \"shop/templates/pod.yaml\""), with);
 	CHECK_INT(count(s, "\"renderedFrom\": \"shop/templates/pod.yaml\""), with);
 	free(s);
-	char *j = render(KG_FMT_JUNIT, &r.report);
+	char *j = render(KG_FMT_JUNIT, &r.report, false, false);
 	int cases_p = count(j, "name=\"Pod shop/p: ");
 	CHECK(cases_p > 0);
 	CHECK_INT(count(j, ">rendered from shop/templates/pod.yaml\n"), cases_p);
@@ -312,18 +290,18 @@ TEST(rendered_from_is_escaped)
 	scan_chart(&r, "---\n# Source: a\"b\\c\t<&>\xc3\xa9.yaml\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
 			"spec: {containers: [{name: c, image: nginx}]}\n");
 	CHECK(r.report.nfindings > 0);
-	char *s = render(KG_FMT_JSON, &r.report);
+	char *s = render(KG_FMT_JSON, &r.report, false, false);
 	CHECK(s && strstr(s, "\"renderedFrom\": \"a\\\"b\\\\c\\t<&>\xc3\xa9.yaml\"") != NULL);
 	free(s);
-	char *t = render(KG_FMT_TEXT, &r.report);
+	char *t = render(KG_FMT_TEXT, &r.report, false, false);
 	CHECK(t && strstr(t, "rendered from a\"b\\c\\x09<&>\xc3\xa9.yaml\n") != NULL);
 	CHECK(t && strchr(t, '\t') == NULL);
 	free(t);
-	char *j = render(KG_FMT_JUNIT, &r.report);
+	char *j = render(KG_FMT_JUNIT, &r.report, false, false);
 	CHECK(j && strstr(j, ">rendered from a\"b\\c\t&lt;&amp;&gt;\xc3\xa9.yaml\n") != NULL);
 	CHECK(j && strstr(j, "<&>") == NULL);
 	free(j);
-	char *sa = render(KG_FMT_SARIF, &r.report);
+	char *sa = render(KG_FMT_SARIF, &r.report, false, false);
 	CHECK(sa && strstr(sa, "\"uri\": \"a%22b%5Cc%09%3C&%3E%C3%A9.yaml\"") != NULL);
 	CHECK(sa && strstr(sa, "\"renderedFrom\": \"a\\\"b\\\\c\\t<&>\xc3\xa9.yaml\"") != NULL);
 	free(sa);
