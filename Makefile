@@ -54,13 +54,10 @@ $(O)/kguard: $(O)/src/cmd/main.o $(O)/libkguard.a
 kguard: $(O)/kguard
 	cp $(O)/kguard ./kguard
 
-$(O)/tests/%: tests/unit/%.c tests/unit/harness.h $(O)/libkguard.a
+$(O)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(O)/libkguard.a
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  TEST    $@")
 	$(Q)$(CC) $(filter-out $(LTO),$(ALL_CFLAGS)) -Isrc -o $@ $< $(O)/libkguard.a $(LDLIBS)
-
-# The report writer tests share their fixtures: an edit to the header rebuilds them.
-$(filter $(O)/tests/test_writers_% $(O)/tests/test_rendered_from,$(UNIT_BIN)): tests/unit/writers_util.h
 
 # The JSON loader's test compares acceptance with jansson's (test only; kguard never links it).
 $(O)/tests/test_json_load: LDLIBS += -ljansson

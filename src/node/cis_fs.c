@@ -4,7 +4,6 @@
  * etc/passwd and etc/group when it has them: uids of an image mean what its passwd says. */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
@@ -14,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../util/walk.h"
 #include "cis_priv.h"
 
 #define MAX_LINKS 40
@@ -125,18 +125,15 @@ int kg_cis_read(struct kg_cis_run *run, const char *np, struct kg_buf *b, bool *
 	const char *disp = kg_cis_display(run, np);
 	const char *host = resolve(run, np);
 	*missing = false;
-	int fd = host ? open(host, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) : -1;
+	struct stat st;
+	/* the walk's careful open: a FIFO or device cannot hang it, a file under a lease is waited for */
+	int fd = host ? kg_walk_open_found(host, &st) : -1;
 	if (fd < 0) {
 		*missing = errno == ENOENT || errno == ENOTDIR;
 		kg_diag_set(err, disp, 0, 0, "cannot read: %s", strerror(errno));
 		return -1;
 	}
-	struct stat st;
 	int rc = -1;
-	if (fstat(fd, &st) != 0) {
-		kg_diag_set(err, disp, 0, 0, "cannot read: %s", strerror(errno));
-		goto out;
-	}
 	if (S_ISDIR(st.st_mode)) {
 		kg_diag_set(err, disp, 0, 0, "cannot read: is a directory, expected a file");
 		goto out;

@@ -56,11 +56,11 @@ static int open_stat(const char *path, int flags, struct stat *st)
 
 int kg_walk_open_found(const char *path, struct stat *st)
 {
-	int fd = open_stat(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, st);
+	int fd = open_stat(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, st);
 	if (!S_ISREG(st->st_mode))
 		return fd; /* a directory to list, something else to close unread, or -1 */
 	if (fd < 0) /* EWOULDBLOCK: a lease on the file; a blocking open waits for it, as fopen did */
-		return errno == EWOULDBLOCK ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+		return errno == EWOULDBLOCK ? open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY) : -1;
 	if (fcntl(fd, F_SETFL, 0) != 0) { /* read blocking (F_SETFL 0: only O_NONBLOCK was set) */
 		int err = errno;
 		close(fd);

@@ -37,7 +37,8 @@ struct kg_walk {
 size_t kg_walk_child(const char *dir, const char *name, char *out, size_t size);
 
 /* Open a file found in a folder without blocking on what it turns out to be: O_NONBLOCK, so a
- * FIFO or device put there cannot hang the open, then fstat into *st. A regular file comes back
+ * FIFO or device put there cannot hang the open (O_NOCTTY: nor a terminal become ours), then
+ * fstat into *st. A regular file comes back
  * open for blocking reads (O_NONBLOCK cleared); a lease on it, which fails that open with
  * EWOULDBLOCK, is waited for by a blocking open, as fopen would. Anything else comes back as
  * opened, O_NONBLOCK kept: a directory to list, a FIFO or device for the caller to close unread
