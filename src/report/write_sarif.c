@@ -56,14 +56,14 @@ static bool uri_keep(unsigned char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-._~/!$&'()*+,;=@", c);
 }
 
-/* Percent-encode a path into tmp. */
-static const char *uri_encode(struct kg_sarif *s, const char *prefix, const char *path)
+/* Percent-encode a path into tmp (with url, a whole URL: its delimiters are kept). */
+static const char *uri_encode_as(struct kg_sarif *s, const char *prefix, const char *path, bool url)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	kg_buf_reset(&s->tmp);
 	kg_buf_adds(&s->tmp, prefix);
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if (*p && uri_keep(*p)) {
+		if (uri_keep(*p) || (url && strchr(":?#[]%", *p))) {
 			kg_buf_addc(&s->tmp, (char)*p);
 		} else {
 			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
@@ -71,6 +71,11 @@ static const char *uri_encode(struct kg_sarif *s, const char *prefix, const char
 		}
 	}
 	return s->tmp.data ? s->tmp.data : "";
+}
+
+static const char *uri_encode(struct kg_sarif *s, const char *prefix, const char *path)
+{
+	return uri_encode_as(s, prefix, path, false);
 }
 
 /* Lexically normalised path into out: no empty or "." segments, "dir/.." folded away; leading
@@ -222,8 +227,11 @@ static bool same(const char *a, const char *b)
  * the rendered ones, so the location has no region. */
 static void rendered_parts(struct kg_sarif *s, const char *from, size_t n)
 {
-	normalize_path(&s->tmp2, from);
-	const char *uri = uri_encode(s, "", s->tmp2.data ? s->tmp2.data : "");
+	/* a remote Kustomize base is a URL (REPO//PATH?ref=REF): absolute, and its "//" is meant */
+	bool url = strstr(from, "://") != NULL;
+	if (!url)
+		normalize_path(&s->tmp2, from);
+	const char *uri = uri_encode_as(s, "", url ? from : s->tmp2.data ? s->tmp2.data : "", url);
 	size_t nu = strlen(uri);
 	char *d = kg_wp_room(&s->related_part, 480 + jmax(nu));
 	if (!d) {

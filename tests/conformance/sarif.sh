@@ -92,6 +92,7 @@ relative|1|cd "$in" && "\$K" scan -f sarif ./dup.yaml clean/ok.yaml
 escapes|1|"\$K" scan -f sarif "$in/escapes.yaml"
 gitops-notes|1|"\$K" scan -f sarif tests/golden/scan-gitops-layout/repo
 helm-rendered-stdin|2|"\$K" scan -f sarif - < tests/golden/scan-helm-rendered/rendered.yaml
+kustomize-origin-stdin|1|"\$K" scan -f sarif - < tests/golden/scan-kustomize-origin/built.yaml
 gitops-notes-errors|2|"\$K" scan -f sarif tests/golden/scan-gitops-layout/repo "$in/bad.yaml"
 corpus-kubernetes-examples|0 1 2|"\$K" scan -f sarif "$shared/corpus/kubernetes-examples"
 corpus-microservices-demo|0 1 2|"\$K" scan -f sarif "$shared/corpus/microservices-demo"

@@ -380,3 +380,21 @@ TEST(kustomize_origin_per_list_item)
 	CHECK(b && !b->rendered_from && !strcmp(b->name, "b"));
 	th_free(&r);
 }
+
+/* SARIF: a local origin is a path, normalised and percent-encoded; a remote base's URL is kept
+ * whole (its "//" and "?ref=" are meant). */
+TEST(sarif_related_location_of_origins)
+{
+	struct th_run r;
+	scan_chart(&r, "apiVersion: v1\nkind: Service\nmetadata: {name: a, annotations: {config.kubernetes.io/origin: "
+			"'path: ./svc//a b.yaml'}}\nspec: {type: NodePort, selector: {app: x}, ports: [{port: 80}]}\n---\n"
+			"apiVersion: v1\nkind: Service\nmetadata: {name: b, annotations: {config.kubernetes.io/origin: "
+			"\"path: d/b.yaml\\nrepo: https://github.com/o/r\\nref: v1\"}}\n"
+			"spec: {type: NodePort, selector: {app: x}, ports: [{port: 80}]}\n");
+	char *s = render(KG_FMT_SARIF, &r.report, false, false);
+	CHECK(s && count(s, "\"uri\": \"svc/a%20b.yaml\"") == 1);
+	CHECK(s && count(s, "\"uri\": \"https://github.com/o/r//d/b.yaml?ref=v1\"") == 1);
+	CHECK(s && count(s, "\"renderedFrom\": \"https://github.com/o/r//d/b.yaml?ref=v1\"") == 1);
+	free(s);
+	th_free(&r);
+}
