@@ -10,7 +10,7 @@
 #include "commands.h"
 
 const char kg_cli_out_help[] =
-	"  -f, --format FORMAT   text (default), json, sarif or junit\n"
+	"  -f, --format FORMAT   text (default), json, sarif, junit or github\n"
 	"      --fail-on SEV     exit 1 when a finding is at or above SEV: info (default), low,\n"
 	"                        medium, high, critical, or none (never)\n"
 	"  -o, --output FILE     write the report to FILE instead of standard output\n"
@@ -63,7 +63,7 @@ int kg_cli_out_option(struct kg_cli_out *o, int argc, char **argv, int *i)
 	const char *cmd = argv[0];
 	if (kg_cli_is_opt(a, "--format", "-f")) {
 		if (!(v = kg_cli_opt_value(argc, argv, i, "--format")) || kg_format_parse(v, &o->format))
-			return kg_usage_error(cmd, "--format takes text, json, sarif or junit"), -1;
+			return kg_usage_error(cmd, "--format takes text, json, sarif, junit or github"), -1;
 		return 1;
 	}
 	if (kg_cli_is_opt(a, "--fail-on", NULL)) {

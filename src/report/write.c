@@ -6,11 +6,11 @@
 
 #include "write_priv.h"
 
-static const char *const format_names[] = { "text", "json", "sarif", "junit" };
+static const char *const format_names[] = { "text", "json", "sarif", "junit", "github" };
 
 int kg_format_parse(const char *s, enum kg_format *out)
 {
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < (int)(sizeof(format_names) / sizeof(format_names[0])); i++)
 		if (!strcmp(s, format_names[i])) {
 			*out = (enum kg_format)i;
 			return 0;
@@ -29,6 +29,7 @@ int kg_report_write(FILE *out, enum kg_format fmt, struct kg_report *r, const st
 	case KG_FMT_JSON: rc = kg_write_json(out, r, o); break;
 	case KG_FMT_SARIF: rc = kg_write_sarif(out, r, o); break;
 	case KG_FMT_JUNIT: rc = kg_write_junit(out, r, o); break;
+	case KG_FMT_GITHUB: rc = kg_write_github(out, r, o); break;
 	default: rc = kg_write_text(out, r, o); break;
 	}
 	if (fflush(out) != 0 || ferror(out))

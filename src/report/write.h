@@ -1,4 +1,5 @@
-/* Report writers: text (for people), json, sarif (SARIF 2.1.0 for code scanning), junit (for CI).
+/* Report writers: text (for people), json, sarif (SARIF 2.1.0 for code scanning), junit (for CI),
+ * github (GitHub Actions annotations).
  * Each writes the whole report (sorted first, so output is deterministic) to a FILE. */
 #ifndef KG_WRITE_H
 #define KG_WRITE_H
@@ -9,7 +10,7 @@
 #include "../util/buf.h"
 #include "finding.h"
 
-enum kg_format { KG_FMT_TEXT, KG_FMT_JSON, KG_FMT_SARIF, KG_FMT_JUNIT };
+enum kg_format { KG_FMT_TEXT, KG_FMT_JSON, KG_FMT_SARIF, KG_FMT_JUNIT, KG_FMT_GITHUB };
 
 int kg_format_parse(const char *s, enum kg_format *out);
 
@@ -26,6 +27,8 @@ int kg_write_text(FILE *out, const struct kg_report *r, const struct kg_write_op
 int kg_write_json(FILE *out, const struct kg_report *r, const struct kg_write_opts *o);
 int kg_write_sarif(FILE *out, const struct kg_report *r, const struct kg_write_opts *o);
 int kg_write_junit(FILE *out, const struct kg_report *r, const struct kg_write_opts *o);
+/* GitHub Actions workflow commands (::error file=...::message), one line per finding, error, note. */
+int kg_write_github(FILE *out, const struct kg_report *r, const struct kg_write_opts *o);
 
 /* Report output gathered in one buffer and written out in large blocks: few write calls. A
  * streamed report keeps it for the whole run, so no memory is freed and touched anew between
