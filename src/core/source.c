@@ -183,7 +183,6 @@ static bool other_breaks(const char *p, size_t n)
 struct stop_sink {
 	const struct kg_load_sink *inner;
 	struct splitter *sp;
-	const char *rendered_from;
 };
 
 static int stop_doc(void *ctx, const struct kg_doc *d)
@@ -199,14 +198,15 @@ static int stop_doc(void *ctx, const struct kg_doc *d)
 static void stop_err(void *ctx, const struct kg_diag *d)
 {
 	struct stop_sink *s = ctx;
+	const char *from = s->sp->L->rendered_from; /* the piece's, set by load_piece */
 	if (!s->inner->error)
 		return;
-	if (!s->rendered_from) {
+	if (!from) {
 		s->inner->error(s->inner->ctx, d);
 		return;
 	}
 	struct kg_diag with = *d;
-	kg_diag_set(&with, d->file, d->line, d->col, "%s (rendered from %s)", d->message, s->rendered_from);
+	kg_diag_set(&with, d->file, d->line, d->col, "%s (rendered from %s)", d->message, from);
 	s->inner->error(s->inner->ctx, &with);
 }
 
@@ -222,9 +222,9 @@ static void load_piece(struct splitter *sp, const char *p, size_t n)
 		return;
 	}
 	char source[KG_HELM_SOURCE_MAX + 1];
-	struct stop_sink ss = { sp->sink, sp, kg_helm_source(p, n, source) ? source : NULL };
+	struct stop_sink ss = { sp->sink, sp };
 	struct kg_load_sink wrap = { &ss, stop_doc, stop_err };
-	sp->L->rendered_from = ss.rendered_from;
+	sp->L->rendered_from = kg_helm_source(p, n, source) ? source : NULL;
 	sp->errors += kg_yaml_load(sp->L, sp->display, p, n, sp->line, &sp->doc_index, &wrap);
 	sp->L->rendered_from = NULL;
 }

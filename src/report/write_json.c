@@ -2,8 +2,8 @@
  * the inputs deliberately not scanned ({"file", "message"}). The keys are API: scripts
  * and the admission webhook's clients read them, so they only ever grow. Strings are escaped by
  * jsonw (invalid UTF-8 becomes U+FFFD); unknown values are null, unknown positions 0. A finding's
- * "renderedFrom" (the chart or Kustomize file of rendered output) is the one key written only when known:
- * most inputs are not rendered charts. */
+ * "renderedFrom" (the chart or Kustomize file of rendered output) is the one key written only
+ * when known: most inputs are not rendered. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  *     <testsuite name="FILE" ...>                 one per file with findings, errors or notes
  *       <testcase classname="FILE" name="Kind ns/name: family">
  *         <failure type="SEVERITY" message="...">one line per finding</failure> (after "rendered
- *                                                  from CHART-FILE" for rendered Helm output)
+ *                                                  from FILE" for rendered Helm or Kustomize output)
  *       </testcase>
  *       <testcase classname="FILE" name="input"><error type="input-error" ...>errors</error></testcase>
  *       <testcase classname="FILE" name="not scanned"><skipped message="..."/></testcase>
