@@ -132,10 +132,10 @@ static void scan_file(void *ctx, const struct kg_walk_file *f)
 }
 
 /* What a folder is (a chart, a kustomization) is learnt before any of its files is judged. */
-static void enter_dir(void *ctx, const char *dir, const char *const *names, size_t n)
+static void enter_dir(void *ctx, const char *dir, const char *const *names, const unsigned char *types, size_t n)
 {
 	struct scan_run *s = ctx;
-	kg_layout_enter(s->layout, s->loader, dir, names, n);
+	kg_layout_enter(s->layout, s->loader, dir, names, types, n);
 }
 
 static void walk_error(void *ctx, const char *path, const char *message)

@@ -237,7 +237,7 @@ static bool is_kustomization(const char *base)
 }
 
 void kg_layout_enter(struct kg_layout *l, struct kg_loader *loader, const char *dir,
-		     const char *const *names, size_t n)
+		     const char *const *names, const unsigned char *types, size_t n)
 {
 	char file[PATH_CAP];
 	for (size_t i = 0; i < n; i++) {
@@ -247,7 +247,7 @@ void kg_layout_enter(struct kg_layout *l, struct kg_loader *loader, const char *
 			   kg_walk_child(dir, names[i], file, sizeof(file)) != (size_t)-1) {
 			/* (unreadable, or not a regular file: the walk reports it if it reads it) */
 			struct stat st;
-			int fd = kg_walk_open_found(file, &st);
+			int fd = kg_walk_open_typed(file, types[i], &st);
 			if (fd < 0)
 				continue;
 			if (S_ISREG(st.st_mode)) {

@@ -32,10 +32,11 @@ struct kg_layout;
 struct kg_layout *kg_layout_new(void);
 void kg_layout_free(struct kg_layout *l);
 
-/* A folder the walk is about to enter, with its visible entries: a Chart.yaml makes it a chart;
- * a kustomization file (read with loader) names patches. */
+/* A folder the walk is about to enter, with its visible entries and their d_types: a Chart.yaml
+ * makes it a chart; a kustomization file (read with loader) names patches. Only a regular file
+ * is read as a kustomization: anything else of that name is not even opened. */
 void kg_layout_enter(struct kg_layout *l, struct kg_loader *loader, const char *dir,
-		     const char *const *names, size_t n);
+		     const char *const *names, const unsigned char *types, size_t n);
 
 /* Learn the patches one kustomization names, from its text; kfile is its path as the walker
  * spells it (the patch paths are relative to its folder). */

@@ -197,11 +197,23 @@ static void push_ns(struct kg_cluster_state *s, const struct kg_object *o, int w
 		*KG_PUSH(s->quota_ns) = ns;
 }
 
+/* Kinds this family is the only one to look at (counted as handled, not skipped). */
+static bool only_ours(const struct kg_object *o, bool core)
+{
+	const char *k = o->kind;
+	return (core && (!strcmp(k, "ServiceAccount") || !strcmp(k, "ResourceQuota") || !strcmp(k, "LimitRange"))) ||
+	       (api_is(o, "networking.k8s.io/") && !strcmp(k, "NetworkPolicy"));
+}
+
 void kg_cluster_collect(struct kg_check *c, struct kg_cluster_state *s)
 {
 	const struct kg_object *o = c->obj;
 	const char *k = o->kind;
 	bool core = o->api_version && !strcmp(o->api_version, "v1");
+	if (only_ours(o, core))
+		*c->handled = true;
+	if (!c->engine)
+		return; /* admission: one object, no finish() to keep it for */
 	if (kg_kind_has_pod(o)) {
 		collect_workload(c, s);
 	} else if (api_is(o, "rbac.authorization.k8s.io/")) {
@@ -210,14 +222,12 @@ void kg_cluster_collect(struct kg_check *c, struct kg_cluster_state *s)
 		else if (!strcmp(k, "RoleBinding") || !strcmp(k, "ClusterRoleBinding"))
 			collect_binding(c, s, k[0] == 'C');
 	} else if (core && !strcmp(k, "ServiceAccount")) {
-		*c->handled = true;
 		kg_keep_begin(s, c, NULL, 0);
 		struct kg_sa *sa = KG_PUSH(s->sas);
 		sa->name = kg_keep_str(s, s->view.name);
 		sa->ns = kg_cluster_ns(s, s->view.namespace_ ? s->view.namespace_ : "default");
 		sa->automount = tri_bool(kg_map_get(o->node, "automountServiceAccountToken"));
 	} else if (api_is(o, "networking.k8s.io/") && !strcmp(k, "NetworkPolicy")) {
-		*c->handled = true;
 		collect_netpol(c, s);
 	} else if (core && !strcmp(k, "Service")) {
 		collect_service(c, s);
@@ -228,10 +238,8 @@ void kg_cluster_collect(struct kg_check *c, struct kg_cluster_state *s)
 		n->name = kg_cluster_ns(s, n->r.name ? n->r.name : "");
 		n->id = kg_ns_id(s, n->name);
 	} else if (core && !strcmp(k, "ResourceQuota")) {
-		*c->handled = true;
 		push_ns(s, o, 0);
 	} else if (core && !strcmp(k, "LimitRange")) {
-		*c->handled = true;
 		push_ns(s, o, 1);
 	}
 }

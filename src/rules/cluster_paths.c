@@ -157,8 +157,8 @@ static bool subject_is(const struct kg_subject *sj, const char *ns, const char *
 	return false;
 }
 
-/* Service accounts sorted by namespace (pointer), name and position: the first one of a
- * namespace and name is found by binary search. */
+/* Service accounts sorted by namespace (pointer), name and position: the definitions of one
+ * namespace and name are found together by binary search. */
 struct sa_key {
 	const char *ns, *name;
 	size_t i;
@@ -188,9 +188,11 @@ static struct sa_key *sort_sas(const struct kg_cluster_state *s, size_t *n)
 	return v;
 }
 
-/* The first service account (in scan order) of namespace ns named name. */
-static const struct kg_sa *find_sa(const struct kg_cluster_state *s, const struct sa_key *v, size_t n,
-				   const char *ns, const char *name)
+/* automountServiceAccountToken of the service account ns/name as the run defines it: 0 when every
+ * definition sets false (a base and an overlay in one run may both define it), 1 or -1 (unset:
+ * the default mounts) when one does not, -1 when the run has none. */
+static int sa_automount(const struct kg_cluster_state *s, const struct sa_key *v, size_t n, const char *ns,
+			const char *name)
 {
 	struct sa_key key = { ns, name, 0 };
 	size_t a = 0, b = n;
@@ -201,9 +203,15 @@ static const struct kg_sa *find_sa(const struct kg_cluster_state *s, const struc
 		else
 			b = m;
 	}
-	if (a < n && v[a].ns == ns && !strcmp(v[a].name, name))
-		return &s->sas.v[v[a].i];
-	return NULL;
+	int am = -1;
+	for (bool first = true; a < n && v[a].ns == ns && !strcmp(v[a].name, name); a++, first = false) {
+		int x = s->sas.v[v[a].i].automount;
+		if (first || x != 0)
+			am = x;
+		if (am != 0)
+			break;
+	}
+	return am;
 }
 
 static void report_path(struct kg_check *c, const struct kg_cluster_state *s, const struct kg_workload *w,
@@ -271,10 +279,8 @@ void kg_cluster_paths(struct kg_check *c, struct kg_cluster_state *s)
 		const char *sa = w->sa ? w->sa : "default", *ns = kg_rec_ns(s, &w->r);
 		/* no token in the pod, no API access through it */
 		int automount = (w->r.flags & KG_REC_AUTO_SET) ? (w->r.flags & KG_REC_AUTO_ON) != 0 : -1;
-		if (automount < 0) {
-			const struct kg_sa *acct = find_sa(s, sas, nsas, ns, sa);
-			automount = acct ? acct->automount : -1;
-		}
+		if (automount < 0)
+			automount = sa_automount(s, sas, nsas, ns, sa);
 		if (automount == 0)
 			continue;
 		for (size_t j = 0; j < s->bindings.n; j++) {

@@ -1,9 +1,13 @@
 /* Rule families: a family owns a set of rules (catalog data) and the code that checks objects for
  * them. A family reports only rules of its own table: the engine does not run a family whose
- * rules the policy turns off, so a rule reported from another family's code would vanish. The scan engine calls check() for every object and finish() once after all inputs, for
- * checks across objects. Families that need cross-object state keep it in *state, which the engine
+ * rules the policy turns off, so a rule reported from another family's code would vanish. The
+ * scan engine calls check() for every object and finish() once after all inputs, for checks
+ * across objects. Families that need cross-object state keep it in *state, which the engine
  * creates with state_new() and frees with state_free(); state must copy what it keeps, since
- * documents are freed after check() returns. Families never print. */
+ * documents are freed after check() returns. Outside an engine (admission, c->engine NULL)
+ * finish() never runs: a family keeps nothing then and reports at once what it would otherwise
+ * decide across objects, and its state, made once, is reused object after object. Families
+ * never print. */
 #ifndef KG_FAMILY_H
 #define KG_FAMILY_H
 
@@ -40,7 +44,8 @@ struct kg_check {
 	struct kg_obj_ignores *ignores; /* the object's suppression annotations, looked up once for
 					 * all its findings; NULL: looked up per finding */
 	struct kg_engine *engine;       /* the engine checking obj, whose per-object policy memo
-					 * its findings share; NULL outside an engine (admission) */
+					 * its findings share; NULL outside an engine (admission),
+					 * where finish() never runs */
 };
 
 /* Report a finding against the current object. at: the offending node, or its nearest existing

@@ -89,7 +89,7 @@ static bool batch_kind(const struct kg_object *obj)
 struct wl_walk {
 	struct kg_check *c;
 	const struct wl_cfg *cfg;
-	struct wl_pod *pod;
+	struct wl_defer *defer;
 };
 
 static void on_container(void *ctx, const struct kg_node *node, enum kg_container_kind kind, unsigned index)
@@ -112,6 +112,7 @@ static void on_pod(void *ctx, const struct kg_pod_ref *ref)
 	memset(&pod, 0, sizeof(pod));
 	pod.c = w->c;
 	pod.cfg = w->cfg;
+	pod.defer = w->defer;
 	pod.ref = ref;
 	pod.spec = ref->spec;
 	pod.psc = kg_map_get(ref->spec, "securityContext");
@@ -135,33 +136,54 @@ static void on_pod(void *ctx, const struct kg_pod_ref *ref)
 	kg_each_container(ref->spec, on_container, &pod);
 }
 
+static bool is_service_account(const struct kg_object *o)
+{
+	return o->kind && o->api_version && !strcmp(o->kind, "ServiceAccount") && !strcmp(o->api_version, "v1");
+}
+
 static void workload_check(struct kg_check *c)
 {
-	if (!kg_kind_has_pod(c->obj))
+	struct wl_state *st = c->state;
+	/* a pod's ServiceAccount decides whether its token is mounted (finish() judges) */
+	struct wl_defer *defer = c->engine ? st->defer : NULL;
+	if (!kg_kind_has_pod(c->obj)) {
+		if (defer && is_service_account(c->obj))
+			wl_defer_service_account(defer, c);
 		return;
+	}
 	*c->handled = true;
-	struct wl_walk w = { c, c->state, NULL };
+	struct wl_walk w = { c, &st->cfg, defer };
 	kg_pod_each(c->obj, on_pod, &w);
+}
+
+static void workload_finish(struct kg_check *c)
+{
+	struct wl_state *st = c->state;
+	wl_defer_finish(st->defer, c);
 }
 
 static void *workload_state_new(const struct kg_scan_opts *opts)
 {
-	struct wl_cfg *cfg = calloc(1, sizeof(*cfg));
-	if (!cfg)
+	struct wl_state *st = calloc(1, sizeof(*st));
+	if (!st)
 		abort();
-	wl_cfg_default(cfg);
-	wl_cfg_from_policy(cfg, opts->policy);
-	return cfg;
+	wl_cfg_default(&st->cfg);
+	wl_cfg_from_policy(&st->cfg, opts->policy);
+	st->defer = wl_defer_new();
+	return st;
 }
 
 static void workload_state_free(void *state)
 {
-	if (!state)
+	struct wl_state *st = state;
+	if (!st)
 		return;
-	wl_cfg_release(state);
-	free(state);
+	wl_cfg_release(&st->cfg);
+	wl_defer_free(st->defer);
+	free(st);
 }
 
 const struct kg_family kg_family_workload = {
-	"workload", kg_workload_rules, WL_NRULES, workload_check, NULL, workload_state_new, workload_state_free,
+	"workload", kg_workload_rules, WL_NRULES, workload_check, workload_finish, workload_state_new,
+	workload_state_free,
 };

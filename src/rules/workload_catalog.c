@@ -226,9 +226,11 @@ const struct kg_rule kg_workload_rules[WL_NRULES] = {
 		"spec.automountServiceAccountToken is true, or unset (then the ServiceAccount object "
 		"decides and mounts by default), so every container gets an API token at "
 		"/var/run/secrets/kubernetes.io/serviceaccount: code execution in any container becomes "
-		"API access. Checked per object; whether the ServiceAccount itself sets "
-		"automountServiceAccountToken: false is a cross-object question. CIS Kubernetes "
-		"Benchmark 5.1.6.",
+		"API access. When the pod leaves the field unset, kguard scan looks for the pod's "
+		"ServiceAccount among everything scanned in the run and stays silent when it sets "
+		"automountServiceAccountToken: false (every definition of it, when there are several); "
+		"these findings come after the per-file ones. At admission the ServiceAccount is not "
+		"known, so an unset field is reported. CIS Kubernetes Benchmark 5.1.6.",
 		"Set spec.automountServiceAccountToken: false on pods that do not call the API (or on "
 		"their ServiceAccount); pods that do can mount a projected token with a short "
 		"expirationSeconds and an audience.",

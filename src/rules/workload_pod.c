@@ -63,10 +63,9 @@ void wl_check_service_account(const struct wl_pod *pod)
 			wl_emit(pod, NULL, WL_AUTOMOUNT, am, "automountServiceAccountToken",
 				"the pod sets automountServiceAccountToken: true, so every container gets an API token for "
 				"service account '%s'; set it to false unless the pod calls the API", eff);
+	} else if (pod->defer) {
+		wl_defer_pod(pod->defer, pod, eff);
 	} else {
-		wl_emit(pod, NULL, WL_AUTOMOUNT, NULL, "automountServiceAccountToken",
-			"the pod does not set automountServiceAccountToken: false, so an API token for service account "
-			"'%s' is mounted unless that ServiceAccount disables it; set it to false unless the pod calls the "
-			"API", eff);
+		wl_emit(pod, NULL, WL_AUTOMOUNT, NULL, "automountServiceAccountToken", WL_AUTOMOUNT_UNSET_FMT, eff);
 	}
 }

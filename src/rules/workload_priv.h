@@ -77,10 +77,37 @@ int wl_cfg_set(struct wl_cfg *cfg, const char *name, const struct kg_node *value
  * kg_workload_param_check. */
 void wl_cfg_from_policy(struct wl_cfg *cfg, const struct kg_policy *policy);
 
+/* workload.automount-token for pods that leave automountServiceAccountToken unset: then their
+ * ServiceAccount decides, and it may be any object of the run. In a scan such pods and the run's
+ * ServiceAccounts are kept and judged in finish(), so the answer does not depend on input order
+ * (workload_automount.c). Ownership: the defer state owns its copies of everything it keeps. */
+struct wl_defer;
+struct wl_pod;
+/* The message when the ServiceAccount is not in the run (or not known: admission); %s is its name. */
+#define WL_AUTOMOUNT_UNSET_FMT                                                                              \
+	"the pod does not set automountServiceAccountToken: false, so an API token for service account '%s' " \
+	"is mounted unless that ServiceAccount disables it; set it to false unless the pod calls the API"
+struct wl_defer *wl_defer_new(void);
+void wl_defer_free(struct wl_defer *d);
+/* Keep pod (automountServiceAccountToken unset, service account sa) when the policy reports the
+ * rule on its object; the decision on the object is taken now. */
+void wl_defer_pod(struct wl_defer *d, const struct wl_pod *pod, const char *sa);
+/* Keep the current object, a v1 ServiceAccount. */
+void wl_defer_service_account(struct wl_defer *d, const struct kg_check *c);
+/* Report the kept pods whose ServiceAccount in the run does not disable the token. */
+void wl_defer_finish(struct wl_defer *d, struct kg_check *c);
+
+/* The family's state: parameters, and what finish() judges. */
+struct wl_state {
+	struct wl_cfg cfg;
+	struct wl_defer *defer;
+};
+
 /* One pod spec being checked. */
 struct wl_pod {
 	struct kg_check *c;
 	const struct wl_cfg *cfg;
+	struct wl_defer *defer;       /* NULL outside an engine: report at once */
 	const struct kg_pod_ref *ref;
 	const struct kg_node *spec;   /* PodSpec map */
 	const struct kg_node *psc;    /* spec.securityContext when a map, else NULL */

@@ -70,6 +70,20 @@ int kg_walk_open_found(const char *path, struct stat *st)
 	return fd;
 }
 
+int kg_walk_open_typed(const char *path, unsigned char type, struct stat *st)
+{
+	if (type == DT_REG || type == DT_DIR)
+		return kg_walk_open_found(path, st);
+	if (stat(path, st) != 0) {
+		st->st_mode = 0;
+		return -1;
+	}
+	if (S_ISREG(st->st_mode) || S_ISDIR(st->st_mode))
+		return kg_walk_open_found(path, st);
+	errno = 0;
+	return -1;
+}
+
 /* Inside a directory only what readdir calls a regular file or a directory is opened (opening a
  * device can have side effects; links and unknown types are stat'ed first, as non-regular files
  * there are skipped unread; a regular file want() refuses is not even stat'ed). Named paths open
@@ -159,11 +173,15 @@ static void walk_dir(const struct kg_walk *w, const char *path, int fd, struct d
 		qsort(ents, n, sizeof(*ents), cmp_name);
 	if (w->enter) {
 		const char **names = malloc((n ? n : 1) * sizeof(*names));
-		if (!names)
+		unsigned char *types = malloc(n ? n : 1);
+		if (!names || !types)
 			abort();
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			names[i] = ents[i].name;
-		w->enter(w->ctx, path, names, n);
+			types[i] = ents[i].type;
+		}
+		w->enter(w->ctx, path, names, types, n);
+		free(types);
 		free(names);
 	}
 	size_t plen = strlen(path);

@@ -27,8 +27,9 @@ struct kg_walk {
 	void (*file)(void *ctx, const struct kg_walk_file *f);
 	void (*error)(void *ctx, const char *path, const char *message);
 	/* Optional: a directory is about to be walked; names are its visible entries, sorted (for a
-	 * front end that learns what a folder is before judging its files). */
-	void (*enter)(void *ctx, const char *dir, const char *const *names, size_t n);
+	 * front end that learns what a folder is before judging its files), types[i] the d_type
+	 * readdir gave names[i] (DT_UNKNOWN when it does not say; kg_walk_open_typed). */
+	void (*enter)(void *ctx, const char *dir, const char *const *names, const unsigned char *types, size_t n);
 };
 
 /* The path the walk gives to entry name of folder dir: "dir/name" ("dir" + name when dir ends in
@@ -46,6 +47,12 @@ size_t kg_walk_child(const char *dir, const char *name, char *out, size_t size);
  * regular files and folders). -1 with errno when it cannot be opened: *st is stat's then, or
  * st->st_mode is 0 when path cannot be stat'ed either (errno is then stat's, the one to report). */
 int kg_walk_open_found(const char *path, struct stat *st) __attribute__((warn_unused_result));
+
+/* kg_walk_open_found for a folder entry of d_type type, opened only when it is a regular file or
+ * a folder: the type says so, or (a symbolic link, or DT_UNKNOWN) stat does. Anything else (a
+ * device, FIFO or socket) is not opened: -1 with *st stat's and errno 0; st->st_mode is 0 when
+ * path cannot be stat'ed (errno stat's). */
+int kg_walk_open_typed(const char *path, unsigned char type, struct stat *st) __attribute__((warn_unused_result));
 
 /* Visit one command-line path ("-" is passed to file() as is). */
 void kg_walk_path(const struct kg_walk *w, const char *path);

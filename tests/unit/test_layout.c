@@ -1,5 +1,8 @@
 /* kg_layout: Helm chart templates and Kustomize patches found under a directory, matched against
  * paths as a walk spells them; the lexical path clean-up they are compared with. */
+#include <dirent.h>
+#include <errno.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -70,10 +73,10 @@ static bool want_any(void *ctx, const char *path, const char *base)
 	return true;
 }
 
-static void on_enter(void *ctx, const char *dir, const char *const *names, size_t n)
+static void on_enter(void *ctx, const char *dir, const char *const *names, const unsigned char *types, size_t n)
 {
 	struct walk_ctx *c = ctx;
-	kg_layout_enter(c->l, c->L, dir, names, n);
+	kg_layout_enter(c->l, c->L, dir, names, types, n);
 }
 
 static const char *rel(const char *path)
@@ -202,6 +205,84 @@ TEST(layout_charts_and_patches)
 	CHECK(r.component);
 	kg_layout_free(l2);
 
+	kg_layout_free(l);
+	kg_loader_free(L);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	CHECK_INT(system(cmd), 0);
+}
+
+/* Opens of the entries of the folder watched by in (IN_OPEN events) since the last call. */
+static unsigned opens(int in)
+{
+	unsigned n = 0;
+	_Alignas(struct inotify_event) char buf[4096];
+	ssize_t got;
+	while ((got = read(in, buf, sizeof(buf))) > 0)
+		for (char *p = buf; p < buf + got; p += sizeof(struct inotify_event) + ((struct inotify_event *)p)->len)
+			n += (((struct inotify_event *)p)->mask & IN_OPEN) != 0;
+	return n;
+}
+
+/* A kustomization file name that is not a regular file (a FIFO, a link to one) is not opened at
+ * all, whatever readdir said of it: opening a device can have side effects. A regular one, or a
+ * link to one, is opened and read. Opens are seen by inotify. */
+TEST(layout_opens_only_regular_kustomizations)
+{
+	strcpy(root, "/tmp/kg-layout-XXXXXX");
+	CHECK(mkdtemp(root) != NULL);
+	put("fifo/keep", "");
+	put("file/kustomization.yaml", "patches:\n  - path: p.yaml\n");
+	put("link/keep", "");
+	char fifo[512], link[512], dir[512];
+	snprintf(fifo, sizeof(fifo), "%s/fifo/kustomization.yaml", root);
+	CHECK_INT(mkfifo(fifo, 0600), 0);
+	snprintf(link, sizeof(link), "%s/link/kustomization.yaml", root);
+	CHECK_INT(symlink(fifo, link), 0);
+	int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	CHECK(in >= 0);
+	snprintf(dir, sizeof(dir), "%s/fifo", root);
+	CHECK(inotify_add_watch(in, dir, IN_OPEN) >= 0);
+	snprintf(dir, sizeof(dir), "%s/file", root);
+	CHECK(inotify_add_watch(in, dir, IN_OPEN) >= 0);
+
+	struct kg_loader *L = kg_loader_new(NULL);
+	struct kg_layout *l = kg_layout_new();
+	const char *names[] = { "kustomization.yaml" };
+	static const unsigned char types[] = { DT_FIFO, DT_UNKNOWN, DT_LNK, DT_REG };
+	for (int t = 0; t < 3; t++) {
+		snprintf(dir, sizeof(dir), "%s/%s", root, t == 2 ? "link" : "fifo");
+		kg_layout_enter(l, L, dir, names, &types[t], 1);
+		CHECK_INT(opens(in), 0);
+	}
+	/* the control: a regular kustomization is opened, and read */
+	snprintf(dir, sizeof(dir), "%s/file", root);
+	kg_layout_enter(l, L, dir, names, &types[3], 1);
+	CHECK(opens(in) >= 1);
+	CHECK_INT(kg_layout_role(l, at("file/p.yaml")).kind, KG_LAYOUT_KUSTOMIZE_PATCH);
+	/* a link to it too (stat'ed, then opened) */
+	snprintf(link, sizeof(link), "%s/link/kustomization.yaml", root);
+	CHECK_INT(unlink(link), 0);
+	snprintf(fifo, sizeof(fifo), "%s/file/kustomization.yaml", root);
+	CHECK_INT(symlink(fifo, link), 0);
+	snprintf(dir, sizeof(dir), "%s/link", root);
+	kg_layout_enter(l, L, dir, names, &types[2], 1);
+	CHECK(opens(in) >= 1);
+
+	/* kg_walk_open_typed itself: nothing opened, st from stat, errno 0 */
+	struct stat st;
+	snprintf(fifo, sizeof(fifo), "%s/fifo/kustomization.yaml", root);
+	errno = EINVAL;
+	CHECK_INT(kg_walk_open_typed(fifo, DT_UNKNOWN, &st), -1);
+	CHECK(S_ISFIFO(st.st_mode));
+	CHECK_INT(errno, 0);
+	CHECK_INT(opens(in), 0);
+	snprintf(fifo, sizeof(fifo), "%s/none", root);
+	CHECK_INT(kg_walk_open_typed(fifo, DT_UNKNOWN, &st), -1);
+	CHECK_INT((int)st.st_mode, 0);
+	CHECK_INT(errno, ENOENT);
+
+	close(in);
 	kg_layout_free(l);
 	kg_loader_free(L);
 	char cmd[128];

@@ -49,7 +49,8 @@ TEST(workload_labels_read_as_before)
 		 "  - {name: proxy, restartPolicy: Always}\n  - {image: busybox}\n  containers:\n"
 		 "  - {name: %s}\n  - {image: x}\n", name);
 	wl_cfg_default(&cfg);
-	scan_one(&r, &kg_family_workload, &cfg, yaml);
+	struct wl_state st = { cfg, NULL };
+	scan_one(&r, &kg_family_workload, &st, yaml);
 	CHECK(th_has(&r, "workload.cpu-requests", "sidecar container 'proxy' has no CPU request"));
 	CHECK(th_has(&r, "workload.cpu-requests", "init container #1 has no CPU request"));
 	CHECK(th_has(&r, "workload.cpu-requests", "container #1 has no CPU request"));

@@ -35,9 +35,11 @@ static const char good_deploy[] =
 	"  template:\n"
 	"    spec:\n" GOOD_POD_SPEC;
 
+/* The family alone, as admission runs it (no engine, nothing deferred to finish()). */
 static void run_wl(struct th_run *r, struct wl_cfg *cfg, const char *yaml)
 {
-	th_scan(r, &kg_family_workload, cfg, yaml);
+	struct wl_state st = { *cfg, NULL };
+	th_scan(r, &kg_family_workload, &st, yaml);
 }
 
 TEST(clean_deployment_has_no_findings)
@@ -202,7 +204,8 @@ TEST(ephemeral_storage_when_enabled)
 	wl_cfg_default(&cfg);
 	wl_cfg_from_policy(&cfg, p);
 	CHECK(cfg.ephemeral_on);
-	th_scan_policy(&r, &kg_family_workload, &cfg, p,
+	struct wl_state st = { cfg, NULL };
+	th_scan_policy(&r, &kg_family_workload, &st, p,
 	       "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
 	       "  - name: a\n    image: x:1\n"
 	       "  - name: b\n    image: x:1\n    resources: {requests: {ephemeral-storage: 1Gi}}\n"
