@@ -107,6 +107,37 @@ static void collect_role(struct kg_check *c, struct kg_cluster_state *s, bool cl
 	kg_caps_set(s, &r->caps, caps, what);
 }
 
+/* A binding subject (kind, name, namespace or NULL) as the service accounts it names; own_ns: the
+ * RoleBinding's namespace (NULL for a ClusterRoleBinding), which a service-account subject without
+ * a namespace means. */
+static void subject_init(struct kg_cluster_state *s, struct kg_subject *d, const char *kind, const char *name,
+			 const char *ns, const char *own_ns)
+{
+	static const char user_pre[] = "system:serviceaccount:", group_pre[] = "system:serviceaccounts:";
+	d->type = KG_SUBJECT_OTHER;
+	d->name = d->ns = NULL;
+	if (!strcmp(kind, "ServiceAccount")) {
+		d->type = KG_SUBJECT_SA;
+		d->name = kg_keep_str(s, name);
+		d->ns = ns ? kg_cluster_ns(s, ns) : own_ns;
+	} else if (!strcmp(kind, "Group")) {
+		if (!strcmp(name, "system:serviceaccounts") || !strcmp(name, "system:authenticated")) {
+			d->type = KG_SUBJECT_ALL_SA;
+		} else if (!strncmp(name, group_pre, sizeof(group_pre) - 1)) {
+			d->type = KG_SUBJECT_NS_SA;
+			d->ns = kg_cluster_ns(s, name + sizeof(group_pre) - 1);
+		}
+	} else if (!strcmp(kind, "User") && !strncmp(name, user_pre, sizeof(user_pre) - 1)) {
+		/* NS:NAME; neither a namespace nor an account name may hold a colon */
+		const char *n = name + sizeof(user_pre) - 1, *colon = strchr(n, ':');
+		if (colon && colon > n && colon[1] && !strchr(colon + 1, ':')) {
+			d->type = KG_SUBJECT_SA;
+			d->ns = kg_cluster_str(s, n, (size_t)(colon - n));
+			d->name = kg_keep_str(s, colon + 1);
+		}
+	}
+}
+
 static void collect_binding(struct kg_check *c, struct kg_cluster_state *s, bool cluster)
 {
 	const struct kg_object *o = c->obj;
@@ -133,13 +164,7 @@ static void collect_binding(struct kg_check *c, struct kg_cluster_state *s, bool
 		if (!k || !n)
 			continue;
 		struct kg_subject *d = &b->subjects[b->nsubjects++];
-		d->name = kg_keep_str(s, n);
-		d->type = !strcmp(k, "ServiceAccount") ? KG_SUBJECT_SA
-			  : !strcmp(k, "Group")        ? KG_SUBJECT_GROUP
-			  : !strcmp(k, "User")         ? KG_SUBJECT_USER
-						       : KG_SUBJECT_OTHER;
-		/* a RoleBinding's service-account subject without a namespace means the binding's own */
-		d->ns = ns ? kg_cluster_ns(s, ns) : (cluster ? NULL : b->ns);
+		subject_init(s, d, k, n, ns, cluster ? NULL : b->ns);
 	}
 }
 

@@ -127,41 +127,29 @@ static bool builtin_with_aggregates(struct kg_cluster_state *s, const char *name
 	return true;
 }
 
-/* ns: interned, like sj->ns */
+/* Whether sj names the service account ns/sa (both interned, like sj's strings). */
 static bool subject_is(const struct kg_subject *sj, const char *ns, const char *sa)
 {
 	switch (sj->type) {
 	case KG_SUBJECT_SA:
-		return sj->ns == ns && !strcmp(sj->name, sa);
-	case KG_SUBJECT_GROUP:
-		if (!strcmp(sj->name, "system:serviceaccounts") || !strcmp(sj->name, "system:authenticated"))
-			return true;
-		return !strncmp(sj->name, "system:serviceaccounts:", 23) && !strcmp(sj->name + 23, ns);
-	case KG_SUBJECT_USER: {
-		/* the name "system:serviceaccount:<ns>:<sa>", as it was compared after being written
-		 * into 512 bytes (a longer one was cut there) */
-		static const char pre[] = "system:serviceaccount:";
-		size_t pl = sizeof(pre) - 1, nl = strlen(ns), sl = strlen(sa);
-		if (pl + nl + 1 + sl >= 512) {
-			char user[512];
-			kg_fmt(user, sizeof(user), "%s%s:%s", pre, ns, sa);
-			return !strcmp(sj->name, user);
-		}
-		const char *n = sj->name;
-		return !strncmp(n, pre, pl) && !strncmp(n + pl, ns, nl) && n[pl + nl] == ':' &&
-		       !strcmp(n + pl + nl + 1, sa);
-	}
+		return sj->ns == ns && sj->name == sa;
+	case KG_SUBJECT_ALL_SA:
+		return true;
+	case KG_SUBJECT_NS_SA:
+		return sj->ns == ns;
 	case KG_SUBJECT_OTHER:
 		break;
 	}
 	return false;
 }
 
-/* Service accounts sorted by namespace (pointer), name and position: the definitions of one
- * namespace and name are found together by binary search. */
+/* The run's service accounts, one per namespace and name, sorted by namespace (pointer) and name
+ * for binary search. automount is what the run's definitions say together: 0 when every one sets
+ * false (a base and an overlay in one run may both define an account), else 1 or -1 (unset: the
+ * default mounts). */
 struct sa_key {
 	const char *ns, *name;
-	size_t i;
+	int automount;
 };
 
 static int cmp_sa_key(const void *a, const void *b)
@@ -169,10 +157,7 @@ static int cmp_sa_key(const void *a, const void *b)
 	const struct sa_key *x = a, *y = b;
 	if (x->ns != y->ns)
 		return (uintptr_t)x->ns < (uintptr_t)y->ns ? -1 : 1;
-	int c = strcmp(x->name, y->name);
-	if (c)
-		return c;
-	return x->i < y->i ? -1 : x->i > y->i;
+	return strcmp(x->name, y->name);
 }
 
 static struct sa_key *sort_sas(const struct kg_cluster_state *s, size_t *n)
@@ -180,38 +165,29 @@ static struct sa_key *sort_sas(const struct kg_cluster_state *s, size_t *n)
 	struct sa_key *v = malloc((s->sas.n ? s->sas.n : 1) * sizeof(*v));
 	if (!v)
 		abort();
-	*n = 0;
+	size_t k = 0;
 	for (size_t i = 0; i < s->sas.n; i++)
 		if (s->sas.v[i].name)
-			v[(*n)++] = (struct sa_key){ s->sas.v[i].ns, s->sas.v[i].name, i };
-	qsort(v, *n, sizeof(*v), cmp_sa_key);
+			v[k++] = (struct sa_key){ s->sas.v[i].ns, s->sas.v[i].name, s->sas.v[i].automount };
+	qsort(v, k, sizeof(*v), cmp_sa_key);
+	*n = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (*n && !cmp_sa_key(&v[*n - 1], &v[i])) {
+			if (v[*n - 1].automount == 0) /* a definition that does not disable the token wins */
+				v[*n - 1].automount = v[i].automount;
+			continue;
+		}
+		v[(*n)++] = v[i];
+	}
 	return v;
 }
 
-/* automountServiceAccountToken of the service account ns/name as the run defines it: 0 when every
- * definition sets false (a base and an overlay in one run may both define it), 1 or -1 (unset:
- * the default mounts) when one does not, -1 when the run has none. */
-static int sa_automount(const struct kg_cluster_state *s, const struct sa_key *v, size_t n, const char *ns,
-			const char *name)
+/* The account ns/name's automount as the run defines it; -1 when the run has none. */
+static int sa_automount(const struct sa_key *v, size_t n, const char *ns, const char *name)
 {
 	struct sa_key key = { ns, name, 0 };
-	size_t a = 0, b = n;
-	while (a < b) {
-		size_t m = a + (b - a) / 2;
-		if (cmp_sa_key(&v[m], &key) < 0)
-			a = m + 1;
-		else
-			b = m;
-	}
-	int am = -1;
-	for (bool first = true; a < n && v[a].ns == ns && !strcmp(v[a].name, name); a++, first = false) {
-		int x = s->sas.v[v[a].i].automount;
-		if (first || x != 0)
-			am = x;
-		if (am != 0)
-			break;
-	}
-	return am;
+	const struct sa_key *k = bsearch(&key, v, n, sizeof(*v), cmp_sa_key);
+	return k ? k->automount : -1;
 }
 
 static void report_path(struct kg_check *c, const struct kg_cluster_state *s, const struct kg_workload *w,
@@ -273,20 +249,20 @@ void kg_cluster_paths(struct kg_check *c, struct kg_cluster_state *s)
 		abort();
 	size_t nsas;
 	struct sa_key *sas = sort_sas(s, &nsas);
+	const char *dflt = kg_cluster_str(s, "default", 7); /* interned, as subject names are */
 	for (size_t i = 0; i < s->workloads.n; i++) {
 		memset(reported, 0, s->bindings.n);
 		const struct kg_workload *w = kg_wl(s, i);
-		const char *sa = w->sa ? w->sa : "default", *ns = kg_rec_ns(s, &w->r);
+		const char *sa = w->sa ? w->sa : dflt, *ns = kg_rec_ns(s, &w->r);
 		/* no token in the pod, no API access through it */
 		int automount = (w->r.flags & KG_REC_AUTO_SET) ? (w->r.flags & KG_REC_AUTO_ON) != 0 : -1;
 		if (automount < 0)
-			automount = sa_automount(s, sas, nsas, ns, sa);
+			automount = sa_automount(sas, nsas, ns, sa);
 		if (automount == 0)
 			continue;
 		for (size_t j = 0; j < s->bindings.n; j++) {
+			/* a RoleBinding grants in its own namespace, to subjects of any namespace */
 			const struct kg_binding *b = &s->bindings.v[j];
-			if (!b->cluster && b->ns != ns)
-				continue;
 			bool applies = false;
 			for (unsigned k = 0; k < b->nsubjects && !applies; k++)
 				applies = subject_is(&b->subjects[k], ns, sa);

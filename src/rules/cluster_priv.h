@@ -82,11 +82,18 @@ struct kg_role {
 	bool cluster;
 };
 
-enum kg_subject_kind { KG_SUBJECT_OTHER, KG_SUBJECT_SA, KG_SUBJECT_GROUP, KG_SUBJECT_USER };
+/* Which service accounts a binding subject names, worked out when the binding is collected so
+ * that matching it against every workload compares interned pointers only. */
+enum kg_subject_kind {
+	KG_SUBJECT_OTHER,  /* no service account (another user or group) */
+	KG_SUBJECT_SA,     /* ns/name: kind ServiceAccount, or user system:serviceaccount:NS:NAME */
+	KG_SUBJECT_ALL_SA, /* group system:serviceaccounts or system:authenticated: every account */
+	KG_SUBJECT_NS_SA,  /* group system:serviceaccounts:NS: every account of ns */
+};
 
 struct kg_subject {
-	const char *name, *ns;        /* ns interned (kg_cluster_ns) or NULL */
-	enum kg_subject_kind type;    /* kind as a code */
+	const char *name, *ns;        /* interned (kg_cluster_str, kg_cluster_ns), or NULL */
+	enum kg_subject_kind type;
 };
 
 struct kg_binding {

@@ -7,12 +7,15 @@
  * overlay in one run) disables the token only when every definition sets false.
  *
  * Records and strings live in the state's arena, in input order; a pod's strings repeat the
- * previous pod's copies when equal (the pods of one file share file and kinds). */
+ * previous pod's copies when equal (the pods of one file share file and kinds). finish() reports
+ * in that order, handing the findings to the report's stream input by input (and every few hundred
+ * within a long one, at a document boundary), as the engine does while reading: holding them all
+ * until the end made the report grow with the run (20,000 Deployments on stdin: 5.5 to 19.7 MiB)
+ * and cost 5 % of a corpus scan in fresh memory. They come before the other cross-object findings. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../util/arena.h"
-#include "../util/fmt.h"
 #include "policy.h"
 #include "workload_priv.h"
 
@@ -71,6 +74,34 @@ static const char *keep(struct wl_defer *d, int slot, const char *s)
 	return copy;
 }
 
+static const char field[] = ".automountServiceAccountToken";
+
+/* item.spec_path.automountServiceAccountToken (no "item." when li is 0) at dst. */
+static void join_path(char *dst, const char *item, size_t li, const char *spec_path, size_t ls)
+{
+	if (li) {
+		memcpy(dst, item, li);
+		dst += li;
+		*dst++ = '.';
+	}
+	memcpy(dst, spec_path, ls);
+	memcpy(dst + ls, field, sizeof(field));
+}
+
+/* The path emit_decided would join: List item, pod spec, field. */
+static const char *field_path(struct wl_defer *d, const char *item, const char *spec_path)
+{
+	size_t li = item ? strlen(item) : 0, ls = strlen(spec_path), size = li + 1 + ls + sizeof(field);
+	char buf[512];
+	if (size <= sizeof(buf)) {
+		join_path(buf, item, li, spec_path, ls);
+		return keep(d, KEEP_PATH, buf);
+	}
+	char *path = kg_arena_alloc_str(&d->arena, size);
+	join_path(path, item, li, spec_path, ls);
+	return path;
+}
+
 void wl_defer_pod(struct wl_defer *d, const struct wl_pod *pod, const char *sa)
 {
 	struct kg_check *c = pod->c;
@@ -88,14 +119,7 @@ void wl_defer_pod(struct wl_defer *d, const struct wl_pod *pod, const char *sa)
 	p->ns = p->namespace_ ? p->namespace_ : "default";
 	p->name = keep(d, -1, o->name);
 	p->sa = keep(d, KEEP_SA, sa);
-	/* the path emit_decided would join: List item, pod spec, field */
-	const char *item = o->item_path && *o->item_path ? o->item_path : NULL;
-	char path[512];
-	size_t n = (size_t)kg_fmt(path, sizeof(path), "%s%s%s.automountServiceAccountToken", item ? item : "",
-				  item ? "." : "", pod->ref->spec_path);
-	p->path = n < sizeof(path) ? keep(d, KEEP_PATH, path)
-				   : kg_arena_printf(&d->arena, "%s%s%s.automountServiceAccountToken", item ? item : "",
-						     item ? "." : "", pod->ref->spec_path);
+	p->path = field_path(d, o->item_path, pod->ref->spec_path);
 	p->line = pod->spec->line;
 	p->col = pod->spec->col;
 	p->doc_index = o->doc_index;
@@ -130,34 +154,54 @@ static int cmp_sa(const void *a, const void *b)
 	return c ? c : strcmp(x->name, y->name);
 }
 
-/* What the run's definitions of ServiceAccount ns/name say: -2 none, 0 every one sets false,
- * 1 one sets true, -1 otherwise (one leaves it unset: the default mounts). */
+/* Sort the accounts and merge the definitions of each namespace and name into one: 0 when every
+ * one sets false, 1 when one sets true, else -1 (one leaves it unset: the default mounts). */
+static void merge_sas(struct wl_defer *d)
+{
+	if (!d->nsas)
+		return;
+	qsort(d->sas, d->nsas, sizeof(*d->sas), cmp_sa);
+	size_t n = 1;
+	for (size_t i = 1; i < d->nsas; i++) {
+		struct sa_rec *last = &d->sas[n - 1];
+		if (cmp_sa(last, &d->sas[i])) {
+			d->sas[n++] = d->sas[i];
+			continue;
+		}
+		int am = d->sas[i].automount;
+		if (am == 1 || (last->automount == 0 && am == -1))
+			last->automount = am;
+	}
+	d->nsas = n;
+}
+
+/* What the run says of ServiceAccount ns/name (merge_sas), -2 when it does not define it. */
 static int sa_automount(const struct wl_defer *d, const char *ns, const char *name)
 {
 	struct sa_rec key = { ns, name, 0 };
-	size_t a = 0, b = d->nsas;
-	while (a < b) {
-		size_t m = a + (b - a) / 2;
-		if (cmp_sa(&d->sas[m], &key) < 0)
-			a = m + 1;
-		else
-			b = m;
-	}
-	int v = -2;
-	for (; a < d->nsas && !cmp_sa(&d->sas[a], &key); a++) {
-		int am = d->sas[a].automount;
-		if (am == 1 || v == -2 || (v == 0 && am == -1))
-			v = am;
-	}
-	return v;
+	const struct sa_rec *s = d->nsas ? bsearch(&key, d->sas, d->nsas, sizeof(*d->sas), cmp_sa) : NULL;
+	return s ? s->automount : -2;
 }
+
+/* Findings held before they are handed on at a document boundary. */
+#define HOLD_MAX 256
 
 void wl_defer_finish(struct wl_defer *d, struct kg_check *c)
 {
-	if (d->nsas)
-		qsort(d->sas, d->nsas, sizeof(*d->sas), cmp_sa);
+	merge_sas(d);
 	const struct kg_rule *rule = &kg_workload_rules[WL_AUTOMOUNT];
-	for (const struct pod_rec *p = d->pods; p; p = p->next) {
+	const struct pod_rec *prev = NULL;
+	size_t held = c->report->nfindings;
+	for (const struct pod_rec *p = d->pods; p; prev = p, p = p->next) {
+		/* a new input as the engine tells one (kg_engine_doc): another file, or no later document */
+		if (prev && ((prev->file != p->file && strcmp(prev->file ? prev->file : "", p->file ? p->file : "")) ||
+			     p->doc_index <= prev->doc_index)) {
+			kg_report_flush(c->report);
+			held = 0;
+		} else if (prev && p->doc_index != prev->doc_index && held >= HOLD_MAX) {
+			kg_report_flush_part(c->report);
+			held = 0;
+		}
 		int am = sa_automount(d, p->ns, p->sa);
 		if (am == 0)
 			continue; /* the ServiceAccount disables the token: nothing to report */
@@ -165,6 +209,7 @@ void wl_defer_finish(struct wl_defer *d, struct kg_check *c)
 			c->report->sum.suppressed++;
 			continue;
 		}
+		held++;
 		struct kg_finding f = { 0 };
 		f.file = p->file;
 		f.rendered_from = p->rendered_from;
@@ -191,4 +236,5 @@ void wl_defer_finish(struct wl_defer *d, struct kg_check *c)
 				   "calls the API",
 				   p->sa);
 	}
+	kg_report_flush(c->report); /* the other cross-object findings are a chunk of their own */
 }

@@ -209,3 +209,46 @@ TEST(many_workloads_by_namespace)
 	th_free(&r);
 	free(yaml);
 }
+
+/* Binding subjects naming service accounts, in each form: the account itself, the user
+ * system:serviceaccount:NS:NAME, the groups system:serviceaccounts:NS, system:serviceaccounts and
+ * system:authenticated; a RoleBinding grants in its namespace to accounts of any namespace. Other
+ * users and groups, a user name with a third colon, and an account of the same name in another
+ * namespace name nobody here. */
+TEST(binding_subject_forms)
+{
+	static const char *const subjects[] = {
+		"{kind: ServiceAccount, name: app, namespace: shop}",
+		"{kind: User, name: 'system:serviceaccount:shop:app'}",
+		"{kind: Group, name: 'system:serviceaccounts:shop'}",
+		"{kind: Group, name: 'system:serviceaccounts'}",
+		"{kind: Group, name: 'system:authenticated'}",
+		"{kind: User, name: 'system:serviceaccount:shop:app:x'}",
+		"{kind: User, name: alice}",
+		"{kind: Group, name: 'system:masters'}",
+		"{kind: Group, name: 'system:serviceaccounts:web'}",
+		"{kind: ServiceAccount, name: app, namespace: web}",
+		"{kind: ServiceAccount, name: app}", /* the RoleBinding's namespace: prod */
+	};
+	for (size_t i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++) {
+		char yaml[1024];
+		snprintf(yaml, sizeof(yaml),
+			 "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\n"
+			 "spec: {serviceAccountName: app, containers: []}\n---\n"
+			 "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r, namespace: prod}\n"
+			 "rules: [{apiGroups: [''], resources: [secrets], verbs: [get]}]\n---\n"
+			 "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, namespace: prod}\n"
+			 "subjects: [%s]\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}\n",
+			 subjects[i]);
+		struct th_run r;
+		th_scan(&r, NULL, NULL, yaml);
+		kg_engine_finish(r.engine, &r.report);
+		unsigned want = i < 5 ? 1 : 0;
+		if (th_count(&r, "rbac.workload-sa-dangerous") != want)
+			fprintf(stderr, "  subject %s\n", subjects[i]);
+		CHECK_INT(th_count(&r, "rbac.workload-sa-dangerous"), want);
+		if (want)
+			CHECK(th_has(&r, "rbac.workload-sa-dangerous", "can get Secrets in namespace prod via RoleBinding b"));
+		th_free(&r);
+	}
+}
