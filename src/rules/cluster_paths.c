@@ -39,13 +39,12 @@ static struct kg_role *find_role(struct kg_cluster_state *s, bool cluster, const
 
 /* Whether an earlier binding with the same kind, namespace and name was already reported for this
  * workload (copies of one binding in several files make one path, not one per copy). */
-static bool seen_binding(const struct kg_cluster_state *s, size_t upto, const struct kg_binding *b,
-			 const unsigned char *reported)
+static bool seen_binding(const struct kg_cluster_state *s, const size_t *reported, size_t n,
+			 const struct kg_binding *b)
 {
-	for (size_t j = 0; j < upto; j++) {
-		const struct kg_binding *o = &s->bindings.v[j];
-		if (reported[j] && o->cluster == b->cluster && same_str(o->name, b->name) &&
-		    (b->cluster || o->ns == b->ns))
+	for (size_t i = 0; i < n; i++) {
+		const struct kg_binding *o = &s->bindings.v[reported[i]];
+		if (o->cluster == b->cluster && same_str(o->name, b->name) && (b->cluster || o->ns == b->ns))
 			return true;
 	}
 	return false;
@@ -243,15 +242,25 @@ void kg_cluster_paths(struct kg_check *c, struct kg_cluster_state *s)
 	if (!s->bindings.n || !s->workloads.n)
 		return;
 	resolve_aggregation(s);
-	unsigned char *reported = calloc(s->bindings.n, 1);
 	struct role_grant *grants = calloc(s->bindings.n, sizeof(*grants));
-	if (!reported || !grants)
+	/* the bindings that name service accounts at all, and those reported for this workload */
+	size_t *named = malloc(s->bindings.n * sizeof(*named)), *reported = malloc(s->bindings.n * sizeof(*reported));
+	if (!grants || !named || !reported)
 		abort();
+	size_t nnamed = 0, nreported = 0;
+	for (size_t j = 0; j < s->bindings.n; j++) {
+		const struct kg_binding *b = &s->bindings.v[j];
+		bool any = false;
+		for (unsigned k = 0; k < b->nsubjects && !any; k++)
+			any = b->subjects[k].type != KG_SUBJECT_OTHER;
+		if (any)
+			named[nnamed++] = j;
+	}
 	size_t nsas;
 	struct sa_key *sas = sort_sas(s, &nsas);
 	const char *dflt = kg_cluster_str(s, "default", 7); /* interned, as subject names are */
 	for (size_t i = 0; i < s->workloads.n; i++) {
-		memset(reported, 0, s->bindings.n);
+		nreported = 0;
 		const struct kg_workload *w = kg_wl(s, i);
 		const char *sa = w->sa ? w->sa : dflt, *ns = kg_rec_ns(s, &w->r);
 		/* no token in the pod, no API access through it */
@@ -260,8 +269,9 @@ void kg_cluster_paths(struct kg_check *c, struct kg_cluster_state *s)
 			automount = sa_automount(sas, nsas, ns, sa);
 		if (automount == 0)
 			continue;
-		for (size_t j = 0; j < s->bindings.n; j++) {
+		for (size_t x = 0; x < nnamed; x++) {
 			/* a RoleBinding grants in its own namespace, to subjects of any namespace */
+			size_t j = named[x];
 			const struct kg_binding *b = &s->bindings.v[j];
 			bool applies = false;
 			for (unsigned k = 0; k < b->nsubjects && !applies; k++)
@@ -270,12 +280,13 @@ void kg_cluster_paths(struct kg_check *c, struct kg_cluster_state *s)
 				continue;
 			binding_grant(s, b, &grants[j]);
 			unsigned caps = grants[j].caps.caps & PATH_CAPS;
-			if (!caps || seen_binding(s, j, b, reported))
+			if (!caps || seen_binding(s, reported, nreported, b))
 				continue;
-			reported[j] = 1;
+			reported[nreported++] = j;
 			report_path(c, s, w, sa, b, caps, &grants[j].caps);
 		}
 	}
+	free(named);
 	free(grants);
 	free(sas);
 	free(reported);
