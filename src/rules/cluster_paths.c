@@ -126,20 +126,66 @@ static bool builtin_with_aggregates(struct kg_cluster_state *s, const char *name
 	return true;
 }
 
-/* Whether sj names the service account ns/sa (both interned, like sj's strings). */
-static bool subject_is(const struct kg_subject *sj, const char *ns, const char *sa)
+/* A binding that names service accounts, once per form of naming them: (ns, name) names one
+ * account, (ns, NULL) every account of ns, (NULL, NULL) every account (pointers interned, like
+ * kg_subject's). Sorted by those pointers, then by binding, so the bindings naming an account are
+ * found by three binary searches instead of a walk over every binding per workload. */
+struct grantee {
+	const char *ns, *name;
+	size_t j; /* the binding's index */
+};
+
+static int cmp_grantee(const void *a, const void *b)
 {
-	switch (sj->type) {
-	case KG_SUBJECT_SA:
-		return sj->ns == ns && sj->name == sa;
-	case KG_SUBJECT_ALL_SA:
-		return true;
-	case KG_SUBJECT_NS_SA:
-		return sj->ns == ns;
-	case KG_SUBJECT_OTHER:
-		break;
+	const struct grantee *x = a, *y = b;
+	if (x->ns != y->ns)
+		return (uintptr_t)x->ns < (uintptr_t)y->ns ? -1 : 1;
+	if (x->name != y->name)
+		return (uintptr_t)x->name < (uintptr_t)y->name ? -1 : 1;
+	return x->j < y->j ? -1 : x->j > y->j;
+}
+
+static struct grantee *index_grantees(const struct kg_cluster_state *s, size_t *n)
+{
+	size_t cap = 0;
+	for (size_t j = 0; j < s->bindings.n; j++)
+		cap += s->bindings.v[j].nsubjects;
+	struct grantee *v = malloc((cap ? cap : 1) * sizeof(*v));
+	if (!v)
+		abort();
+	*n = 0;
+	for (size_t j = 0; j < s->bindings.n; j++) {
+		const struct kg_binding *b = &s->bindings.v[j];
+		for (unsigned k = 0; k < b->nsubjects; k++) {
+			const struct kg_subject *sj = &b->subjects[k];
+			if (sj->type == KG_SUBJECT_SA && sj->ns)
+				v[(*n)++] = (struct grantee){ sj->ns, sj->name, j };
+			else if (sj->type == KG_SUBJECT_NS_SA)
+				v[(*n)++] = (struct grantee){ sj->ns, NULL, j };
+			else if (sj->type == KG_SUBJECT_ALL_SA)
+				v[(*n)++] = (struct grantee){ NULL, NULL, j };
+		}
 	}
-	return false;
+	qsort(v, *n, sizeof(*v), cmp_grantee);
+	return v;
+}
+
+/* The run [*lo, return) of v holding (ns, name). */
+static size_t grantee_run(const struct grantee *v, size_t n, const char *ns, const char *name, size_t *lo)
+{
+	struct grantee key = { ns, name, 0 };
+	size_t a = 0, b = n;
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+		if (cmp_grantee(&v[m], &key) < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	*lo = a;
+	while (a < n && v[a].ns == ns && v[a].name == name)
+		a++;
+	return a;
 }
 
 /* The run's service accounts, one per namespace and name, sorted by namespace (pointer) and name
@@ -243,24 +289,15 @@ void kg_cluster_paths(struct kg_check *c, struct kg_cluster_state *s)
 		return;
 	resolve_aggregation(s);
 	struct role_grant *grants = calloc(s->bindings.n, sizeof(*grants));
-	/* the bindings that name service accounts at all, and those reported for this workload */
-	size_t *named = malloc(s->bindings.n * sizeof(*named)), *reported = malloc(s->bindings.n * sizeof(*reported));
-	if (!grants || !named || !reported)
+	size_t *reported = malloc(s->bindings.n * sizeof(*reported)), nreported; /* for one workload */
+	if (!grants || !reported)
 		abort();
-	size_t nnamed = 0, nreported = 0;
-	for (size_t j = 0; j < s->bindings.n; j++) {
-		const struct kg_binding *b = &s->bindings.v[j];
-		bool any = false;
-		for (unsigned k = 0; k < b->nsubjects && !any; k++)
-			any = b->subjects[k].type != KG_SUBJECT_OTHER;
-		if (any)
-			named[nnamed++] = j;
-	}
+	size_t ngrantees;
+	struct grantee *grantees = index_grantees(s, &ngrantees);
 	size_t nsas;
 	struct sa_key *sas = sort_sas(s, &nsas);
 	const char *dflt = kg_cluster_str(s, "default", 7); /* interned, as subject names are */
 	for (size_t i = 0; i < s->workloads.n; i++) {
-		nreported = 0;
 		const struct kg_workload *w = kg_wl(s, i);
 		const char *sa = w->sa ? w->sa : dflt, *ns = kg_rec_ns(s, &w->r);
 		/* no token in the pod, no API access through it */
@@ -269,15 +306,25 @@ void kg_cluster_paths(struct kg_check *c, struct kg_cluster_state *s)
 			automount = sa_automount(sas, nsas, ns, sa);
 		if (automount == 0)
 			continue;
-		for (size_t x = 0; x < nnamed; x++) {
-			/* a RoleBinding grants in its own namespace, to subjects of any namespace */
-			size_t j = named[x];
+		nreported = 0;
+		/* the bindings naming this account, the accounts of its namespace, or every account, in
+		 * binding order (a RoleBinding grants in its own namespace, to subjects of any) */
+		size_t at[3], end[3];
+		end[0] = grantee_run(grantees, ngrantees, ns, sa, &at[0]);
+		end[1] = grantee_run(grantees, ngrantees, ns, NULL, &at[1]);
+		end[2] = grantee_run(grantees, ngrantees, NULL, NULL, &at[2]);
+		for (size_t last = SIZE_MAX;;) {
+			int r = -1;
+			for (int q = 0; q < 3; q++)
+				if (at[q] < end[q] && (r < 0 || grantees[at[q]].j < grantees[at[r]].j))
+					r = q;
+			if (r < 0)
+				break;
+			size_t j = grantees[at[r]++].j;
+			if (j == last)
+				continue; /* named twice */
+			last = j;
 			const struct kg_binding *b = &s->bindings.v[j];
-			bool applies = false;
-			for (unsigned k = 0; k < b->nsubjects && !applies; k++)
-				applies = subject_is(&b->subjects[k], ns, sa);
-			if (!applies)
-				continue;
 			binding_grant(s, b, &grants[j]);
 			unsigned caps = grants[j].caps.caps & PATH_CAPS;
 			if (!caps || seen_binding(s, reported, nreported, b))
@@ -286,7 +333,7 @@ void kg_cluster_paths(struct kg_check *c, struct kg_cluster_state *s)
 			report_path(c, s, w, sa, b, caps, &grants[j].caps);
 		}
 	}
-	free(named);
+	free(grantees);
 	free(grants);
 	free(sas);
 	free(reported);
