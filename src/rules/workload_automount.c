@@ -22,7 +22,7 @@
 struct pod_rec {
 	struct pod_rec *next;
 	const char *file, *rendered_from, *api_version, *kind, *namespace_, *name, *path;
-	const char *ns, *sa; /* the ServiceAccount to look up: namespace ("default" when unset), name */
+	const char *sa;      /* the ServiceAccount's name (its namespace: namespace_, else "default") */
 	uint32_t line, col, doc_index;
 	bool drop;           /* the policy drops the rule on this object */
 };
@@ -116,7 +116,6 @@ void wl_defer_pod(struct wl_defer *d, const struct wl_pod *pod, const char *sa)
 	p->api_version = keep(d, KEEP_API, o->api_version);
 	p->kind = keep(d, KEEP_KIND, o->kind);
 	p->namespace_ = keep(d, KEEP_NS, o->namespace_);
-	p->ns = p->namespace_ ? p->namespace_ : "default";
 	p->name = keep(d, -1, o->name);
 	p->sa = keep(d, KEEP_SA, sa);
 	p->path = field_path(d, o->item_path, pod->ref->spec_path);
@@ -202,7 +201,7 @@ void wl_defer_finish(struct wl_defer *d, struct kg_check *c)
 			kg_report_flush_part(c->report);
 			held = 0;
 		}
-		int am = sa_automount(d, p->ns, p->sa);
+		int am = sa_automount(d, p->namespace_ ? p->namespace_ : "default", p->sa);
 		if (am == 0)
 			continue; /* the ServiceAccount disables the token: nothing to report */
 		if (p->drop) {
