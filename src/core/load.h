@@ -104,6 +104,14 @@ __attribute__((warn_unused_result))
 int kg_json_parse(struct kg_loader *L, struct kg_arena *arena, const char *buf, size_t len,
 		  const struct kg_node **root, struct kg_diag *err);
 
+/* With on, every YAML document piece gets a parser of its own, as the splitter cuts them. By
+ * default consecutive plain pieces (no directive or `...` line, no Helm source comment, LF line
+ * ends) share one parser, which delivers the same documents and falls back to a parser per piece
+ * from the first error on: the per-piece path exists for differential tests. */
+void kg_loader_parser_per_piece(struct kg_loader *L, bool on);
+/* libyaml parsers made by L so far. */
+unsigned long kg_loader_parsers(const struct kg_loader *L);
+
 /* The loader's own arena (reset before each document it delivers). */
 struct kg_arena *kg_loader_arena(struct kg_loader *L);
 

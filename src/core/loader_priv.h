@@ -14,6 +14,14 @@ struct kg_anchor {
 
 #define KG_ANCHOR_BUCKETS 256 /* initial size of the anchor table; it doubles as anchors come */
 
+/* A document's text p[off..off+len) in the splitter's data, starting at line. At most
+ * KG_PIECES_MAX share a parser: more save nothing measurable, and the queue stays small. */
+#define KG_PIECES_MAX 256
+struct kg_piece {
+	size_t off, len;
+	unsigned line;
+};
+
 struct kg_loader {
 	struct kg_load_limits lim;
 	struct kg_arena arena;           /* the current document */
@@ -24,7 +32,19 @@ struct kg_loader {
 	void *tokens;                    /* JSON tokenizer scratch */
 	size_t atokens;
 	const char *rendered_from;       /* the piece being parsed: kg_doc.rendered_from (source.c) */
+	struct kg_piece pieces[KG_PIECES_MAX]; /* the splitter's pieces waiting for one parser (source.c) */
+	size_t npieces;
+	bool parser_per_piece;           /* kg_loader_parser_per_piece */
+	unsigned long parsers;           /* libyaml parsers made (kg_loader_parsers) */
 };
+
+/* Several of the splitter's pieces in one YAML stream, as a trial: a document is delivered, as
+ * kg_yaml_load of its piece alone would deliver it, once the next one has started cleanly; at the
+ * first error nothing is reported, -1 is returned and *done is the line where the last document
+ * started (0: none), so that the caller loads its piece and those after it one by one. 0 when
+ * all loaded (or the sink stopped). */
+int kg_yaml_load_pieces(struct kg_loader *L, const char *display, const char *buf, size_t len,
+			unsigned first_line, unsigned *doc_index, const struct kg_load_sink *sink, unsigned *done);
 
 /* Fill a diagnostic with the position of byte offset off in buf (1-based line and column in
  * characters), counting lines from first_line. */

@@ -52,6 +52,16 @@ void kg_loader_free(struct kg_loader *L)
 	free(L);
 }
 
+void kg_loader_parser_per_piece(struct kg_loader *L, bool on)
+{
+	L->parser_per_piece = on;
+}
+
+unsigned long kg_loader_parsers(const struct kg_loader *L)
+{
+	return L->parsers;
+}
+
 struct kg_arena *kg_loader_arena(struct kg_loader *L)
 {
 	return &L->arena;
@@ -171,6 +181,7 @@ struct splitter {
 			     * that a large document is scanned once, not once per block */
 	unsigned resume_lf; /* line feeds in those bytes */
 	bool lf_only;       /* no CR, NEL, LS or PS so far: the line feeds passed are the lines */
+	bool odd;           /* the open piece has a line after its first that starts with % or ... */
 };
 
 /* Whether p[0..n) can hold a line break other than LF (a CR, or the lead byte of NEL, LS, PS).
@@ -210,14 +221,14 @@ static void stop_err(void *ctx, const struct kg_diag *d)
 	s->inner->error(s->inner->ctx, &with);
 }
 
-static void load_piece(struct splitter *sp, const char *p, size_t n)
+static void load_piece(struct splitter *sp, const char *p, size_t n, unsigned line)
 {
-	if (sp->skipping || sp->stopped)
+	if (sp->stopped)
 		return;
 	if (n > sp->L->lim.max_doc_bytes) {
 		char msg[128];
 		snprintf(msg, sizeof(msg), "document larger than %zu bytes; skipped", sp->L->lim.max_doc_bytes);
-		report(sp->sink, sp->display, sp->line, 1, msg);
+		report(sp->sink, sp->display, line, 1, msg);
 		sp->errors++;
 		return;
 	}
@@ -225,8 +236,72 @@ static void load_piece(struct splitter *sp, const char *p, size_t n)
 	struct stop_sink ss = { sp->sink, sp };
 	struct kg_load_sink wrap = { &ss, stop_doc, stop_err };
 	sp->L->rendered_from = kg_helm_source(p, n, source) ? source : NULL;
-	sp->errors += kg_yaml_load(sp->L, sp->display, p, n, sp->line, &sp->doc_index, &wrap);
+	sp->errors += kg_yaml_load(sp->L, sp->display, p, n, line, &sp->doc_index, &wrap);
 	sp->L->rendered_from = NULL;
+}
+
+/* Whether a line starting at p (n bytes left) is a directive (%) or a document end (...): a
+ * stream with either is not cut the same way by a parser as by the splitter. A line cut short
+ * by the end of the data counts as odd. */
+static bool odd_line(const char *p, size_t n)
+{
+	return n && (p[0] == '%' || (p[0] == '.' && (n < 3 || (p[1] == '.' && p[2] == '.'))));
+}
+
+/* A UTF-16 byte order mark, which makes libyaml read the rest of its stream as UTF-16 (`---` lines
+ * included): only the input's first piece can start with one (after a UTF-8 mark). */
+static bool utf16_start(const char *p, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	return n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF));
+}
+
+/* The queued pieces (data[off..]), in order. A parser costs more than a small document
+ * (yaml_parser_initialize allocates 64 KB of buffers), so plain pieces share one: a `---` line is
+ * a document start to libyaml wherever the splitter cuts, so each piece is one document, parsed
+ * as in a stream of its own. At the first error (an unterminated quote runs into the next
+ * piece, which its own parser would not see), the pieces from the failing document's on are
+ * loaded one by one, so errors are exactly those of a parser per piece. */
+static void flush_pieces(struct splitter *sp, const char *data)
+{
+	struct kg_loader *L = sp->L;
+	const struct kg_piece *v = L->pieces;
+	size_t n = L->npieces, from = 0;
+	L->npieces = 0;
+	if (n > 1 && !sp->stopped) {
+		struct stop_sink ss = { sp->sink, sp };
+		struct kg_load_sink wrap = { &ss, stop_doc, stop_err };
+		size_t len = v[n - 1].off + v[n - 1].len - v[0].off;
+		unsigned done;
+		if (!kg_yaml_load_pieces(L, sp->display, data + v[0].off, len, v[0].line, &sp->doc_index, &wrap, &done))
+			return;
+		while (from + 1 < n && v[from + 1].line <= done)
+			from++; /* the piece where the last document started, and those after it */
+	}
+	for (; from < n; from++)
+		load_piece(sp, data + v[from].off, v[from].len, v[from].line);
+}
+
+/* The piece data[off..off+n) at the splitter's line: queued for a shared parser when plain,
+ * else loaded on its own after the queue. */
+static void piece(struct splitter *sp, const char *data, size_t off, size_t n)
+{
+	struct kg_loader *L = sp->L;
+	const char *p = data + off;
+	bool odd = sp->odd;
+	sp->odd = false;
+	if (sp->skipping || sp->stopped)
+		return;
+	char source[KG_HELM_SOURCE_MAX + 1];
+	if (odd || !sp->lf_only || L->parser_per_piece || n > L->lim.max_doc_bytes || utf16_start(p, n) ||
+	    kg_helm_source(p, n, source)) {
+		flush_pieces(sp, data);
+		load_piece(sp, p, n, sp->line);
+		return;
+	}
+	L->pieces[L->npieces++] = (struct kg_piece){ off, n, sp->line };
+	if (L->npieces == KG_PIECES_MAX)
+		flush_pieces(sp, data);
 }
 
 /* A piece holding only directives (%YAML, %TAG), comments and blank lines belongs to the document
@@ -267,7 +342,7 @@ static size_t split(struct splitter *sp, const char *data, size_t len, bool eof)
 		lf++;
 		bool need_more;
 		if (marker_at(data + ls, len - ls, eof, &need_more) && !directives_only(data + start, ls - start)) {
-			load_piece(sp, data + start, ls - start);
+			piece(sp, data, start, ls - start);
 			sp->line += sp->lf_only ? lf : count_lines(data + start, ls - start);
 			lf = 0;
 			sp->skipping = false;
@@ -275,16 +350,21 @@ static size_t split(struct splitter *sp, const char *data, size_t len, bool eof)
 		} else if (need_more) {
 			sp->resume = ls - 1 - start; /* look at this line break again with more data */
 			sp->resume_lf = lf - 1;
+			flush_pieces(sp, data);
 			return start;
+		} else if (odd_line(data + ls, len - ls)) {
+			sp->odd = true;
 		}
 		i = ls;
 	}
 	if (eof) {
 		if (start < len)
-			load_piece(sp, data + start, len - start);
+			piece(sp, data, start, len - start);
+		flush_pieces(sp, data);
 		sp->line += sp->lf_only && i >= len ? lf : count_lines(data + start, len - start);
 		return len;
 	}
+	flush_pieces(sp, data);
 	sp->resume = i - start;
 	sp->resume_lf = lf;
 	return start;
@@ -350,7 +430,7 @@ int kg_loader_buffer(struct kg_loader *L, const char *display, const char *buf, 
 		}
 		return kg_json_load(L, display, buf, len, sink);
 	}
-	struct splitter sp = { L, display, sink, 1, 0, 0, false, false, 0, 0, !other_breaks(buf, len) };
+	struct splitter sp = { L, display, sink, 1, 0, 0, false, false, 0, 0, !other_breaks(buf, len), false };
 	split(&sp, buf, len, true);
 	return sp.errors;
 }
@@ -486,7 +566,7 @@ static int load_input(struct kg_loader *L, const char *display, struct input *in
 		}
 		return kg_loader_buffer(L, display, c->data, c->len, sink);
 	}
-	struct splitter sp = { L, display, sink, 1, 0, 0, false, false, 0, 0, true };
+	struct splitter sp = { L, display, sink, 1, 0, 0, false, false, 0, 0, true, false };
 	if (bom8) {
 		n -= 3;
 		memmove(c->data, c->data + 3, n);

@@ -458,45 +458,73 @@ static void begin_document(struct kg_loader *L)
 	anchors_clear(L);
 }
 
-int kg_yaml_load(struct kg_loader *L, const char *display, const char *buf, size_t len,
-		 unsigned first_line, unsigned *doc_index, const struct kg_load_sink *sink)
+/* Deliver the document just parsed (empty ones are not); nonzero when the sink says stop. */
+static int deliver(struct kg_loader *L, const char *display, unsigned line, unsigned *doc_index,
+		   const struct kg_load_sink *sink)
+{
+	struct kg_tree *t = &L->tree;
+	if (!t->root || t->root->type == KG_NULL)
+		return 0;
+	struct kg_doc d = { t->root, display, (*doc_index)++, line, t->dups, (unsigned)t->ndups, &L->arena,
+			    L->rendered_from };
+	return sink->doc ? sink->doc(sink->ctx, &d) : 0;
+}
+
+/* The stream loop. done == NULL: every error is reported and counted (kg_yaml_load). Otherwise a
+ * trial over several of the splitter's pieces (kg_yaml_load_pieces): nothing is reported, a
+ * document is delivered only once the next one starts (or the stream ends), since text after it
+ * in its piece may still be an error that its piece's own parser reports; at the first error -1 is
+ * returned with *done the line where the last document started (0: none). */
+static int load(struct kg_loader *L, const char *display, const char *buf, size_t len, unsigned first_line,
+		unsigned *doc_index, const struct kg_load_sink *sink, unsigned *done)
 {
 	struct yctx y = { L, display, buf, len, first_line };
+	struct kg_load_sink quiet = { sink->ctx, sink->doc, NULL };
+	bool pending = false; /* trial: a document parsed, not yet delivered */
+	if (done) {
+		sink = &quiet;
+		*done = 0;
+	}
 	yaml_parser_t p;
 	yaml_event_t ev;
 	int errors = 0;
 	unsigned doc_line = first_line;
 	if (!yaml_parser_initialize(&p)) {
 		(void)err_at(&y, sink, first_line, 1, "out of memory initialising the YAML parser");
-		return 1;
+		return done ? -1 : 1;
 	}
+	L->parsers++;
 	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
 	for (;;) {
 		if (!yaml_parser_parse(&p, &ev)) {
 			parser_error(&y, &p, sink);
 			errors++;
-			(*doc_index)++;
 			break;
 		}
 		int rc = 0, stop = 0;
 		switch (ev.type) {
 		case YAML_STREAM_END_EVENT:
 			stop = 1;
+			if (pending)
+				(void)deliver(L, display, doc_line, doc_index, sink);
 			break;
 		case YAML_DOCUMENT_START_EVENT:
+			if (pending && deliver(L, display, doc_line, doc_index, sink)) {
+				stop = 1;
+				break;
+			}
+			pending = false;
 			begin_document(L);
 			doc_line = line_of(&y, &ev.start_mark);
+			if (done)
+				*done = doc_line;
 			break;
-		case YAML_DOCUMENT_END_EVENT: {
-			struct kg_tree *t = &L->tree;
-			if (t->root && t->root->type != KG_NULL) {
-				struct kg_doc d = { t->root, display, (*doc_index)++, doc_line, t->dups,
-						    (unsigned)t->ndups, &L->arena, L->rendered_from };
-				if (sink->doc && sink->doc(sink->ctx, &d))
-					stop = 1;
-			}
+		case YAML_DOCUMENT_END_EVENT:
+			if (done)
+				pending = true;
+			else if (deliver(L, display, doc_line, doc_index, sink))
+				stop = 1;
 			break;
-		}
 		case YAML_SCALAR_EVENT: rc = on_scalar(&y, &ev, sink); break;
 		case YAML_ALIAS_EVENT: rc = on_alias(&y, &ev, sink); break;
 		case YAML_SEQUENCE_START_EVENT: rc = on_open(&y, &ev, false, sink); break;
@@ -508,12 +536,26 @@ int kg_yaml_load(struct kg_loader *L, const char *display, const char *buf, size
 		yaml_event_delete(&ev);
 		if (rc) {
 			errors++;
-			(*doc_index)++; /* the failed document keeps its number */
 			break;
 		}
 		if (stop)
 			break;
 	}
 	yaml_parser_delete(&p);
+	if (errors && done)
+		return -1;
+	*doc_index += (unsigned)errors; /* the failed document keeps its number */
 	return errors;
+}
+
+int kg_yaml_load(struct kg_loader *L, const char *display, const char *buf, size_t len,
+		 unsigned first_line, unsigned *doc_index, const struct kg_load_sink *sink)
+{
+	return load(L, display, buf, len, first_line, doc_index, sink, NULL);
+}
+
+int kg_yaml_load_pieces(struct kg_loader *L, const char *display, const char *buf, size_t len,
+			unsigned first_line, unsigned *doc_index, const struct kg_load_sink *sink, unsigned *done)
+{
+	return load(L, display, buf, len, first_line, doc_index, sink, done);
 }

@@ -107,7 +107,7 @@ size_t kg_report_total(const struct kg_report *r)
 	return r->flushed + r->nfindings;
 }
 
-static void sort_findings(struct kg_report *r);
+static const struct kg_finding **sort_order(struct kg_report *r);
 
 int kg_report_flush_part(struct kg_report *r)
 {
@@ -115,9 +115,11 @@ int kg_report_flush_part(struct kg_report *r)
 		return 0;
 	if (r->keep)
 		kg_report_filter(r, r->keep, r->keep_ctx);
-	if (r->nfindings > 1) /* (errors stay for the end: sorting them at every flush was quadratic) */
-		sort_findings(r);
+	/* the writer reads the findings through the sorted pointers: no need to move them (errors
+	 * stay for the end: sorting them at every flush was quadratic) */
+	r->sorted = r->nfindings > 1 ? sort_order(r) : NULL;
 	int rc = r->nfindings ? r->stream->chunk(r->stream, r) : 0;
+	r->sorted = NULL;
 	r->flushed += r->nfindings;
 	r->nfindings = 0;
 	kg_arena_reset(&r->arena);
@@ -352,15 +354,14 @@ static void sort_ptrs(const struct kg_finding **a, const struct kg_finding **tmp
 		memcpy(a, src, n * sizeof(*a));
 }
 
-/* Sorts pointers, then moves the findings into order in place, one cycle of the permutation at a
- * time (order[i] is the finding that belongs at i): no second array of findings to touch. */
-static void sort_findings(struct kg_report *r)
+/* The findings in order, as pointers (r->order), or NULL when they already are. */
+static const struct kg_finding **sort_order(struct kg_report *r)
 {
 	size_t n = r->nfindings, s = 1;
 	while (s < n && cmp_finding(&r->findings[s - 1], &r->findings[s]) <= 0)
 		s++;
-	if (s == n) /* already sorted */
-		return;
+	if (s == n)
+		return NULL;
 	if (2 * n > r->aorder) {
 		size_t bytes = 2 * r->afindings * sizeof(*r->order);
 		free(r->order);
@@ -369,12 +370,22 @@ static void sort_findings(struct kg_report *r)
 			abort();
 		r->aorder = 2 * r->afindings;
 	}
-	struct kg_finding *a = r->findings;
 	const struct kg_finding **order = r->order;
 	for (size_t i = 0; i < n; i++)
-		order[i] = &a[i];
+		order[i] = &r->findings[i];
 	sort_ptrs(order, order + n, n);
-	for (size_t i = 0; i < n; i++) {
+	return order;
+}
+
+/* Sorts pointers, then moves the findings into order in place, one cycle of the permutation at a
+ * time (order[i] is the finding that belongs at i): no second array of findings to touch. */
+static void sort_findings(struct kg_report *r)
+{
+	const struct kg_finding **order = sort_order(r);
+	if (!order)
+		return;
+	struct kg_finding *a = r->findings;
+	for (size_t i = 0, n = r->nfindings; i < n; i++) {
 		if (order[i] == &a[i])
 			continue;
 		struct kg_finding t = a[i];

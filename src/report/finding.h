@@ -93,6 +93,9 @@ struct kg_report {
 	const char *owner[4];         /* kg_report_owner's identity strings (the sources) ... */
 	const char *owner_copy[4];    /* ... and their copies, once made (owner_copied) */
 	bool owner_live, owner_copied;
+	/* Inside a streamed chunk: the held findings in report order (kg_report_flush_part sorts
+	 * pointers and leaves the findings where they are); NULL when findings[] is in order. */
+	const struct kg_finding *const *sorted;
 	size_t flushed;               /* findings already handed to the stream */
 	struct kg_report_stream *stream;
 	unsigned long input;          /* inputs ended by kg_report_flush: a writer tells by it a chunk
@@ -120,6 +123,11 @@ void kg_report_note(struct kg_report *r, const char *file, const char *message);
 void kg_report_sort(struct kg_report *r);
 /* Remove the findings for which keep() returns 0, keeping order; updates counts. */
 void kg_report_filter(struct kg_report *r, int (*keep)(void *ctx, const struct kg_finding *f), void *ctx);
+/* The i-th held finding in report order. */
+static inline const struct kg_finding *kg_report_at(const struct kg_report *r, size_t i)
+{
+	return r->sorted ? r->sorted[i] : &r->findings[i];
+}
 /* Highest severity present, KG_SEV_NONE when there are no findings. */
 enum kg_severity kg_report_max_severity(const struct kg_report *r);
 /* Copy a string that must live for the whole run (a file name) into the report, reusing a recent

@@ -237,7 +237,7 @@ int kg_write_json_findings(struct kg_wout *w, struct kg_json_cache *c, const str
 	cache_sync(c, w);
 	c->have_file = c->have_obj = false; /* the strings they were made from may be gone */
 	for (size_t i = 0; i < r->nfindings; i++) {
-		rc |= finding(&w->b, c, &r->findings[i], (*written)++ > 0);
+		rc |= finding(&w->b, c, kg_report_at(r, i), (*written)++ > 0);
 		if (kg_wout_full(w))
 			cache_sync(c, w);
 	}

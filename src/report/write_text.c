@@ -282,7 +282,7 @@ int kg_write_text_findings(struct kg_wout *w, const struct kg_report *r, const s
 	struct tw t = { w, o->color, KG_BUF_INIT };
 	const struct kg_finding *prev = NULL;
 	for (size_t i = 0; i < r->nfindings; i++) {
-		const struct kg_finding *f = &r->findings[i];
+		const struct kg_finding *f = kg_report_at(r, i);
 		bool new_file = !prev || !same(prev->file, f->file);
 		if (new_file) {
 			const char *name = f->file && *f->file ? f->file : "(unknown)";
