@@ -31,11 +31,23 @@ static inline void kg_cat(char *buf, size_t size, size_t *len, const char *s, si
 }
 void kg_cat_uint(char *buf, size_t size, size_t *len, unsigned v);
 
+/* "00" to "99": two digits at a time for the numbers reports write most (lines and columns). */
+extern const char kg_digit_pairs[201];
+
 /* The decimal digits of v written at d (room for 20 bytes, no NUL); returns the end. The one
  * number writer of the report and JSON writers: the length first, then the digits straight into
  * place (a scratch buffer and a memcpy call cost more than the digits for short numbers). */
 static inline char *kg_put_uint(char *d, uint64_t v)
 {
+	if (v < 100) { /* columns, and most lines of a manifest */
+		if (v < 10) {
+			*d = (char)('0' + v);
+			return d + 1;
+		}
+		d[0] = kg_digit_pairs[2 * v];
+		d[1] = kg_digit_pairs[2 * v + 1];
+		return d + 2;
+	}
 	size_t n = 1;
 	for (uint64_t p = 10; n < 20 && v >= p; p *= 10)
 		n++;

@@ -128,6 +128,15 @@ TEST(put_uint_digits)
 			CHECK_INT(e - got, strlen(want));
 		}
 	}
+	for (unsigned v = 0; v < 10000; v++) { /* the digit-pair table and the switch to the loop */
+		char *end = kg_put_uint(got, v);
+		*end = '\0';
+		snprintf(want, sizeof(want), "%u", v);
+		if (strcmp(got, want)) {
+			CHECK_STR(got, want);
+			break;
+		}
+	}
 	char *e = kg_put_uint(got, UINT64_MAX);
 	*e = '\0';
 	CHECK_STR(got, "18446744073709551615");
