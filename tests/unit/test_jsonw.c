@@ -136,14 +136,28 @@ TEST(escape_every_byte)
 		}
 }
 
-/* Each special sequence at every position 0..17 and at the very end, in strings of 0..40 bytes. */
+/* Each special sequence at every position 0..17 and at the very end, in strings of 0..40 bytes;
+ * then, past several rounds of the 32-byte loop, every 7th length up to 160 with the special at
+ * every position below 60 and every 5th after. */
 TEST(escape_positions_and_lengths)
 {
 	static const char *const specials[] = {
 		"\"", "\\", "\n", "\x01", "\x1f", "\x7f", "\x80", "\xff", "\xc3\xa9", "\xe2\x82\xac",
 		"\xf0\x9f\x98\x80", "\xe2\x82", "\xf0\x9f\x98", "\xed\xa0\x80", "\"\\",
 	};
-	unsigned char s[64];
+	unsigned char s[176];
+	for (size_t len = 41; len <= 160; len += 7) {
+		memset(s, 'x', sizeof(s));
+		check_one(s, len);
+		for (size_t k = 0; k < sizeof(specials) / sizeof(*specials); k++) {
+			size_t sl = strlen(specials[k]);
+			for (size_t pos = 0; pos + sl <= len; pos += (pos < 60 ? 1 : 5)) {
+				memset(s, 'x', sizeof(s));
+				memcpy(s + pos, specials[k], sl);
+				check_one(s, len);
+			}
+		}
+	}
 	for (size_t len = 0; len <= 40; len++) {
 		memset(s, 'x', sizeof(s));
 		check_one(s, len);
