@@ -233,25 +233,25 @@ struct kg_finding *kg_report_addv(struct kg_report *r, const struct kg_finding *
 	c->path_len = 0;
 	if (!path[0] && !path[1] && !path[2])
 		return c;
-	/* lengths first (as capped when joined), then one copy straight into the arena */
-	size_t k[3];
+	/* the parts that are there and their lengths (as capped when joined), then one copy straight
+	 * into the arena */
+	const char *part[3];
+	size_t k[3], np = 0;
 	len = 0;
 	for (int i = 0; i < 3; i++) {
-		k[i] = 0;
 		if (!path[i] || !*path[i])
 			continue;
-		if (len && len < TEXT_MAX - 1)
+		if (np && len < TEXT_MAX - 1)
 			len++;
-		k[i] = strnlen(path[i], TEXT_MAX - 1 - len);
-		len += k[i];
+		part[np] = path[i];
+		k[np] = strnlen(path[i], TEXT_MAX - 1 - len);
+		len += k[np++];
 	}
 	char *d = kg_arena_alloc(&r->arena, len + 1), *p = d;
-	for (int i = 0; i < 3; i++) {
-		if (!path[i] || !*path[i])
-			continue;
-		if (p > d && (size_t)(p - d) < TEXT_MAX - 1)
+	for (size_t i = 0; i < np; i++) {
+		if (i && (size_t)(p - d) < TEXT_MAX - 1)
 			*p++ = '.';
-		memcpy(p, path[i], k[i]);
+		memcpy(p, part[i], k[i]);
 		p += k[i];
 	}
 	*p = '\0';
