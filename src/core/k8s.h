@@ -99,6 +99,16 @@ typedef void (*kg_container_fn)(void *ctx, const struct kg_node *container, enum
 				unsigned index);
 void kg_each_container(const struct kg_node *pod_spec, kg_container_fn fn, void *ctx);
 
+/* One ServiceAccount defined twice in a run (a base and an overlay): its token is mounted unless
+ * every definition sets automountServiceAccountToken false, and an explicit true says more than an
+ * unset field. Values: 1 true, 0 false, -1 unset. */
+static inline int kg_sa_automount_merge(int a, int b)
+{
+	if (a == 1 || b == 1)
+		return 1;
+	return a == 0 ? b : a;
+}
+
 /* Deepest existing node along a dotted path from base (base itself when the first step is missing). */
 const struct kg_node *kg_nearest(const struct kg_node *base, const char *dotted);
 

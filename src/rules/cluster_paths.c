@@ -218,8 +218,7 @@ static struct sa_key *sort_sas(const struct kg_cluster_state *s, size_t *n)
 	*n = 0;
 	for (size_t i = 0; i < k; i++) {
 		if (*n && !cmp_sa_key(&v[*n - 1], &v[i])) {
-			if (v[*n - 1].automount == 0) /* a definition that does not disable the token wins */
-				v[*n - 1].automount = v[i].automount;
+			v[*n - 1].automount = kg_sa_automount_merge(v[*n - 1].automount, v[i].automount);
 			continue;
 		}
 		v[(*n)++] = v[i];

@@ -167,9 +167,7 @@ static void merge_sas(struct wl_defer *d)
 			d->sas[n++] = d->sas[i];
 			continue;
 		}
-		int am = d->sas[i].automount;
-		if (am == 1 || (last->automount == 0 && am == -1))
-			last->automount = am;
+		last->automount = kg_sa_automount_merge(last->automount, d->sas[i].automount);
 	}
 	d->nsas = n;
 }

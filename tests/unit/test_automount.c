@@ -195,3 +195,15 @@ TEST(every_pod_template)
 	CHECK(th_has(&r, RULE, "service account 'other'"));
 	th_free(&r);
 }
+
+/* Both families merge twice-defined ServiceAccounts with kg_sa_automount_merge: off only when
+ * every definition says false, true over unset, in either order. */
+TEST(service_account_definitions_merge)
+{
+	static const int cases[][3] = {
+		{ 0, 0, 0 }, { 0, -1, -1 }, { -1, 0, -1 }, { 0, 1, 1 }, { 1, 0, 1 },
+		{ -1, -1, -1 }, { -1, 1, 1 }, { 1, -1, 1 }, { 1, 1, 1 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK(kg_sa_automount_merge(cases[i][0], cases[i][1]) == cases[i][2]);
+}
