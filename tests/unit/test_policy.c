@@ -45,8 +45,10 @@ static const struct kg_node *yaml(const char *text)
 static const char *write_tmp(const char *name, const char *text)
 {
 	static char path[256];
-	if (tmpdir[sizeof(tmpdir) - 7] == 'X' && !mkdtemp(tmpdir))
+	static bool made; /* (not "the template still ends in X": mkdtemp may put an X there) */
+	if (!made && !mkdtemp(tmpdir))
 		abort();
+	made = true;
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
 	FILE *fp = fopen(path, "w");
 	if (!fp)
