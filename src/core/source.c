@@ -221,7 +221,8 @@ static void stop_err(void *ctx, const struct kg_diag *d)
 	s->inner->error(s->inner->ctx, &with);
 }
 
-static void load_piece(struct splitter *sp, const char *p, size_t n, unsigned line)
+/* One piece with a parser of its own; from: its Helm source comment (kg_helm_source), or NULL. */
+static void load_piece(struct splitter *sp, const char *p, size_t n, unsigned line, const char *from)
 {
 	if (sp->stopped)
 		return;
@@ -232,10 +233,9 @@ static void load_piece(struct splitter *sp, const char *p, size_t n, unsigned li
 		sp->errors++;
 		return;
 	}
-	char source[KG_HELM_SOURCE_MAX + 1];
 	struct stop_sink ss = { sp->sink, sp };
 	struct kg_load_sink wrap = { &ss, stop_doc, stop_err };
-	sp->L->rendered_from = kg_helm_source(p, n, source) ? source : NULL;
+	sp->L->rendered_from = from;
 	sp->errors += kg_yaml_load(sp->L, sp->display, p, n, line, &sp->doc_index, &wrap);
 	sp->L->rendered_from = NULL;
 }
@@ -278,8 +278,8 @@ static void flush_pieces(struct splitter *sp, const char *data)
 		while (from + 1 < n && v[from + 1].line <= done)
 			from++; /* the piece where the last document started, and those after it */
 	}
-	for (; from < n; from++)
-		load_piece(sp, data + v[from].off, v[from].len, v[from].line);
+	for (; from < n; from++) /* (a queued piece has no Helm source) */
+		load_piece(sp, data + v[from].off, v[from].len, v[from].line, NULL);
 }
 
 /* The piece data[off..off+n) at the splitter's line: queued for a shared parser when plain,
@@ -293,10 +293,10 @@ static void piece(struct splitter *sp, const char *data, size_t off, size_t n)
 	if (sp->skipping || sp->stopped)
 		return;
 	char source[KG_HELM_SOURCE_MAX + 1];
-	if (odd || !sp->lf_only || L->parser_per_piece || n > L->lim.max_doc_bytes || utf16_start(p, n) ||
-	    kg_helm_source(p, n, source)) {
+	const char *from = kg_helm_source(p, n, source) ? source : NULL;
+	if (odd || !sp->lf_only || L->parser_per_piece || n > L->lim.max_doc_bytes || utf16_start(p, n) || from) {
 		flush_pieces(sp, data);
-		load_piece(sp, p, n, sp->line);
+		load_piece(sp, p, n, sp->line, from);
 		return;
 	}
 	L->pieces[L->npieces++] = (struct kg_piece){ off, n, sp->line };
