@@ -4,7 +4,9 @@
 # (.yaml/.yml/.json, hidden folders included: the files are passed explicitly, in one process).
 # Prints wall and CPU seconds (user+sys), files/s, MB/s and peak RSS for both, and the ratios;
 # also the same scan with every finding dropped by a policy (what the report costs) and with
-# every rule family off (what reading and parsing into the typed tree costs: the floor).
+# every rule family off (what reading and parsing into the typed tree costs: the floor). kguard
+# skips libyaml's reader for clean input (src/core/yaml_input.h); the goal is against the stock
+# parse-only, and the ratio against a parse-only that skips the reader too is printed beside it.
 #
 # Environment: KGUARD (default ./kguard), CORPUS (default ../shared/corpus), RUNS (default 5),
 # BENCH_STRICT=1 to exit 1 when a goal is missed. Goals: CPU ratio <= 1.5, peak RSS <= 32 MiB.
@@ -27,6 +29,11 @@ trap 'rm -rf "$tmp"' EXIT
 $CC -std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wvla -Wwrite-strings -Wformat=2 -Wcast-qual -Wimplicit-fallthrough \
 	-o "$out/parse_only" "$root/bench/parse_only.c" -lyaml
+# the same through kguard's bypass of libyaml's reader (src/core/yaml_input.h), as kguard parses
+$CC -std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wvla -Wwrite-strings -Wformat=2 -Wcast-qual -Wimplicit-fallthrough \
+	-DPARSE_ONLY_BYPASS -I"$root/src" -o "$out/parse_only_bypass" "$root/bench/parse_only.c" \
+	"$root/src/core/yaml_input.c" "$root/src/util/utf8.c" -lyaml
 # the timer: CPU seconds to the microsecond (/usr/bin/time rounds them to 10 ms)
 $CC -std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Wpedantic -o "$out/cputime" "$root/bench/cputime.c"
 
@@ -89,9 +96,10 @@ fi
 cat "${files[@]}" > /dev/null
 # RUNS rounds, each running every command once: on a shared machine the load then weighs on all
 # of them alike, and the medians compare
-: > "$tmp/parse"; : > "$tmp/kguard"; : > "$tmp/quiet"; : > "$tmp/load"
+: > "$tmp/parse"; : > "$tmp/kguard"; : > "$tmp/quiet"; : > "$tmp/load"; : > "$tmp/bypass"
 for ((i = 0; i < RUNS; i++)); do
 	once parse "$out/parse_only" "${files[@]}"
+	once bypass "$out/parse_only_bypass" "${files[@]}"
 	once kguard "$K" scan --no-policy -f json "${files[@]}"
 	(( quiet )) && once quiet "$K" scan --policy "$tmp/all-exempt.yaml" -f json "${files[@]}"
 	(( load )) && once load "$K" scan --policy "$tmp/load-only.yaml" -f json "${files[@]}"
@@ -106,7 +114,7 @@ declare -A CPU WALL RSS
 names="kguard"
 (( quiet )) && names+=" quiet"
 (( load )) && names+=" load"
-names+=" parse"
+names+=" parse bypass"
 for name in $names; do
 	wall=$(median "$tmp/$name" 1)
 	cpu=$(median "$tmp/$name" 2)
@@ -115,6 +123,7 @@ for name in $names; do
 	[[ $name == quiet ]] && label="  same, findings dropped (*)"
 	[[ $name == load ]] && label="  loader only (**)"
 	[[ $name == parse ]] && label="parse_only (libyaml events)"
+	[[ $name == bypass ]] && label="  same, reader bypassed (***)"
 	awk -v l="$label" -v w="$wall" -v c="$cpu" -v r="$rss" -v n="$nfiles" -v b="$bytes" 'BEGIN {
 		t = c > 0 ? c : 0.001
 		printf "%-28s %8.3f %8.3f %10.0f %8.1f %8.1f MiB\n", l, w, c, n / t, b / 1e6 / t, r / 1024 }'
@@ -123,6 +132,7 @@ done
 echo "(files/s and MB/s per CPU second)"
 (( quiet )) && echo "(*) every rule runs, a policy drops every finding: the scan without the cost of the report"
 (( load )) && echo "(**) a policy turns off every rule but yaml.*: no rule family runs (read, split, parse, typed tree)"
+echo "(***) parse_only reading each file whole and skipping libyaml's reader as kguard does (src/core/yaml_input.h)"
 echo
 ratio=$(awk -v a="${CPU[kguard]}" -v b="${CPU[parse]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 wratio=$(awk -v a="${WALL[kguard]}" -v b="${WALL[parse]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
@@ -139,6 +149,7 @@ paired=$(paste "$tmp/kguard" "$tmp/parse" | awk '$5 > 0 { print $2 / $5 }' | sor
 best=$(awk -v a="$(sort -g -k2,2 "$tmp/kguard" | awk 'NR == 1 { print $2 }')" \
 	-v b="$(sort -g -k2,2 "$tmp/parse" | awk 'NR == 1 { print $2 }')" 'BEGIN { printf "%.2f (%.3f / %.3f s)", (b > 0 ? a / b : 0), a, b }')
 echo "  median of the $RUNS rounds' own CPU ratios: $paired; fastest runs: $best"
+echo "ratio against parse-only with the reader bypassed (kguard's own work beyond parsing): CPU $(awk -v a="${CPU[kguard]}" -v b="${CPU[bypass]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
 if (( quiet )); then
 	echo "ratio without the report: CPU $(awk -v a="${CPU[quiet]}" -v b="${CPU[parse]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'), peak RSS $(awk -v r="${RSS[quiet]}" 'BEGIN { printf "%.1f", r / 1024 }') MiB"
 fi

@@ -109,6 +109,9 @@ int kg_json_parse(struct kg_loader *L, struct kg_arena *arena, const char *buf, 
  * ends) share one parser, which delivers the same documents and falls back to a parser per piece
  * from the first error on: the per-piece path exists for differential tests. */
 void kg_loader_parser_per_piece(struct kg_loader *L, bool on);
+/* With on, libyaml's reader decodes every input, also those it would pass through unchanged
+ * (yaml_input.h): for differential tests. */
+void kg_loader_yaml_reader(struct kg_loader *L, bool on);
 /* libyaml parsers made by L so far. */
 unsigned long kg_loader_parsers(const struct kg_loader *L);
 

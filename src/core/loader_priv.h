@@ -5,6 +5,7 @@
 #include "../util/buf.h"
 #include "load.h"
 #include "tree.h"
+#include "yaml_input.h"
 
 struct kg_anchor {
 	const char *name;
@@ -36,6 +37,8 @@ struct kg_loader {
 	size_t npieces;
 	bool parser_per_piece;           /* kg_loader_parser_per_piece */
 	unsigned long parsers;           /* libyaml parsers made (kg_loader_parsers) */
+	struct kg_yaml_input yaml_input; /* libyaml's input when its reader is bypassed (yaml_input.h) */
+	bool yaml_reader;                /* kg_loader_yaml_reader: never bypass it */
 };
 
 /* Several of the splitter's pieces in one YAML stream, as a trial: a document is delivered, as

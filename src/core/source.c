@@ -47,6 +47,7 @@ void kg_loader_free(struct kg_loader *L)
 	kg_tree_release(&L->tree);
 	kg_arena_release(&L->arena);
 	kg_buf_release(&L->chunk);
+	kg_yaml_input_release(&L->yaml_input);
 	free(L->tokens);
 	free(L->anchors);
 	free(L);
@@ -55,6 +56,11 @@ void kg_loader_free(struct kg_loader *L)
 void kg_loader_parser_per_piece(struct kg_loader *L, bool on)
 {
 	L->parser_per_piece = on;
+}
+
+void kg_loader_yaml_reader(struct kg_loader *L, bool on)
+{
+	L->yaml_reader = on;
 }
 
 unsigned long kg_loader_parsers(const struct kg_loader *L)

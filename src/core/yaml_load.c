@@ -494,7 +494,7 @@ static int load(struct kg_loader *L, const char *display, const char *buf, size_
 		return done ? -1 : 1;
 	}
 	L->parsers++;
-	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+	(void)kg_yaml_input_set(&p, &L->yaml_input, buf, len, !L->yaml_reader);
 	for (;;) {
 		if (!yaml_parser_parse(&p, &ev)) {
 			parser_error(&y, &p, sink);
@@ -542,6 +542,7 @@ static int load(struct kg_loader *L, const char *display, const char *buf, size_
 			break;
 	}
 	yaml_parser_delete(&p);
+	kg_yaml_input_done(&L->yaml_input);
 	if (errors && done)
 		return -1;
 	*doc_index += (unsigned)errors; /* the failed document keeps its number */

@@ -1,0 +1,125 @@
+#include "yaml_input.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/utf8.h"
+
+/* Zero bytes after the NUL: the scanner looks up to 4 characters ahead without checking that they
+ * exist (in the reader's buffer it reads whatever is left there). */
+#define PAD 16
+
+/* The reader this file stands in for is the same from libyaml 0.2.1 to 0.2.5. */
+static bool reader_known(void)
+{
+	int major, minor, patch;
+	yaml_get_version(&major, &minor, &patch);
+	return major == 0 && minor == 2 && patch >= 1 && patch <= 5;
+}
+
+/* Non-ASCII characters the reader accepts (YAML 1.1's printable set above 0x7F). */
+static bool allowed_above_ascii(uint32_t c)
+{
+	return c == 0x85 || (c >= 0xA0 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+static bool clean_ascii(unsigned char c)
+{
+	return (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t' || c == '\r';
+}
+
+#if defined(__SSE2__) && !defined(KG_YAML_INPUT_NO_SIMD)
+#include <emmintrin.h>
+
+/* Bit k set when byte k of the 16 at p is not clean ASCII. */
+static inline unsigned unclean16(const unsigned char *p)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i bad = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)); /* signed: also 0x80..0xff */
+	__m128i ok = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+				  _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
+	bad = _mm_or_si128(_mm_andnot_si128(ok, bad), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+	return (unsigned)_mm_movemask_epi8(bad);
+}
+#endif
+
+/* Length of the clean ASCII run at p[0..n). */
+static size_t clean_ascii_len(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+#if defined(__SSE2__) && !defined(KG_YAML_INPUT_NO_SIMD)
+	for (; n - i >= 16; i += 16) {
+		unsigned m = unclean16(p + i);
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+	while (i < n && clean_ascii(p[i]))
+		i++;
+	return i;
+}
+
+size_t kg_yaml_clean_chars(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	/* the reader drops a leading UTF-8 byte order mark (UTF-16 ones are not UTF-8) */
+	if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+		return SIZE_MAX;
+	size_t i = 0, continuation = 0;
+	for (;;) {
+		i += clean_ascii_len(p + i, n - i);
+		if (i == n)
+			return n - continuation;
+		uint32_t c;
+		size_t len = p[i] < 0x80 ? 0 : kg_utf8_decode(p + i, n - i, &c);
+		if (!len || !allowed_above_ascii(c))
+			return SIZE_MAX;
+		continuation += len - 1;
+		i += len;
+	}
+}
+
+bool kg_yaml_input_set(yaml_parser_t *p, struct kg_yaml_input *in, const char *buf, size_t len, bool direct)
+{
+	size_t chars = SIZE_MAX;
+	if (direct && len <= KG_YAML_DIRECT_MAX && reader_known())
+		chars = kg_yaml_clean_chars(buf, len);
+	if (chars != SIZE_MAX && in->cap < len + 1 + PAD) {
+		size_t cap = in->cap ? in->cap : 64 * 1024;
+		while (cap < len + 1 + PAD)
+			cap *= 2;
+		char *b = realloc(in->buf, cap);
+		if (b) {
+			in->buf = b;
+			in->cap = cap;
+		} else {
+			chars = SIZE_MAX; /* the reader needs no more memory than it has */
+		}
+	}
+	if (chars == SIZE_MAX) {
+		yaml_parser_set_input_string(p, (const unsigned char *)buf, len);
+		return false;
+	}
+	memcpy(in->buf, buf, len);
+	memset(in->buf + len, 0, 1 + PAD);
+	/* the read handler must be set; with eof set and the raw buffer empty it is never called */
+	yaml_parser_set_input_string(p, (const unsigned char *)in->buf, len);
+	p->encoding = YAML_UTF8_ENCODING;
+	p->eof = 1;
+	p->buffer.pointer = (yaml_char_t *)in->buf;
+	p->unread = chars + 1; /* and the NUL */
+	return true;
+}
+
+void kg_yaml_input_done(struct kg_yaml_input *in)
+{
+	if (in->cap > KG_YAML_INPUT_KEEP)
+		kg_yaml_input_release(in);
+}
+
+void kg_yaml_input_release(struct kg_yaml_input *in)
+{
+	free(in->buf);
+	in->buf = NULL;
+	in->cap = 0;
+}
