@@ -5,10 +5,6 @@
 
 #include "../util/utf8.h"
 
-/* Zero bytes after the NUL: the scanner looks up to 4 characters ahead without checking that they
- * exist (in the reader's buffer it reads whatever is left there). */
-#define PAD 16
-
 /* The reader this file stands in for is the same from libyaml 0.2.1 to 0.2.5. */
 static bool reader_known(void)
 {
@@ -79,14 +75,30 @@ size_t kg_yaml_clean_chars(const char *s, size_t n)
 	}
 }
 
+/* chars of buf[0..len) when the reader may be bypassed for it, else SIZE_MAX */
+static size_t bypass_chars(const char *buf, size_t len, bool direct)
+{
+	return direct && len <= KG_YAML_DIRECT_MAX && reader_known() ? kg_yaml_clean_chars(buf, len) : SIZE_MAX;
+}
+
+/* The scanner reads text[0..] (NUL-terminated, chars characters before the NUL) in the reader's
+ * place: the read handler must be set, and with eof set and the raw buffer empty it is never
+ * called. */
+static void bypass(yaml_parser_t *p, char *text, size_t len, size_t chars)
+{
+	yaml_parser_set_input_string(p, (const unsigned char *)text, len);
+	p->encoding = YAML_UTF8_ENCODING;
+	p->eof = 1;
+	p->buffer.pointer = (yaml_char_t *)text;
+	p->unread = chars + 1; /* and the NUL */
+}
+
 bool kg_yaml_input_set(yaml_parser_t *p, struct kg_yaml_input *in, const char *buf, size_t len, bool direct)
 {
-	size_t chars = SIZE_MAX;
-	if (direct && len <= KG_YAML_DIRECT_MAX && reader_known())
-		chars = kg_yaml_clean_chars(buf, len);
-	if (chars != SIZE_MAX && in->cap < len + 1 + PAD) {
+	size_t chars = bypass_chars(buf, len, direct);
+	if (chars != SIZE_MAX && in->cap < len + 1 + KG_YAML_INPUT_PAD) {
 		size_t cap = in->cap ? in->cap : 64 * 1024;
-		while (cap < len + 1 + PAD)
+		while (cap < len + 1 + KG_YAML_INPUT_PAD)
 			cap *= 2;
 		char *b = realloc(in->buf, cap);
 		if (b) {
@@ -101,18 +113,31 @@ bool kg_yaml_input_set(yaml_parser_t *p, struct kg_yaml_input *in, const char *b
 		return false;
 	}
 	memcpy(in->buf, buf, len);
-	memset(in->buf + len, 0, 1 + PAD);
-	/* the read handler must be set; with eof set and the raw buffer empty it is never called */
-	yaml_parser_set_input_string(p, (const unsigned char *)in->buf, len);
-	p->encoding = YAML_UTF8_ENCODING;
-	p->eof = 1;
-	p->buffer.pointer = (yaml_char_t *)in->buf;
-	p->unread = chars + 1; /* and the NUL */
+	memset(in->buf + len, 0, 1 + KG_YAML_INPUT_PAD);
+	bypass(p, in->buf, len, chars);
+	return true;
+}
+
+bool kg_yaml_input_set_inplace(yaml_parser_t *p, struct kg_yaml_input *in, char *buf, size_t len, bool direct)
+{
+	size_t chars = bypass_chars(buf, len, direct);
+	if (chars == SIZE_MAX) {
+		yaml_parser_set_input_string(p, (const unsigned char *)buf, len);
+		return false;
+	}
+	in->restore_at = buf + len;
+	in->restore = buf[len];
+	buf[len] = '\0';
+	bypass(p, buf, len, chars);
 	return true;
 }
 
 void kg_yaml_input_done(struct kg_yaml_input *in)
 {
+	if (in->restore_at) {
+		*in->restore_at = in->restore;
+		in->restore_at = NULL;
+	}
 	if (in->cap > KG_YAML_INPUT_KEEP)
 		kg_yaml_input_release(in);
 }

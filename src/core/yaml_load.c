@@ -4,6 +4,7 @@
  * aliases (shared subtrees, go-yaml's alias-ratio check, recursion and unknown-anchor errors),
  * merge keys, non-string keys stringified, and the values json.Marshal refuses (.inf, .nan). */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -470,6 +471,16 @@ static int deliver(struct kg_loader *L, const char *display, unsigned line, unsi
 	return sink->doc ? sink->doc(sink->ctx, &d) : 0;
 }
 
+/* buf[0..len) as a writable pointer when it lies in the loader's chunk buffer (source.c reads files
+ * there) with room behind it, so that libyaml can read it in place (yaml_input.h); else NULL. */
+static char *in_chunk(struct kg_loader *L, const char *buf, size_t len)
+{
+	uintptr_t b = (uintptr_t)buf, s = (uintptr_t)L->chunk.data;
+	if (!L->chunk.data || b < s || b - s > L->chunk.alloc || L->chunk.alloc - (b - s) < len + 1 + KG_YAML_INPUT_PAD)
+		return NULL;
+	return L->chunk.data + (b - s);
+}
+
 /* The stream loop. done == NULL: every error is reported and counted (kg_yaml_load). Otherwise a
  * trial over several of the splitter's pieces (kg_yaml_load_pieces): nothing is reported, a
  * document is delivered only once the next one starts (or the stream ends), since text after it
@@ -494,7 +505,11 @@ static int load(struct kg_loader *L, const char *display, const char *buf, size_
 		return done ? -1 : 1;
 	}
 	L->parsers++;
-	(void)kg_yaml_input_set(&p, &L->yaml_input, buf, len, !L->yaml_reader);
+	char *own = in_chunk(L, buf, len);
+	if (own)
+		(void)kg_yaml_input_set_inplace(&p, &L->yaml_input, own, len, !L->yaml_reader);
+	else
+		(void)kg_yaml_input_set(&p, &L->yaml_input, buf, len, !L->yaml_reader);
 	for (;;) {
 		if (!yaml_parser_parse(&p, &ev)) {
 			parser_error(&y, &p, sink);

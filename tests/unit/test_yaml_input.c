@@ -15,20 +15,31 @@
 static struct kg_yaml_input in;
 static unsigned long compared, bypassed;
 
-/* Both ways; equal logs. Returns whether the bypass was taken. */
+/* What may follow a text in the loader's buffer when it is parsed in place: the next document, or
+ * whatever is left there; the scanner must not be swayed by any of it. */
+static const char *const behind[] = { "---\nnext: doc\n", "AAAAAAAAAAAAAAAAAAAA", " \n-\n", "\xff\xfe\x01" };
+static unsigned tail_turn;
+
+/* Every way; equal logs. Returns whether the bypass was taken. */
 static bool same_n(const char *text, size_t len)
 {
-	struct kg_buf a, b;
+	struct kg_buf a, b, c;
 	kg_buf_init(&a, 0);
 	kg_buf_init(&b, 0);
-	(void)ye_parse(&a, text, len, false, &in);
-	bool direct = ye_parse(&b, text, len, true, &in);
-	bool eq = a.len == b.len && !memcmp(a.data, b.data, a.len);
+	kg_buf_init(&c, 0);
+	const char *tail = behind[tail_turn++ % (sizeof(behind) / sizeof(behind[0]))];
+	(void)ye_parse(&a, text, len, YE_READER, &in, NULL, 0);
+	bool direct = ye_parse(&b, text, len, YE_COPY, &in, NULL, 0);
+	bool inplace = ye_parse(&c, text, len, YE_INPLACE, &in, tail, strlen(tail));
+	bool eq = a.len == b.len && !memcmp(a.data, b.data, a.len) && a.len == c.len && !memcmp(a.data, c.data, a.len);
 	CHECK(eq);
+	CHECK(direct == inplace);
 	if (!eq)
-		fprintf(stderr, "  input [%zu]:\n%.*s\n  reader:\n%s  bypass:\n%s", len, (int)len, text, a.data, b.data);
+		fprintf(stderr, "  input [%zu]:\n%.*s\n  reader:\n%s  bypass:\n%s  in place:\n%s", len, (int)len, text,
+			a.data, b.data, c.data);
 	kg_buf_release(&a);
 	kg_buf_release(&b);
+	kg_buf_release(&c);
 	compared++;
 	bypassed += direct;
 	return direct;
@@ -245,6 +256,7 @@ TEST(loader_reports_the_same_either_way)
 		"k: v\n---\n\x01" "bad\n---\nz: 1\n",
 		"x: |\r\n  \xe4\xb8\xad\r\n",
 		"\xef\xbb\xbf" "a: 1\n---\nb: *nope\n",
+		"a: 1\n---\nb: 2\n---\nc: [3\n---\nd: 4\n%YAML 1.1\n---\ne: 5\n...\n---\nf: 6\n# Source: x/t.yaml\ng: 7\n",
 	};
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		struct dl_run r[2] = { { .stop_at = 0 }, { .stop_at = 0 } };
@@ -255,6 +267,14 @@ TEST(loader_reports_the_same_either_way)
 			struct kg_load_sink sink = { &r[reader], dl_on_doc, dl_on_err };
 			(void)kg_buf_printf(&r[reader].log, "rc %d\n",
 					    kg_loader_buffer(L, "t.yaml", texts[i], strlen(texts[i]), &sink));
+			/* from a file: read into the loader's buffer and parsed there in place */
+			FILE *fp = tmpfile();
+			CHECK(fp && fwrite(texts[i], 1, strlen(texts[i]), fp) == strlen(texts[i]));
+			if (fp) {
+				rewind(fp);
+				(void)kg_buf_printf(&r[reader].log, "rc %d\n", kg_loader_file(L, "t.yaml", fp, &sink));
+				fclose(fp);
+			}
 			kg_loader_free(L);
 		}
 		CHECK(r[0].log.len > 20 && r[0].log.len == r[1].log.len && !memcmp(r[0].log.data, r[1].log.data, r[0].log.len));

@@ -85,16 +85,37 @@ static inline void ye_event(struct kg_buf *log, const yaml_event_t *e)
 	(void)kg_buf_add(log, "\n", 1);
 }
 
-/* Parse buf[0..len) to its end or first error, logging into log (appended). With direct, the
- * input goes through kg_yaml_input_set (in: its copy buffer); returns whether the reader was
- * bypassed. */
-static inline bool ye_parse(struct kg_buf *log, const char *buf, size_t len, bool direct, struct kg_yaml_input *in)
+/* How ye_parse gives libyaml its input: its own reader, kguard's bypass with a copy, or the bypass
+ * in place (the text followed by other bytes, as in the loader's read buffer). */
+enum ye_mode { YE_READER, YE_COPY, YE_INPLACE };
+
+/* Parse buf[0..len) to its end or first error, logging into log (appended); in: the bypass's
+ * buffer. YE_INPLACE parses a copy of buf followed by the bytes tail[0..ntail) (and zeros up to
+ * the pad), and checks that the byte behind the text is given back (else logs that it was not).
+ * Returns whether the reader was bypassed. */
+static inline bool ye_parse(struct kg_buf *log, const char *buf, size_t len, enum ye_mode mode, struct kg_yaml_input *in,
+			    const char *tail, size_t ntail)
 {
 	yaml_parser_t p;
 	yaml_event_t e;
 	if (!yaml_parser_initialize(&p))
 		abort();
-	bool bypassed = kg_yaml_input_set(&p, in, buf, len, direct);
+	bool bypassed;
+	char *own = NULL;
+	size_t room = 0;
+	if (mode == YE_INPLACE) {
+		room = (ntail > 1 + KG_YAML_INPUT_PAD ? ntail : 1 + KG_YAML_INPUT_PAD);
+		own = calloc(1, len + room);
+		if (!own)
+			abort();
+		if (len)
+			memcpy(own, buf, len);
+		if (ntail)
+			memcpy(own + len, tail, ntail);
+		bypassed = kg_yaml_input_set_inplace(&p, in, own, len, true);
+	} else {
+		bypassed = kg_yaml_input_set(&p, in, buf, len, mode == YE_COPY);
+	}
 	for (int n = 0; n < YE_MAX_EVENTS; n++) {
 		if (!yaml_parser_parse(&p, &e)) {
 			(void)kg_buf_printf(log, "error %d problem=%s offset=%zu value=%d", (int)p.error,
@@ -113,6 +134,11 @@ static inline bool ye_parse(struct kg_buf *log, const char *buf, size_t len, boo
 	}
 	yaml_parser_delete(&p);
 	kg_yaml_input_done(in);
+	if (own) {
+		if ((len && memcmp(own, buf, len)) || (ntail && memcmp(own + len, tail, ntail)))
+			(void)kg_buf_printf(log, "in place: the input or the bytes behind it were not given back\n");
+		free(own);
+	}
 	return bypassed;
 }
 
