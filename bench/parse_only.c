@@ -4,8 +4,8 @@
  * could not be read or parsed (the error goes to stderr, the other files are still parsed).
  *
  * Built with -DPARSE_ONLY_BYPASS (and src/core/yaml_input.c, src/util/utf8.c), each file is read
- * whole and handed to libyaml through kguard's bypass of its reader (core/yaml_input.h), as kguard
- * does: the bench prints the ratio against that too, which is kguard's own work beyond parsing. */
+ * whole and handed to libyaml in place through kguard's bypass of its reader (core/yaml_input.h), as
+ * kguard does: the bench prints the ratio against that too, which is kguard's own work beyond parsing. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <yaml.h>
@@ -20,7 +20,7 @@ static bool slurp(FILE *fp, char **buf, size_t *cap, size_t *len)
 {
 	size_t n = 0;
 	for (;;) {
-		if (n == *cap) {
+		if (*cap - n <= 1 + KG_YAML_INPUT_PAD) { /* room for the NUL and the pad behind the text */
 			size_t c = *cap ? *cap * 2 : 1 << 20;
 			char *b = realloc(*buf, c);
 			if (!b)
@@ -28,7 +28,7 @@ static bool slurp(FILE *fp, char **buf, size_t *cap, size_t *len)
 			*buf = b;
 			*cap = c;
 		}
-		size_t got = fread(*buf + n, 1, *cap - n, fp);
+		size_t got = fread(*buf + n, 1, *cap - n - 1 - KG_YAML_INPUT_PAD, fp);
 		n += got;
 		if (!got)
 			break;
@@ -69,7 +69,7 @@ int main(int argc, char **argv)
 			fclose(fp);
 			continue;
 		}
-		(void)kg_yaml_input_set(&p, &in, text, len, true);
+		(void)kg_yaml_input_set_inplace(&p, &in, text, len, true);
 #else
 		yaml_parser_set_input_file(&p, fp);
 #endif
