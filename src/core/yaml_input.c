@@ -19,42 +19,6 @@ static bool allowed_above_ascii(uint32_t c)
 	return c == 0x85 || (c >= 0xA0 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
 }
 
-static bool clean_ascii(unsigned char c)
-{
-	return (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t' || c == '\r';
-}
-
-#if defined(__SSE2__) && !defined(KG_YAML_INPUT_NO_SIMD)
-#include <emmintrin.h>
-
-/* Bit k set when byte k of the 16 at p is not clean ASCII. */
-static inline unsigned unclean16(const unsigned char *p)
-{
-	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-	__m128i bad = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)); /* signed: also 0x80..0xff */
-	__m128i ok = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
-				  _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
-	bad = _mm_or_si128(_mm_andnot_si128(ok, bad), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
-	return (unsigned)_mm_movemask_epi8(bad);
-}
-#endif
-
-/* Length of the clean ASCII run at p[0..n). */
-static size_t clean_ascii_len(const unsigned char *p, size_t n)
-{
-	size_t i = 0;
-#if defined(__SSE2__) && !defined(KG_YAML_INPUT_NO_SIMD)
-	for (; n - i >= 16; i += 16) {
-		unsigned m = unclean16(p + i);
-		if (m)
-			return i + (size_t)__builtin_ctz(m);
-	}
-#endif
-	while (i < n && clean_ascii(p[i]))
-		i++;
-	return i;
-}
-
 size_t kg_yaml_clean_chars(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -63,7 +27,7 @@ size_t kg_yaml_clean_chars(const char *s, size_t n)
 		return SIZE_MAX;
 	size_t i = 0, continuation = 0;
 	for (;;) {
-		i += clean_ascii_len(p + i, n - i);
+		i += kg_text_ascii_len(s + i, n - i);
 		if (i == n)
 			return n - continuation;
 		uint32_t c;

@@ -83,6 +83,50 @@ size_t kg_print_ascii_len(const char *s, size_t n)
 	return i;
 }
 
+static inline bool text_ascii(unsigned char c)
+{
+	return (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t' || c == '\r';
+}
+
+#ifdef KG_UTF8_SSE2
+/* Bit k set when byte k of the 16 at p is neither printable ASCII nor tab, LF or CR. */
+static inline unsigned nontext16(const unsigned char *p)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i ws = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+				  _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
+	return nonprint16(p) & ~(unsigned)_mm_movemask_epi8(ws);
+}
+#endif
+
+size_t kg_text_ascii_len(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+#ifdef KG_UTF8_SSE2
+	for (; n - i >= 16; i += 16) {
+		unsigned m = nontext16(p + i);
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+	while (i < n && text_ascii(p[i]))
+		i++;
+	return i;
+#else
+	/* words of printable bytes at once; a word with a line break goes byte by byte */
+	for (;;) {
+		for (; n - i >= 8 && !nonprint8(p + i); i += 8)
+			;
+		size_t end = n - i >= 8 ? i + 8 : n;
+		for (; i < end; i++)
+			if (!text_ascii(p[i]))
+				return i;
+		if (i == n)
+			return n;
+	}
+#endif
+}
+
 /* XML: bytes that may need escaping are controls, non-ASCII, '&', '<', '>' and, in attributes,
  * '"'. Newline and tab are among the controls: text keeps them, found one at a time. */
 #ifdef KG_UTF8_SSE2

@@ -14,6 +14,9 @@ size_t kg_utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
 /* Length of the longest prefix of s[0..n) that is printable ASCII (0x20..0x7e): the text that
  * report writers copy as it is. Reads nothing past s + n. */
 size_t kg_print_ascii_len(const char *s, size_t n);
+/* The same with tab, line feed and carriage return counted in: the ASCII text YAML's reader passes
+ * through unchanged (core/yaml_input.c). */
+size_t kg_text_ascii_len(const char *s, size_t n);
 
 /* XML 1.0 character data: the escaped form of s[0..n) written at dst, which must have room for
  * KG_XML_ESC_MAX(n) bytes; returns the end. '&', '<', '>' become entity references and CR &#13;;

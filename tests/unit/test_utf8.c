@@ -1,4 +1,5 @@
-/* The printable-ASCII scanner the text writers use, against a byte-at-a-time reference; inputs sit
+/* The printable-ASCII scanner the text writers use, and its variant with tab, LF and CR that the
+ * YAML input check uses, against byte-at-a-time references; inputs sit
  * in heap blocks of exactly their length so a sanitizer build catches a read past them. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,6 +16,14 @@ static size_t ref_len(const unsigned char *p, size_t n)
 	return i;
 }
 
+static size_t ref_text_len(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n && ((p[i] >= 0x20 && p[i] <= 0x7e) || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
+		i++;
+	return i;
+}
+
 static void check_one(const unsigned char *s, size_t n)
 {
 	unsigned char *in = calloc(n ? n : 1, 1);
@@ -25,6 +34,11 @@ static void check_one(const unsigned char *s, size_t n)
 	size_t got = kg_print_ascii_len((const char *)in, n), want = ref_len(in, n);
 	if (got != want)
 		fprintf(stderr, "  %zu bytes: got %zu, want %zu\n", n, got, want);
+	CHECK(got == want);
+	got = kg_text_ascii_len((const char *)in, n);
+	want = ref_text_len(in, n);
+	if (got != want)
+		fprintf(stderr, "  text, %zu bytes: got %zu, want %zu\n", n, got, want);
 	CHECK(got == want);
 	free(in);
 }
