@@ -1,11 +1,13 @@
 /* A text log of what a loader delivers, for tests that compare two ways of loading the same input
- * (tests/unit/test_pieces.c, tests/fuzz/fuzz_pieces.c): every document with its number, line,
+ * (tests/unit/test_pieces.c, tests/unit/test_yaml_input.c, tests/fuzz/fuzz_pieces.c): every document with its number, line,
  * Helm source, every node's type, position and flags, scalar values and duplicate keys; every
  * error with its position. */
 #ifndef KG_DOC_LOG_H
 #define KG_DOC_LOG_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/load.h"
@@ -63,6 +65,45 @@ static __attribute__((unused)) void dl_on_err(void *ctx, const struct kg_diag *d
 {
 	struct dl_run *r = ctx;
 	(void)kg_buf_printf(&r->log, "error %s:%u:%u: %s\n", d->file, d->line, d->col, d->message);
+}
+
+/* The loader's switches for differential tests (load.h). */
+struct dl_way {
+	bool per_piece;   /* kg_loader_parser_per_piece */
+	bool yaml_reader; /* kg_loader_yaml_reader */
+};
+
+/* Load text one way into r (its log initialised here, ending with the return code); file:
+ * through kg_loader_file (64 KiB blocks into the loader's own buffer) rather than from memory.
+ * Returns the libyaml parsers used (0 when the temporary file could not be written). */
+static __attribute__((unused)) unsigned long dl_load(struct dl_run *r, const char *text, size_t len, bool file,
+						     const struct kg_load_limits *lim, struct dl_way way)
+{
+	kg_buf_init(&r->log, 0);
+	r->docs = 0;
+	struct kg_loader *L = kg_loader_new(lim);
+	kg_loader_parser_per_piece(L, way.per_piece);
+	kg_loader_yaml_reader(L, way.yaml_reader);
+	struct kg_load_sink sink = { r, dl_on_doc, dl_on_err };
+	int rc;
+	if (file) {
+		FILE *fp = tmpfile();
+		if (!fp || (len && fwrite(text, 1, len, fp) != len)) {
+			if (fp)
+				fclose(fp);
+			kg_loader_free(L);
+			return 0;
+		}
+		rewind(fp);
+		rc = kg_loader_file(L, "t.yaml", fp, &sink);
+		fclose(fp);
+	} else {
+		rc = kg_loader_buffer(L, "t.yaml", text, len, &sink);
+	}
+	(void)kg_buf_printf(&r->log, "rc %d\n", rc);
+	unsigned long parsers = kg_loader_parsers(L);
+	kg_loader_free(L);
+	return parsers;
 }
 
 #endif

@@ -11,34 +11,6 @@
 #include "doc_log.h"
 #include "harness.h"
 
-/* Load text one way; file: through kg_loader_file (64 KiB blocks) rather than from memory. */
-static unsigned long load(struct dl_run *r, const char *text, size_t len, bool per_piece, bool file,
-			  const struct kg_load_limits *lim)
-{
-	kg_buf_init(&r->log, 0);
-	r->docs = 0;
-	struct kg_loader *L = kg_loader_new(lim);
-	kg_loader_parser_per_piece(L, per_piece);
-	struct kg_load_sink sink = { r, dl_on_doc, dl_on_err };
-	int rc;
-	if (file) {
-		FILE *fp = tmpfile();
-		if (!fp || (len && fwrite(text, 1, len, fp) != len)) {
-			kg_loader_free(L);
-			return 0;
-		}
-		rewind(fp);
-		rc = kg_loader_file(L, "t.yaml", fp, &sink);
-		fclose(fp);
-	} else {
-		rc = kg_loader_buffer(L, "t.yaml", text, len, &sink);
-	}
-	(void)kg_buf_printf(&r->log, "rc %d\n", rc);
-	unsigned long parsers = kg_loader_parsers(L);
-	kg_loader_free(L);
-	return parsers;
-}
-
 /* Both ways, from memory and from a file: equal logs. Returns the parsers the shared way used
  * from memory (for the cases that must share). */
 static unsigned long same_lim(const char *text, size_t len, int stop_at, const struct kg_load_limits *lim)
@@ -46,8 +18,8 @@ static unsigned long same_lim(const char *text, size_t len, int stop_at, const s
 	unsigned long shared = 0;
 	for (int file = 0; file < 2; file++) {
 		struct dl_run a = { .stop_at = stop_at }, b = { .stop_at = stop_at };
-		(void)load(&a, text, len, true, file, lim);
-		unsigned long n = load(&b, text, len, false, file, lim);
+		(void)dl_load(&a, text, len, file, lim, (struct dl_way){ .per_piece = true });
+		unsigned long n = dl_load(&b, text, len, file, lim, (struct dl_way){ 0 });
 		if (!file)
 			shared = n;
 		bool eq = a.log.len == b.log.len && !memcmp(a.log.data, b.log.data, a.log.len);
@@ -89,7 +61,7 @@ TEST(plain_pieces_share_one_parser)
 	CHECK(same(text) == 1);
 	/* documents of one input are numbered and placed as before */
 	struct dl_run r = { 0 };
-	(void)load(&r, text, strlen(text), false, false, NULL);
+	(void)dl_load(&r, text, strlen(text), false, NULL, (struct dl_way){ 0 });
 	CHECK(strstr(r.log.data, "doc 0 line 2 from -:") != NULL);
 	CHECK(strstr(r.log.data, "doc 1 line 7 from -:") != NULL);
 	CHECK(strstr(r.log.data, "dup=<2@32:6 f0>2 dup dup 31:1->32:1") != NULL);
